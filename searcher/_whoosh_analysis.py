@@ -1,0 +1,66 @@
+"""Whoosh analysis components built on ``searcher.analysis``.
+
+Kept apart from ``analysis`` because subclassing Whoosh's classes means
+importing Whoosh, which the light paths of the CLI avoid.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import Filter, Token, Tokenizer
+
+from searcher.analysis import words
+
+
+class IndonesianTokenizer(Tokenizer):
+    """Cut text into folded Indonesian word forms (see ``analysis.words``)."""
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pieces = words(value) if tokenize else [(value, 0, len(value))]
+        for pos, (form, start, end) in enumerate(pieces):
+            token.text = form
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class RememberForm(Filter):
+    """Keep each token's word form before the stemmer replaces it."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.form = token.text
+            yield token
+
+
+class AddExactForm(Filter):
+    """After the stem, emit the word form too, at the same position, when it differs."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            yield token
+            if not token.stopped and token.form != token.text:
+                token.text = token.form
+                yield token

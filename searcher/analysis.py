@@ -1,0 +1,156 @@
+"""Indonesian text analysis: the one place that decides what a word is.
+
+Indexing, query parsing and highlighting all go through these functions, so a
+word is cut, folded and stemmed the same way everywhere.
+
+* ``words(text)`` cuts text into folded word forms with their character
+  offsets.  Numbers stay whole ("1.000", "3,5"); a reduplicated word stays one
+  word ("negara-negara"); any other hyphenated compound is split into its parts
+  ("Rusia-Korea" -> "rusia", "korea") so each part can be found.
+* ``stem(form)`` is PySastrawi's stemmer, with a few root words its dictionary
+  lacks.
+* Every word is indexed twice at the same position when its stem differs from
+  its form ("pertahanan" as "pertahanan" and "tahan"), like Lucene's
+  KeywordRepeatFilter: stemming makes "menandatangani" meet "penandatanganan",
+  the exact form lets an exact match outrank an over-stemmed one ("tahanan"
+  also stems to "tahan").
+
+Whoosh is imported only by ``analyzer()``, so that code which merely needs
+words (snippets, the query parser) stays light.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterator, NamedTuple
+
+# Pure function words, dropped from the index and from queries.  Deliberately
+# short: Sastrawi's 809-word stop list also drops content words ("kerja",
+# "sama", "pihak", "masalah"), which would gut queries like "kerja sama".
+STOPWORDS = frozenset(
+    """
+    yang dan di ke dari pada kepada untuk dengan ini itu adalah ialah atau
+    oleh bahwa para tersebut serta nya
+    """.split()
+)
+
+# Words that make a query a question but are never what it is about.  They
+# are dropped from queries only (a paragraph may well say "siapa"), and only
+# when some other word is left.
+QUESTION_WORDS = frozenset(
+    """
+    apa apakah siapa siapakah kapan kapankah dimana dimanakah manakah
+    bagaimana bagaimanakah berapa berapakah mengapa kenapa adakah bilamana
+    """.split()
+)
+
+# Root words missing from Sastrawi's dictionary.  Without "tandatangan",
+# "penandatanganan", "menandatangani" and "ditandatangani" keep their affixes
+# and never meet.
+EXTRA_ROOTS = ("tandatangan",)
+
+_NUMBER = r"\d+(?:[.,]\d+)+"
+_WORD = r"[^\W_]+(?:-[^\W_]+)*"
+WORD_RE = re.compile(f"{_NUMBER}|{_WORD}")
+
+
+class Word(NamedTuple):
+    """A word form as indexed, and where it stands in the original text."""
+
+    form: str
+    start: int
+    end: int
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents: "François" -> "francois"."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> Iterator[Word]:
+    """Yield the folded word forms of ``text`` with their character offsets."""
+    for match in WORD_RE.finditer(text):
+        form = fold(match.group())
+        start = match.start()
+        if "-" not in form or is_reduplication(form):
+            yield Word(form, start, match.end())
+            continue
+        for part in form.split("-"):
+            yield Word(part, start, start + len(part))
+            start += len(part) + 1
+
+
+def is_reduplication(form: str) -> bool:
+    """True for "negara-negara", "dibesar-besarkan"; false for "rusia-korea"."""
+    if any(c.isdigit() for c in form):
+        return False
+    # Sastrawi returns a hyphenated word unchanged unless its halves share
+    # one root.
+    return stem(form) != form
+
+
+_stemmer = None
+
+
+def _sastrawi():
+    global _stemmer
+    if _stemmer is None:
+        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+        # The plain (uncached) stemmer: callers cache, see ``stem``.
+        _stemmer = StemmerFactory().create_stemmer().delegatedStemmer
+        for root in EXTRA_ROOTS:
+            _stemmer.dictionary.add(root)
+    return _stemmer
+
+
+@lru_cache(maxsize=200_000)
+def stem(form: str) -> str:
+    """Return the Indonesian root of a folded word form.
+
+    A module-level function so that Whoosh's StemFilter pickles a reference
+    to it, not a Sastrawi object with its 30,000-word dictionary.
+    """
+    if not form.isalpha() and not ("-" in form and form.replace("-", "").isalpha()):
+        return form  # numbers, codes like "a330"
+    return _sastrawi().stem_word(form) or form
+
+
+def index_terms(text: str) -> Iterator[tuple[str, int]]:
+    """Yield (term, position) pairs exactly as the Whoosh analyzer indexes them.
+
+    Stopwords are dropped and do not take a position, as with Whoosh's
+    StopFilter.  A word whose stem differs from its form yields both, at the
+    same position.
+    """
+    pos = 0
+    for word in words(text):
+        if word.form in STOPWORDS:
+            continue
+        root = stem(word.form)
+        yield root, pos
+        if root != word.form:
+            yield word.form, pos
+        pos += 1
+
+
+def analyzer():
+    """The Whoosh analyzer for the title and body fields."""
+    from whoosh.analysis import StemFilter, StopFilter
+
+    from searcher._whoosh_analysis import AddExactForm, IndonesianTokenizer, RememberForm
+
+    return (
+        IndonesianTokenizer()
+        | StopFilter(stoplist=STOPWORDS, minsize=1)
+        | RememberForm()
+        # stem() keeps its own cache, shared with indexing and queries.
+        | StemFilter(stemfn=stem, cachesize=None)
+        | AddExactForm()
+    )

@@ -1,0 +1,212 @@
+"""Reading articles: find the files under the paths a user names, and turn each
+into articles made of paragraphs.
+
+Formats:
+
+* ``.txt`` / ``.md``: one article.  The title is the first non-empty line; the
+  paragraphs follow, separated by blank lines, or by single newlines when the
+  text has no blank line at all.  The article id is the path relative to the
+  indexed folder, without extension.
+* ``.jsonl``: one article per line: ``id`` or ``_id``, optional ``title``,
+  ``text`` or ``content``.  The article id is the record's id, verbatim.
+
+Nothing here raises on bad input: problems with one file or record are passed
+to ``warn`` as one line naming it, and reading goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+JSONL_SUFFIXES = (".jsonl",)
+SUFFIXES = ARTICLE_SUFFIXES + JSONL_SUFFIXES
+
+Warn = Callable[[str], None]
+
+# Lines that web pages wrap around an article and scrapers keep: comment
+# forms, share buttons, "read also" links.  Matched against whole lines,
+# case-insensitively, and only on short lines, so text that merely quotes
+# them is kept.
+_BOILERPLATE = re.compile(
+    r"""^(?:
+        leave\ a\ (?:comment|reply)
+      | tinggalkan\ (?:balasan|komentar)(?:\ anda)?
+      | (?:alamat\ )?email\ anda\ tidak\ akan\ (?:di)?publikasikan.*
+      | ruas\ yang\ wajib\ ditandai.*
+      | your\ email\ address\ will\ not\ be\ published.*
+      | required\ fields\ are\ marked.*
+      | simpan\ nama(?:\ saya)?,\ email,.*
+      | save\ my\ name,\ email.*
+      | (?:kirim|posting)\ komentar
+      | post\ comment
+      | (?:bagikan|share)(?:\ ini|\ this|\ artikel\ ini)?
+      | (?:suka|like)\ (?:ini|this)
+      | baca\ juga\b.*
+      | (?:komentar|comments?|balasan)
+      | \d+\ (?:komentar|comments?)
+    )\s*[:.*]*\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_BOILERPLATE_MAX_WORDS = 25
+_BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*\n")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class Article:
+    id: str
+    title: str
+    source: str  # path of the file the article was read from
+    paragraphs: list[str] = field(default_factory=list)
+
+
+class UnreadableFile(Exception):
+    """A whole file cannot be read; the message says why."""
+
+
+def is_boilerplate(line: str) -> bool:
+    line = line.strip()
+    return len(line.split()) <= _BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE.match(line))
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Cut an article body into paragraphs.
+
+    Blank lines separate paragraphs when there are any; otherwise each line is
+    a paragraph.  Lines inside a paragraph are joined with a space, and
+    boilerplate lines are dropped.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+    paragraphs = []
+    for block in blocks:
+        lines = [line for line in block.split("\n") if line.strip() and not is_boilerplate(line)]
+        paragraph = _SPACES.sub(" ", " ".join(lines)).strip()
+        if paragraph:
+            paragraphs.append(paragraph)
+    return paragraphs
+
+
+def _same_text(a: str, b: str) -> bool:
+    return _SPACES.sub(" ", a).strip().casefold() == _SPACES.sub(" ", b).strip().casefold()
+
+
+def make_article(article_id: str, title: str, body: str, source: str) -> Article:
+    title = _SPACES.sub(" ", title).strip()
+    paragraphs = split_paragraphs(body)
+    if paragraphs and title and _same_text(paragraphs[0], title):
+        paragraphs.pop(0)  # the page repeated its title as the first paragraph
+    return Article(article_id, title, source, paragraphs)
+
+
+def decode(data: bytes, path: Path, warn: Warn) -> str:
+    """Decode a file's bytes: UTF-8, else cp1252 or latin-1 with a warning."""
+    if b"\0" in data[:8192]:
+        raise UnreadableFile("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        position = err.start
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        warn(f"{path}: not valid UTF-8 (byte {position}); read as {encoding}")
+        return text
+    raise AssertionError("latin-1 decodes any bytes")
+
+
+def read_text_article(path: Path, article_id: str, data: bytes, warn: Warn) -> Article | None:
+    text = decode(data, path, warn)
+    title, _, body = text.lstrip().partition("\n")
+    title = title.strip().lstrip("#").strip() if path.suffix in (".md", ".markdown") else title
+    article = make_article(article_id, title, body, str(path))
+    if not article.paragraphs:
+        if not article.title:
+            warn(f"{path}: empty file, skipped")
+            return None
+        article.paragraphs.append(article.title)  # a one-line note is still searchable
+    return article
+
+
+def read_jsonl(path: Path, data: bytes, warn: Warn) -> Iterator[Article]:
+    for number, line in enumerate(decode(data, path, warn).split("\n"), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except ValueError as err:
+            warn(f"{where}: malformed JSON ({err.msg}), skipped")
+            continue
+        if not isinstance(record, dict):
+            warn(f"{where}: not a JSON object, skipped")
+            continue
+        article_id = record.get("id", record.get("_id"))
+        text = record.get("text", record.get("content"))
+        if article_id is None or article_id == "":
+            warn(f"{where}: record has no 'id' or '_id', skipped")
+            continue
+        if not isinstance(text, str) or not text.strip():
+            warn(f"{where}: record {article_id} has no 'text' or 'content', skipped")
+            continue
+        title = record.get("title")
+        title = title if isinstance(title, str) else ""
+        article = make_article(str(article_id), title, text, str(path))
+        if article.paragraphs:
+            yield article
+
+
+def read_articles(path: Path, article_id: str, warn: Warn, data: bytes | None = None) -> Iterator[Article]:
+    """Read the articles of one file (its bytes, when the caller has them already).
+
+    A file that cannot be read at all raises UnreadableFile.
+    """
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise UnreadableFile(err.strerror or str(err)) from None
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from read_jsonl(path, data, warn)
+    else:
+        article = read_text_article(path, article_id, data, warn)
+        if article is not None:
+            yield article
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute, as the user named it (symlinks not resolved)
+    root: Path  # the folder or file the user asked to index
+    article_id: str  # for .txt/.md: path relative to root, without extension
+
+
+def find_files(root: Path, warn: Warn) -> Iterator[SourceFile]:
+    """Yield the article files at ``root`` (a file, or a folder walked recursively).
+
+    Hidden files and folders are skipped; symlinked folders are not followed,
+    so a link loop cannot trap the walk.
+    """
+    root = Path(os.path.abspath(root))
+    if root.is_file():
+        yield SourceFile(root, root, root.stem)
+        return
+    for folder, subfolders, names in os.walk(root, onerror=lambda err: warn(f"{err.filename}: {err.strerror}")):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or not name.lower().endswith(SUFFIXES):
+                continue
+            path = Path(folder, name)
+            if not path.is_file():
+                warn(f"{path}: broken symbolic link, skipped")
+                continue
+            relative = path.relative_to(root).with_suffix("").as_posix()
+            yield SourceFile(path, root, relative)

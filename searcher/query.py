@@ -1,0 +1,330 @@
+"""Parsing what a user types into a query tree, and turning the tree into
+Whoosh queries.
+
+The syntax is small and forgiving, because most queries are plain words or
+natural questions:
+
+* plain words: ``pakta pertahanan``; punctuation is just punctuation, so
+  "meninggal?", "catatan:" or a lone "*" never turn into wildcards or fields
+* ``"quoted phrases"``
+* ``AND``, ``OR``, ``NOT`` (upper case), ``-word``, parentheses
+* ``title:word`` or ``title:"a phrase"``
+* ``prefix*``: a star right after a word
+
+Anything that does not parse as syntax is read as plain words; parsing never
+fails.  Whoosh's own parser is not used: it reads "meninggal?" as a wildcard
+and ANDs every word, which returns nothing for most questions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from searcher.analysis import QUESTION_WORDS, STOPWORDS, fold, stem, words
+
+FIELDS = ("title",)
+
+
+@dataclass(frozen=True)
+class Word:
+    form: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Prefix:
+    text: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    forms: tuple[str, ...]
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Not:
+    child: "Node"
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple["Node", ...]
+    explicit: bool  # False for words that were merely typed side by side
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple["Node", ...]
+
+
+Node = Word | Prefix | Phrase | Not | And | Or
+
+_LEXEME = re.compile(
+    r"""
+    (?P<phrase>(?:(?P<field>[A-Za-z]+):)?"(?P<text>[^"]*)")
+  | (?P<open>\()
+  | (?P<close>\))
+  | (?P<chunk>[^\s()"]+)
+  | (?P<stray>")
+    """,
+    re.VERBOSE,
+)
+_PREFIX = re.compile(r"[^\W_]+(?:-[^\W_]+)*\*")
+_OPERATORS = ("AND", "OR", "NOT")
+
+
+def _lex(text: str) -> list[tuple[str, object]]:
+    """Cut a query into ("op", name), ("(", None), (")", None) and ("atom", node) lexemes."""
+    lexemes: list[tuple[str, object]] = []
+    for match in _LEXEME.finditer(text):
+        if match["phrase"]:
+            field = match["field"].lower() if match["field"] else None
+            if field is not None and field not in FIELDS:
+                lexemes += _atoms(match["field"], None)  # "foo:" is just the word "foo"
+                field = None
+            forms = tuple(w.form for w in words(match["text"]) if w.form not in STOPWORDS)
+            if len(forms) == 1:
+                lexemes.append(("atom", Word(forms[0], field)))
+            elif forms:
+                lexemes.append(("atom", Phrase(forms, field)))
+        elif match["open"]:
+            lexemes.append(("(", None))
+        elif match["close"]:
+            lexemes.append((")", None))
+        elif match["chunk"]:
+            lexemes += _chunk(match["chunk"])
+    return lexemes
+
+
+def _chunk(chunk: str) -> list[tuple[str, object]]:
+    if chunk in _OPERATORS:
+        return [("op", chunk)]
+    if chunk.startswith("-") and len(chunk) > 1 and (chunk[1].isalnum() or chunk[1] == '"'):
+        return [("op", "NOT")] + _chunk(chunk[1:])
+    name, colon, rest = chunk.partition(":")
+    if colon and rest and name.lower() in FIELDS:
+        return _atoms(rest, name.lower())
+    return _atoms(chunk, None)
+
+
+def _atoms(text: str, field: str | None) -> list[tuple[str, object]]:
+    if _PREFIX.fullmatch(text):
+        return [("atom", Prefix(fold(text[:-1]), field))]
+    return [("atom", Word(w.form, field)) for w in words(text) if w.form not in STOPWORDS]
+
+
+class _Parser:
+    """Recursive descent over lexemes: OR binds loosest, then AND (explicit
+    or implied by adjacency), then NOT.  Stray operators and unbalanced
+    parentheses are dropped rather than reported."""
+
+    def __init__(self, lexemes):
+        self.lexemes = lexemes
+        self.at = 0
+
+    def peek(self):
+        return self.lexemes[self.at] if self.at < len(self.lexemes) else (None, None)
+
+    def take(self):
+        lexeme = self.peek()
+        self.at += 1
+        return lexeme
+
+    def parse(self) -> Node | None:
+        nodes = []
+        while self.at < len(self.lexemes):
+            node = self.or_expr()
+            if node is not None:
+                nodes.append(node)
+            elif self.peek()[0] in (")", "op"):
+                self.take()  # unmatched ")" or an operator with nothing to act on
+        return _join(nodes, explicit=False)
+
+    def or_expr(self) -> Node | None:
+        children = [self.and_expr()]
+        while self.peek() == ("op", "OR"):
+            self.take()
+            children.append(self.and_expr())
+        children = [c for c in children if c is not None]
+        if len(children) > 1:
+            return Or(tuple(children))
+        return children[0] if children else None
+
+    def and_expr(self) -> Node | None:
+        children: list[Node] = []
+        explicit = False
+        while True:
+            kind, value = self.peek()
+            if kind == "op" and value == "AND":
+                self.take()
+                explicit = True
+                continue
+            if kind is None or kind == ")" or (kind == "op" and value == "OR"):
+                break
+            node = self.unary()
+            if node is not None:
+                children.append(node)
+        return _join(children, explicit)
+
+    def unary(self) -> Node | None:
+        kind, value = self.take()
+        if kind == "op":  # NOT (AND and OR are handled above)
+            child = self.unary() if self.peek()[0] not in (None, ")") else None
+            return Not(child) if child is not None and not isinstance(child, Not) else child
+        if kind == "(":
+            node = self.or_expr()
+            if self.peek()[0] == ")":
+                self.take()
+            return node
+        if kind == "atom":
+            return value
+        return None
+
+
+def _join(children: list[Node], explicit: bool) -> Node | None:
+    if not children:
+        return None
+    if len(children) == 1 and not isinstance(children[0], Not):
+        return children[0]
+    return And(tuple(children), explicit)
+
+
+def parse(text: str) -> Node | None:
+    """Parse a query; None when nothing searchable is left (only stopwords)."""
+    return _Parser(_lex(text)).parse()
+
+
+def is_boolean(node: Node | None) -> bool:
+    """True when the user wrote AND or OR: then the query means exactly what it says."""
+    if isinstance(node, Or) or (isinstance(node, And) and node.explicit):
+        return True
+    if isinstance(node, And):
+        return any(is_boolean(child) for child in node.children)
+    if isinstance(node, Not):
+        return is_boolean(node.child)
+    return False
+
+
+def drop_question_words(node: Node | None) -> Node | None:
+    """Remove question words ("siapakah", "kapan") from a plain query, if
+    anything else is left: a paragraph that answers a question rarely repeats
+    its question word."""
+    if not isinstance(node, And) or node.explicit:
+        return node
+    kept = tuple(c for c in node.children if not (isinstance(c, Word) and c.form in QUESTION_WORDS))
+    if not any(not isinstance(c, Not) for c in kept):
+        return node
+    return _join(list(kept), explicit=False)
+
+
+@dataclass
+class HighlightTerms:
+    """What a snippet should mark: word forms and stems, and prefixes."""
+
+    terms: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+
+    def matches(self, form: str) -> bool:
+        if form in self.terms:
+            return True
+        root = stem(form)
+        return root in self.terms or any(w.startswith(p) for p in self.prefixes for w in (form, root))
+
+
+def highlight_terms(node: Node | None, found: HighlightTerms | None = None) -> HighlightTerms:
+    found = found or HighlightTerms()
+    if isinstance(node, Word):
+        found.terms.update((node.form, stem(node.form)))
+    elif isinstance(node, Phrase):
+        for form in node.forms:
+            found.terms.update((form, stem(form)))
+    elif isinstance(node, Prefix):
+        found.prefixes.add(node.text)
+    elif isinstance(node, (And, Or)):
+        for child in node.children:
+            highlight_terms(child, found)
+    return found  # words under NOT are not highlighted
+
+
+# -- compiling to Whoosh ------------------------------------------------------
+
+# Relevance weights; see bench/relevance.py for how they were chosen.
+EXACT_BOOST = 1.5  # a word's exact form, on top of its stem
+TITLE_BOOST = 0.5  # the article title, relative to the paragraph body
+PHRASE_BOOST = 1.0  # query words standing side by side in the paragraph
+SEARCH_FIELDS = ("body", "title")
+_FIELD_BOOST = {"body": 1.0, "title": TITLE_BOOST}
+
+
+def _fields(node_field: str | None) -> tuple[str, ...]:
+    return (node_field,) if node_field else SEARCH_FIELDS
+
+
+def _word_query(form: str, fieldname: str):
+    from whoosh import query as q
+
+    root = stem(form)
+    boost = _FIELD_BOOST.get(fieldname, 1.0)
+    if root == form:
+        return q.Term(fieldname, root, boost=boost)
+    return q.Or([q.Term(fieldname, form, boost=boost * EXACT_BOOST), q.Term(fieldname, root, boost=boost)])
+
+
+def to_whoosh(node: Node, strict: bool = True):
+    """The Whoosh query for a node.  ``strict=False`` turns the top-level run of
+    plain words into an OR, for the second, looser pass of a plain query."""
+    from whoosh import query as q
+
+    if isinstance(node, Word):
+        return _either(_word_query(node.form, f) for f in _fields(node.field))
+    if isinstance(node, Prefix):
+        return _either(q.Prefix(f, node.text, boost=_FIELD_BOOST.get(f, 1.0)) for f in _fields(node.field))
+    if isinstance(node, Phrase):
+        return _phrase(node.forms, _fields(node.field))
+    if isinstance(node, Or):
+        return q.Or([to_whoosh(c) for c in node.children])
+    if isinstance(node, Not):
+        return q.AndNot(q.Term("kind", "para"), to_whoosh(node.child))
+    positives = [to_whoosh(c) for c in node.children if not isinstance(c, Not)]
+    negatives = [to_whoosh(c.child) for c in node.children if isinstance(c, Not)]
+    if not positives:
+        positives = [q.Term("kind", "para")]
+    combined = q.And(positives) if strict or node.explicit else q.Or(positives)
+    if not node.explicit:
+        combined = _with_proximity(node, combined)
+    if negatives:
+        combined = q.AndNot(combined, _either(negatives))
+    return combined
+
+
+def _either(queries):
+    from whoosh import query as q
+
+    queries = list(queries)
+    return queries[0] if len(queries) == 1 else q.Or(queries)
+
+
+def _phrase(forms: tuple[str, ...], fieldnames: tuple[str, ...], slop: int = 1, boost: float = 1.0):
+    from whoosh import query as q
+
+    stems = [stem(f) for f in forms]
+    options = []
+    for f in fieldnames:
+        weight = boost * _FIELD_BOOST.get(f, 1.0)
+        options.append(q.Phrase(f, stems, slop=slop, boost=weight))
+        if stems != list(forms):
+            options.append(q.Phrase(f, list(forms), slop=slop, boost=weight * EXACT_BOOST))
+    return _either(options)
+
+
+def _with_proximity(node: And, combined):
+    """Reward paragraphs where the typed words stand together."""
+    from whoosh import query as q
+
+    forms = tuple(c.form for c in node.children if isinstance(c, Word) and c.field is None)
+    if len(forms) < 2:
+        return combined
+    return q.AndMaybe(combined, _phrase(forms, ("body",), boost=PHRASE_BOOST))

@@ -1,0 +1,72 @@
+"""Snippets: the part of a paragraph that best shows why it matched, with the
+matched words marked.
+
+Matching goes through ``analysis.words`` and ``analysis.stem``, the same
+functions the index uses, so a stemmed match ("menandatangani" for the query
+"penandatanganan") is marked just like an exact one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from searcher.analysis import stem, words
+from searcher.query import HighlightTerms
+
+SNIPPET_CHARS = 220
+_LEAD_CHARS = 40  # context kept before the first match in a cut snippet
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    key: str  # the matched word's stem: one query word counts once
+
+
+@dataclass
+class Snippet:
+    text: str
+    spans: list[tuple[int, int]]  # matched words, as offsets into ``text``
+    cut_before: bool
+    cut_after: bool
+
+
+def match_spans(text: str, terms: HighlightTerms) -> list[Span]:
+    return [Span(w.start, w.end, stem(w.form)) for w in words(text) if terms.matches(w.form)]
+
+
+def make_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> Snippet:
+    """Cut ``text`` to about ``width`` characters around its densest run of
+    distinct matched words, at word boundaries."""
+    if len(text) <= width:
+        return Snippet(text, [(s.start, s.end) for s in spans], False, False)
+    candidates = {0} | {_word_start(text, s.start - _LEAD_CHARS) for s in spans}
+
+    def quality(start: int) -> tuple[int, int, int]:
+        end = start + width
+        inside = [s for s in spans if s.start >= start and s.end <= end]
+        return (len({s.key for s in inside}), len(inside), -start)
+
+    start = max(candidates, key=quality)
+    if start + width > len(text):  # near the end: show a full window, not a stub
+        start = _word_start(text, len(text) - width)
+    end = _word_end(text, start + width)
+    shown = [(s.start - start, s.end - start) for s in spans if s.start >= start and s.end <= end]
+    return Snippet(text[start:end], shown, start > 0, end < len(text))
+
+
+def _word_start(text: str, at: int) -> int:
+    """The start of the first word at or after ``at``."""
+    if at <= 0:
+        return 0
+    space = text.find(" ", at - 1)
+    return 0 if space < 0 else space + 1
+
+
+def _word_end(text: str, at: int) -> int:
+    """The end of the last word that ends at or before ``at``."""
+    if at >= len(text):
+        return len(text)
+    space = text.rfind(" ", 0, at + 1)
+    return at if space <= 0 else space

@@ -1,0 +1,207 @@
+"""The index on disk: its schema, opening it, and writing articles into it.
+
+Each paragraph is one Whoosh document (kind "para").  Each indexed file also
+has one document of kind "file" carrying what change detection needs (size,
+mtime, content hash, the root it was found under), so that the file's
+bookkeeping commits atomically with its paragraphs: there is never a file
+marked done whose paragraphs are missing, or the reverse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from searcher.articles import SourceFile, UnreadableFile, Warn, find_files, read_articles
+
+INDEX_NAME = "paragraphs"
+
+
+class IndexError_(Exception):
+    """An index problem to report to the user as one line."""
+
+
+class IndexMissing(IndexError_):
+    pass
+
+
+def make_schema():
+    from whoosh.fields import ID, STORED, TEXT, Schema
+
+    from searcher.analysis import analyzer
+
+    text_analyzer = analyzer()
+    return Schema(
+        kind=ID,  # "para" or "file"
+        source=ID(stored=True),  # the file's absolute path
+        state=ID,  # the same path, on the "file" document only
+        root=ID(stored=True),  # the folder or file the user asked to index
+        article=ID(stored=True),
+        para=STORED,  # 1-based paragraph number within the article
+        title=TEXT(analyzer=text_analyzer, stored=True, phrase=True),
+        body=TEXT(analyzer=text_analyzer, stored=True, phrase=True),
+        size=STORED,
+        mtime=STORED,
+        sha1=STORED,
+    )
+
+
+def _storage(index_dir: Path, readonly: bool = False):
+    from whoosh.filedb.filestore import FileStorage
+
+    # Without mmap, opening a searcher reads only what a query touches,
+    # instead of copying whole segment files into memory: a faster and much
+    # smaller cold start for the CLI.
+    return FileStorage(str(index_dir), supports_mmap=False, readonly=readonly)
+
+
+def index_exists(index_dir: Path) -> bool:
+    if not index_dir.is_dir():
+        return False
+    from whoosh.index import exists
+
+    return exists(_storage(index_dir, readonly=True), INDEX_NAME)
+
+
+def open_index(index_dir: Path):
+    """Open an existing index for reading, or raise IndexMissing."""
+    if not index_exists(index_dir):
+        raise IndexMissing(f"no index in {index_dir}; run 'search index' first (or pass --index-dir)")
+    from whoosh.index import FileIndex
+
+    return FileIndex(_storage(index_dir, readonly=True), indexname=INDEX_NAME)
+
+
+def open_or_create_index(index_dir: Path):
+    from whoosh.index import FileIndex
+
+    if index_exists(index_dir):
+        return FileIndex(_storage(index_dir), indexname=INDEX_NAME)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return _storage(index_dir).create_index(make_schema(), indexname=INDEX_NAME)
+
+
+@dataclass
+class IndexReport:
+    new: int = 0  # files
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: int = 0
+    articles: int = 0  # articles and paragraphs written in this run
+    paragraphs: int = 0
+    roots: list[str] = field(default_factory=list)
+
+
+def _file_hash(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def indexed_roots(index_dir: Path) -> list[Path]:
+    """The folders and files that earlier runs indexed."""
+    if not index_exists(index_dir):
+        return []
+    with open_index(index_dir).searcher() as searcher:
+        return sorted({Path(doc["root"]) for doc in searcher.documents(kind="file")})
+
+
+def update_index(
+    index_dir: Path,
+    roots: Iterable[Path],
+    warn: Warn,
+    on_file: Callable[[SourceFile], None] | None = None,
+) -> IndexReport:
+    """Bring the index up to date with the files under ``roots``.
+
+    New and changed files are (re)read, their paragraphs replaced; files that
+    disappeared from a root lose theirs; unchanged files (same size and mtime,
+    or same content) are not read again.
+    """
+    report = IndexReport()
+    index = open_or_create_index(index_dir)
+    writer = index.writer(limitmb=256)
+    try:
+        with writer.searcher() as searcher:
+            known = {doc["source"]: doc for doc in searcher.documents(kind="file")}
+        seen: set[str] = set()
+        for root in roots:
+            root = Path(os.path.abspath(root))
+            report.roots.append(str(root))
+            for source in find_files(root, warn):
+                path = str(source.path)
+                if path in seen:
+                    continue
+                seen.add(path)
+                if on_file:
+                    on_file(source)
+                _index_file(writer, source, known.get(path), report, warn)
+            gone = [p for p, doc in known.items() if doc["root"] == str(root) and p not in seen]
+            for path in gone:
+                writer.delete_by_term("source", path)
+                report.removed += 1
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return report
+
+
+def _index_file(writer, source: SourceFile, known: dict | None, report: IndexReport, warn: Warn) -> None:
+    path = str(source.path)
+    try:
+        stat = source.path.stat()
+        if known and known["size"] == stat.st_size and known["mtime"] == stat.st_mtime:
+            report.unchanged += 1
+            return
+        data = source.path.read_bytes()
+    except OSError as err:
+        warn(f"{path}: cannot read ({err.strerror}), skipped")
+        report.skipped += 1
+        return
+    digest = _file_hash(data)
+    if known and known["sha1"] == digest:
+        # Touched but not changed: only the bookkeeping needs the new mtime.
+        writer.delete_by_term("state", path)
+        _add_file_state(writer, source, stat, digest)
+        report.unchanged += 1
+        return
+    try:
+        articles = list(read_articles(source.path, source.article_id, warn, data=data))
+    except UnreadableFile as err:
+        warn(f"{path}: {err}, skipped")
+        report.skipped += 1
+        return
+    if known:
+        writer.delete_by_term("source", path)
+        report.changed += 1
+    else:
+        report.new += 1
+    for article in articles:
+        report.articles += 1
+        for number, paragraph in enumerate(article.paragraphs, 1):
+            writer.add_document(
+                kind="para",
+                source=path,
+                article=article.id,
+                para=number,
+                title=article.title,
+                body=paragraph,
+            )
+            report.paragraphs += 1
+    _add_file_state(writer, source, stat, digest)
+
+
+def _add_file_state(writer, source: SourceFile, stat: os.stat_result, digest: str) -> None:
+    path = str(source.path)
+    writer.add_document(
+        kind="file",
+        source=path,
+        state=path,
+        root=str(source.root),
+        size=stat.st_size,
+        mtime=stat.st_mtime,
+        sha1=digest,
+    )

@@ -1,0 +1,42 @@
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searcher.cli import main
+
+SAMPLES = Path(__file__).resolve().parent.parent / "searcher" / "samples"
+SINGLE_NEWLINE_SAMPLE = SAMPLES / "000_8e71dce4d88c4be3.txt"
+BLANK_LINE_SAMPLE = SAMPLES / "003_f179d598420859a7.txt"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Run the CLI in-process against an index in a temporary folder."""
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def sample_index(run):
+    """An index of the built-in sample articles, made by a bare `search index`."""
+    result = run("index")
+    assert result.exit_code == 0, result.output
+    return run
+
+
+def json_hits(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

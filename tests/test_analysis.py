@@ -1,0 +1,57 @@
+"""Indonesian analysis: tokens, folding, stemming, exact forms."""
+
+import pickle
+
+from searcher.analysis import analyzer, index_terms, stem, words
+from searcher.store import make_schema
+
+
+def forms(text):
+    return [w.form for w in words(text)]
+
+
+def test_reduplication_stays_one_word_and_stems_to_its_root():
+    assert forms("negara-negara Barat") == ["negara-negara", "barat"]
+    assert stem("negara-negara") == "negara"
+
+
+def test_other_hyphenated_compounds_are_split_into_findable_parts():
+    assert forms("hubungan Rusia-Korea Utara, COVID-19") == ["hubungan", "rusia", "korea", "utara", "covid", "19"]
+
+
+def test_numbers_stay_whole():
+    assert forms("Rp 1.000.000 atau 3,5 persen pada 2024.") == ["rp", "1.000.000", "atau", "3,5", "persen", "pada", "2024"]
+
+
+def test_case_and_accents_are_folded():
+    assert forms("François ÉCOLE") == ["francois", "ecole"]
+
+
+def test_word_offsets_point_into_the_original_text():
+    text = "Pakta  Rusia-Korea"
+    assert [text[w.start : w.end] for w in words(text)] == ["Pakta", "Rusia", "Korea"]
+
+
+def test_tandatangan_forms_meet_at_one_root():
+    assert {stem(w) for w in ("penandatanganan", "menandatangani", "ditandatangani")} == {"tandatangan"}
+
+
+def test_derived_words_are_indexed_as_stem_and_exact_form_at_one_position():
+    assert list(index_terms("pakta pertahanan")) == [("pakta", 0), ("tahan", 1), ("pertahanan", 1)]
+
+
+def test_function_words_are_dropped_but_content_words_like_kerja_sama_are_not():
+    assert [t for t, _ in index_terms("kerja sama dan masalah pihak yang lain")] == [
+        "kerja", "sama", "masalah", "pihak", "lain",
+    ]
+
+
+def test_whoosh_analyzer_agrees_with_index_terms():
+    text = "Penandatanganan perjanjian ini, negara-negara Rusia-Korea, 1.000 tahanan di François."
+    tokens = [(t.text, t.pos) for t in analyzer()(text, positions=True)]
+    assert tokens == list(index_terms(text))
+
+
+def test_schema_pickles_the_stemmer_by_reference_not_its_dictionary():
+    # A bound Sastrawi object would drag its 30,000-word dictionary along.
+    assert len(pickle.dumps(make_schema())) < 10_000

@@ -1,0 +1,82 @@
+"""Reading articles: layouts, titles, boilerplate, JSONL."""
+
+from pathlib import Path
+
+from conftest import BLANK_LINE_SAMPLE, SINGLE_NEWLINE_SAMPLE, write
+
+from searcher.articles import find_files, read_articles, split_paragraphs
+
+
+def read(path: Path, article_id="a", warnings=None):
+    return list(read_articles(path, article_id, (warnings if warnings is not None else []).append))
+
+
+def test_single_newline_layout_gives_one_paragraph_per_line():
+    [article] = read(SINGLE_NEWLINE_SAMPLE)
+    assert article.title.startswith("Vladimir Putin dan Kim Jong Un Tandatangani")
+    assert len(article.paragraphs) == 8
+    assert article.paragraphs[3].startswith("Pakta pertahanan bersama")
+    assert article.paragraphs[-1].endswith("kawasan Asia Timur. (*)")
+
+
+def test_blank_line_layout_drops_repeated_title_and_boilerplate():
+    [article] = read(BLANK_LINE_SAMPLE)
+    assert article.title == "Kunjungan Vladimir Putin ke Korea Utara Demi Penandatanganan Perjanjian Kemitraan"
+    assert article.paragraphs[0].startswith("Presiden Rusia Vladimir Putin akan melakukan perjalanan")
+    assert article.paragraphs[-1].startswith("Secara keseluruhan, kunjungan Presiden Vladimir Putin")
+    assert len(article.paragraphs) == 6
+    text = " ".join(article.paragraphs)
+    for line in ("Leave a Comment", "Tinggalkan Balasan", "Alamat email Anda", "Ruas yang wajib"):
+        assert line not in text
+
+
+def test_lines_inside_a_blank_line_paragraph_are_joined(tmp_path):
+    path = write(tmp_path / "a.txt", "Judul\n\nBaris satu\nbaris dua.\n\nParagraf kedua.\n")
+    [article] = read(path)
+    assert article.paragraphs == ["Baris satu baris dua.", "Paragraf kedua."]
+
+
+def test_quoted_boilerplate_inside_a_real_paragraph_is_kept():
+    text = "Ia menulis: Tinggalkan Balasan adalah judul bukunya yang terbit tahun lalu."
+    assert split_paragraphs(text) == [text]
+
+
+def test_markdown_title_loses_its_heading_marks(tmp_path):
+    path = write(tmp_path / "catatan.md", "# Rapat Kabinet\n\nPresiden memimpin rapat.\n")
+    [article] = read(path)
+    assert article.title == "Rapat Kabinet"
+    assert article.paragraphs == ["Presiden memimpin rapat."]
+
+
+def test_jsonl_records_keep_their_ids_verbatim(tmp_path):
+    path = write(
+        tmp_path / "dump.jsonl",
+        '{"id": "Berita/001", "title": "Banjir Jakarta", "text": "Banjir melanda.\\n\\nWarga mengungsi."}\n'
+        '{"_id": 42, "content": "Gempa di Palu.\\nSekolah ditutup."}\n',
+    )
+    first, second = read(path)
+    assert (first.id, first.title, first.paragraphs) == ("Berita/001", "Banjir Jakarta", ["Banjir melanda.", "Warga mengungsi."])
+    assert (second.id, second.title, second.paragraphs) == ("42", "", ["Gempa di Palu.", "Sekolah ditutup."])
+
+
+def test_bad_jsonl_lines_are_warned_about_and_skipped(tmp_path):
+    path = write(
+        tmp_path / "dump.jsonl",
+        '{"id": "ok", "text": "Teks yang baik."}\n{broken\n{"id": "kosong"}\n[1, 2]\n',
+    )
+    warnings = []
+    articles = read(path, warnings=warnings)
+    assert [a.id for a in articles] == ["ok"]
+    assert len(warnings) == 3
+    assert all(str(path) in w for w in warnings)
+    assert any(":2:" in w and "malformed JSON" in w for w in warnings)
+    assert any(":3:" in w and "no 'text'" in w for w in warnings)
+
+
+def test_folder_walk_gives_relative_ids_and_skips_other_files(tmp_path):
+    write(tmp_path / "politik" / "a.txt", "A\nisi")
+    write(tmp_path / "b.md", "B\nisi")
+    write(tmp_path / "gambar.png", "x")
+    write(tmp_path / ".hidden" / "c.txt", "C\nisi")
+    found = list(find_files(tmp_path, [].append))
+    assert [f.article_id for f in found] == ["b", "politik/a"]

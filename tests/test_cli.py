@@ -1,0 +1,161 @@
+"""The search command as a user meets it, on the built-in samples and small fixtures."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import json_hits, write
+
+
+def test_bare_index_on_a_new_index_uses_the_samples_and_says_how_to_index_your_own(run):
+    result = run("index")
+    assert result.exit_code == 0
+    assert "2 new" in result.stdout
+    assert "14 paragraphs from 2 articles" in result.stdout
+    assert "sample articles" in result.stdout
+    assert "search index PATH" in result.stdout
+
+
+def test_pakta_pertahanan_finds_its_paragraph_first_with_both_words_marked(sample_index):
+    result = sample_index("query", "pakta pertahanan")
+    assert result.exit_code == 0
+    first = result.stdout.split("\n\n")[0]
+    assert "000_8e71dce4d88c4be3.txt  paragraph 4" in first
+    assert "**Pakta** **pertahanan** bersama" in first
+
+
+def test_json_output_has_every_field_in_rank_order(sample_index):
+    result = sample_index("query", "--json", "pakta pertahanan")
+    hits = json_hits(result.stdout)
+    assert [h["rank"] for h in hits] == list(range(1, len(hits) + 1))
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    first = hits[0]
+    assert first["article"] == "000_8e71dce4d88c4be3"
+    assert first["paragraph"] == 4
+    assert first["text"].startswith("Pakta pertahanan bersama")
+    assert first["title"].startswith("Vladimir Putin dan Kim Jong Un")
+    assert first["source"].endswith("000_8e71dce4d88c4be3.txt")
+    marked = [first["snippet"][s:e] for s, e in first["highlights"]]
+    assert marked[:2] == ["Pakta", "pertahanan"]
+
+
+def test_penandatanganan_perjanjian_reaches_both_articles(sample_index):
+    hits = json_hits(sample_index("query", "--json", "penandatanganan perjanjian").stdout)
+    assert {h["article"] for h in hits} == {"000_8e71dce4d88c4be3", "003_f179d598420859a7"}
+
+
+def test_stemmed_matches_are_found_and_marked(sample_index):
+    # "menandatangani" is in the text, "penandatanganan" only shares its root.
+    result = sample_index("query", "--json", "menandatangani")
+    texts = [h["text"] for h in json_hits(result.stdout)]
+    assert any("Penandatanganan perjanjian ini dipandang" in t for t in texts)
+    hit = next(h for h in json_hits(result.stdout) if h["paragraph"] == 5)
+    assert "Penandatanganan" in [hit["snippet"][s:e] for s, e in hit["highlights"]]
+
+
+def test_boilerplate_of_the_second_sample_is_not_indexed(sample_index):
+    for query in ("Leave a Comment", "Tinggalkan Balasan", "dipublikasikan", "ruas wajib ditandai"):
+        result = sample_index("query", "--json", query)
+        assert not any("Tinggalkan Balasan" in h["text"] or "Ruas yang wajib" in h["text"] for h in json_hits(result.stdout))
+    result = sample_index("query", "dipublikasikan")
+    assert result.exit_code == 1
+
+
+def test_a_question_ending_in_a_question_mark_finds_its_answer(sample_index):
+    hits = json_hits(sample_index("query", "--json", "kapan Putin berangkat menuju Vietnam?").stdout)
+    assert (hits[0]["article"], hits[0]["paragraph"]) == ("000_8e71dce4d88c4be3", 1)
+
+
+def test_all_words_rank_above_some_but_some_still_answer(run, tmp_path):
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "A\n\nBanjir besar melanda kota. Banjir lagi, banjir terus, banjir di mana-mana.")
+    write(folder / "b.txt", "B\n\nBanjir melanda Jakarta pada malam hari.")
+    run("index", str(folder))
+    hits = json_hits(run("query", "--json", "banjir jakarta").stdout)
+    assert [h["article"] for h in hits] == ["b", "a"]
+    hits = json_hits(run("query", "--json", "banjir surabaya").stdout)
+    assert {h["article"] for h in hits} == {"a", "b"}
+
+
+def test_exact_form_outranks_an_over_stemmed_match(run, tmp_path):
+    # "pertahanan" (defence) and "tahanan" (detainee) both stem to "tahan".
+    folder = tmp_path / "berita"
+    write(folder / "tahanan.txt", "T\n\nPolisi memindahkan tahanan ke lapas baru.")
+    write(folder / "pertahanan.txt", "P\n\nMenteri membahas pertahanan negara.")
+    run("index", str(folder))
+    hits = json_hits(run("query", "--json", "pertahanan").stdout)
+    assert [h["article"] for h in hits] == ["pertahanan", "tahanan"]
+
+
+def test_an_exact_phrase_match_ranks_higher(run, tmp_path):
+    folder = tmp_path / "berita"
+    write(folder / "apart.txt", "X\n\nKerja keras membuat hasil yang sama baiknya.")
+    write(folder / "together.txt", "Y\n\nKedua negara sepakat kerja sama di bidang energi.")
+    run("index", str(folder))
+    hits = json_hits(run("query", "--json", "kerja sama").stdout)
+    assert [h["article"] for h in hits] == ["together", "apart"]
+
+
+def test_reduplicated_words_find_their_root(run, tmp_path):
+    write(tmp_path / "b" / "x.txt", "X\n\nNegara-negara Asia bertemu di Jakarta.")
+    run("index", str(tmp_path / "b"))
+    assert run("query", "negara").exit_code == 0
+
+
+def test_jsonl_articles_are_indexed_with_their_ids(run, tmp_path):
+    dump = write(
+        tmp_path / "dump.jsonl",
+        '{"_id": "p7", "title": "Gempa", "text": "Gempa mengguncang Palu.\\n\\nRatusan rumah rusak."}\n',
+    )
+    run("index", str(dump))
+    [hit] = json_hits(run("query", "--json", "rumah rusak").stdout)
+    assert (hit["article"], hit["paragraph"], hit["title"]) == ("p7", 2, "Gempa")
+
+
+def test_limit_caps_the_number_of_hits(sample_index):
+    assert len(json_hits(sample_index("query", "--json", "-n", "2", "rusia").stdout)) == 2
+
+
+def test_no_hits_exits_1_and_errors_exit_2(sample_index, tmp_path):
+    assert sample_index("query", "zzzyyyxxx").exit_code == 1
+    missing = sample_index("query", "--index-dir", str(tmp_path / "nowhere"), "rusia")
+    assert missing.exit_code == 2
+    assert "run 'search index'" in missing.stderr
+    assert "Traceback" not in missing.output
+    assert sample_index("index", str(tmp_path / "no-such-folder")).exit_code == 2
+
+
+def test_colour_follows_the_flag_and_no_color(sample_index, monkeypatch):
+    assert "\x1b[" in sample_index("query", "--color", "always", "pakta").stdout
+    assert "\x1b[" not in sample_index("query", "pakta").stdout  # not a terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "**pakta**" in sample_index("query", "--color", "auto", "pakta").stdout.lower()
+
+
+def test_index_dir_option_and_environment_variable(run, tmp_path, monkeypatch):
+    here = tmp_path / "elsewhere"
+    assert run("index", "--index-dir", str(here)).exit_code == 0
+    assert run("query", "--index-dir", str(here), "pakta").exit_code == 0
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(here))
+    assert run("query", "pakta").exit_code == 0
+
+
+def _installed_search() -> str:
+    found = Path(sys.executable).parent / "search"
+    return str(found) if found.exists() else shutil.which("search")
+
+
+def test_installed_search_command_runs_end_to_end(tmp_path):
+    command = _installed_search()
+    assert command, "the 'search' console script is not installed (pip install .)"
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index"), "NO_COLOR": "1"}
+    indexed = subprocess.run([command, "index"], env=env, capture_output=True, text=True, timeout=120)
+    assert indexed.returncode == 0, indexed.stderr
+    found = subprocess.run([command, "query", "--json", "pakta pertahanan"], env=env, capture_output=True, text=True)
+    assert found.returncode == 0
+    assert json.loads(found.stdout.splitlines()[0])["paragraph"] == 4
+    help_text = subprocess.run([command, "--help"], env=env, capture_output=True, text=True)
+    assert "search query" in help_text.stdout

@@ -1,0 +1,51 @@
+"""Query syntax: natural text is never mistaken for syntax."""
+
+import pytest
+
+from searcher.query import And, Not, Or, Phrase, Prefix, Word, highlight_terms, parse
+from searcher.search import plan
+
+
+def test_question_punctuation_is_not_syntax():
+    assert parse("dimana Douwes Dekker meninggal?") == And(
+        (Word("dimana"), Word("douwes"), Word("dekker"), Word("meninggal")), explicit=False
+    )
+
+
+@pytest.mark.parametrize("text", ["catatan: rapat", "pukul 10:30", "ditandai *", "apa.", "harga 5*3"])
+def test_colons_stars_and_dots_in_text_are_plain(text):
+    node = parse(text)
+    for leaf in getattr(node, "children", (node,)):
+        assert isinstance(leaf, Word)
+        assert leaf.field is None
+
+
+def test_question_words_are_dropped_from_plain_queries_only_when_something_remains():
+    node, _ = plan("siapakah presiden Rusia?")
+    assert node == And((Word("presiden"), Word("rusia")), explicit=False)
+    node, _ = plan("siapa")
+    assert node == Word("siapa")
+
+
+def test_operators_phrases_fields_and_prefixes():
+    assert parse('title:"kerja sama" OR rusia AND NOT korea') == Or(
+        (Phrase(("kerja", "sama"), "title"), And((Word("rusia"), Not(Word("korea"))), explicit=True))
+    )
+    assert parse("tandatangan* -korea") == And((Prefix("tandatangan"), Not(Word("korea"))), explicit=False)
+
+
+@pytest.mark.parametrize("text", ['"', "((", ")", "AND", "OR NOT", "title:", "*", "?", "~", "^", "-", ""])
+def test_hostile_fragments_parse_to_words_or_nothing(text):
+    node = parse(text)
+    assert node is None or isinstance(node, (Word, And))
+
+
+def test_plain_multiword_query_runs_all_words_first_then_some():
+    _, passes = plan("pakta pertahanan")
+    assert len(passes) == 2
+
+
+def test_highlight_terms_include_stems_but_not_negated_words():
+    terms = highlight_terms(parse("penandatanganan -korea"))
+    assert terms.matches("menandatangani")
+    assert not terms.matches("korea")
