@@ -43,37 +43,59 @@ def plan(text: str):
     return node, [queries.to_whoosh(node, strict=True), queries.to_whoosh(node, strict=False)]
 
 
-def search(index_dir: Path, text: str, limit: int = 10) -> list[Hit]:
-    from whoosh.scoring import BM25F
+class ParagraphSearcher:
+    """An open index, ready for many queries (the CLI makes one per process)."""
 
-    node, passes = plan(text)
-    if not passes:
-        return []
-    terms = queries.highlight_terms(node)
-    found: list[tuple[float, dict]] = []
-    seen: set[int] = set()
-    index = open_index(index_dir)
-    with index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as searcher:
+    def __init__(self, index_dir: Path):
+        from whoosh.scoring import BM25F
+
+        self._index = open_index(index_dir)
+        self._searcher = self._index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1))
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def ranked(self, text: str, limit: int = 10):
+        """The query tree and the best (score, stored fields) pairs, best first."""
+        node, passes = plan(text)
+        found: list[tuple[float, dict]] = []
+        seen: set[int] = set()
         for whoosh_query in passes:
             if len(found) >= limit:
                 break
-            for result in searcher.search(whoosh_query, limit=limit + len(found)):
+            for result in self._searcher.search(whoosh_query, limit=limit + len(found)):
                 if result.docnum not in seen and len(found) < limit:
                     seen.add(result.docnum)
                     found.append((result.score, result.fields()))
-    hits = []
-    for rank, (score, doc) in enumerate(found, 1):
-        body = doc["body"]
-        hits.append(
-            Hit(
-                rank=rank,
-                score=score,
-                article=doc["article"],
-                paragraph=doc["para"],
-                title=doc.get("title", ""),
-                source=doc["source"],
-                text=body,
-                snippet=make_snippet(body, match_spans(body, terms)),
+        return node, found
+
+    def search(self, text: str, limit: int = 10) -> list[Hit]:
+        node, found = self.ranked(text, limit)
+        terms = queries.highlight_terms(node)
+        hits = []
+        for rank, (score, doc) in enumerate(found, 1):
+            body = doc["body"]
+            hits.append(
+                Hit(
+                    rank=rank,
+                    score=score,
+                    article=doc["article"],
+                    paragraph=doc["para"],
+                    title=doc.get("title", ""),
+                    source=doc["source"],
+                    text=body,
+                    snippet=make_snippet(body, match_spans(body, terms)),
+                )
             )
-        )
-    return hits
+        return hits
+
+
+def search(index_dir: Path, text: str, limit: int = 10) -> list[Hit]:
+    with ParagraphSearcher(index_dir) as searcher:
+        return searcher.search(text, limit)

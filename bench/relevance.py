@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Relevance on BEIR-style Indonesian collections, through the CLI's own code.
+
+Indexes a collection's corpus.jsonl with ``searcher.store.update_index`` (as
+``search index`` does), runs every question of a split through
+``ParagraphSearcher`` (as ``search query`` does), and prints MRR@10,
+nDCG@10 and Recall@100 (one relevant passage per question; a question with no
+hits scores 0), plus per-query latency.
+
+  python bench/relevance.py                       # both collections, valid split
+  python bench/relevance.py tydiqa-id --split train
+  python bench/relevance.py --data ../shared/data --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from searcher.search import ParagraphSearcher  # noqa: E402
+from searcher.store import update_index  # noqa: E402
+
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
+COLLECTIONS = ("tydiqa-id", "facqa")
+
+
+def load_questions(folder: Path, split: str) -> list[tuple[str, str, set[str]]]:
+    """(question id, text, relevant passage ids) for one split."""
+    qrels_path = folder / f"qrels.{split}.tsv"
+    if not qrels_path.exists():
+        qrels_path = folder / "qrels.tsv"
+    relevant: dict[str, set[str]] = {}
+    with qrels_path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            if row.get("split", split) == split and int(row["score"]) > 0:
+                relevant.setdefault(row["query-id"], set()).add(row["corpus-id"])
+    questions = []
+    with (folder / "queries.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            if record["_id"] in relevant:
+                questions.append((record["_id"], record["text"], relevant[record["_id"]]))
+    return questions
+
+
+def evaluate(folder: Path, split: str, index_dir: Path) -> dict:
+    started = time.perf_counter()
+    update_index(index_dir, [folder / "corpus.jsonl"], warn=lambda message: None)
+    index_seconds = time.perf_counter() - started
+    questions = load_questions(folder, split)
+    rr, ndcg, recall, latencies = [], [], [], []
+    with ParagraphSearcher(index_dir) as searcher:
+        for _, text, relevant in questions:
+            started = time.perf_counter()
+            searcher.search(text, limit=10)  # what a user waits for: top 10 with snippets
+            latencies.append(time.perf_counter() - started)
+            _, found = searcher.ranked(text, limit=100)
+            ranking = list(dict.fromkeys(doc["article"] for _, doc in found))
+            ranks = [i for i, article in enumerate(ranking, 1) if article in relevant]
+            first = ranks[0] if ranks else None
+            rr.append(1 / first if first and first <= 10 else 0.0)
+            ideal = sum(1 / math.log2(i + 1) for i in range(1, min(len(relevant), 10) + 1))
+            ndcg.append(sum(1 / math.log2(r + 1) for r in ranks if r <= 10) / ideal)
+            recall.append(len([r for r in ranks if r <= 100]) / len(relevant))
+    latencies.sort()
+    return {
+        "collection": folder.name,
+        "split": split,
+        "questions": len(questions),
+        "mrr@10": statistics.fmean(rr),
+        "ndcg@10": statistics.fmean(ndcg),
+        "recall@100": statistics.fmean(recall),
+        "latency_p50_ms": 1000 * latencies[len(latencies) // 2],
+        "latency_p95_ms": 1000 * latencies[int(len(latencies) * 0.95)],
+        "index_seconds": index_seconds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("collections", nargs="*", default=list(COLLECTIONS))
+    parser.add_argument("--split", default="valid")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--json", action="store_true", help="one JSON object per collection")
+    args = parser.parse_args()
+    for name in args.collections:
+        with tempfile.TemporaryDirectory() as tmp:
+            figures = evaluate(args.data / name, args.split, Path(tmp) / "index")
+        if args.json:
+            print(json.dumps(figures))
+        else:
+            print(
+                f"{figures['collection']:<10} {figures['split']:<5} {figures['questions']:>4} q  "
+                f"MRR@10 {figures['mrr@10']:.3f}  nDCG@10 {figures['ndcg@10']:.3f}  "
+                f"R@100 {figures['recall@100']:.3f}  "
+                f"query p50 {figures['latency_p50_ms']:.1f} ms p95 {figures['latency_p95_ms']:.1f} ms  "
+                f"(indexed in {figures['index_seconds']:.1f} s)"
+            )
+
+
+if __name__ == "__main__":
+    main()
