@@ -252,9 +252,8 @@ def highlight_terms(node: Node | None, found: HighlightTerms | None = None) -> H
 # -- compiling to Whoosh ------------------------------------------------------
 
 # Relevance weights; see bench/relevance.py for how they were chosen.
-EXACT_BOOST = 1.5  # a word's exact form, on top of its stem
+EXACT_BOOST = 0.25  # a word's exact form, on top of its stem
 TITLE_BOOST = 0.5  # the article title, relative to the paragraph body
-PHRASE_BOOST = 1.0  # query words standing side by side in the paragraph
 SEARCH_FIELDS = ("body", "title")
 _FIELD_BOOST = {"body": 1.0, "title": TITLE_BOOST}
 
@@ -293,8 +292,6 @@ def to_whoosh(node: Node, strict: bool = True):
     if not positives:
         positives = [q.Term("kind", "para")]
     combined = q.And(positives) if strict or node.explicit else q.Or(positives)
-    if not node.explicit:
-        combined = _with_proximity(node, combined)
     if negatives:
         combined = q.AndNot(combined, _either(negatives))
     return combined
@@ -308,6 +305,7 @@ def _either(queries):
 
 
 def _phrase(forms: tuple[str, ...], fieldnames: tuple[str, ...], slop: int = 1, boost: float = 1.0):
+    """An exact phrase, matched on stems, with a bonus for the exact forms."""
     from whoosh import query as q
 
     stems = [stem(f) for f in forms]
@@ -320,11 +318,3 @@ def _phrase(forms: tuple[str, ...], fieldnames: tuple[str, ...], slop: int = 1, 
     return _either(options)
 
 
-def _with_proximity(node: And, combined):
-    """Reward paragraphs where the typed words stand together."""
-    from whoosh import query as q
-
-    forms = tuple(c.form for c in node.children if isinstance(c, Word) and c.field is None)
-    if len(forms) < 2:
-        return combined
-    return q.AndMaybe(combined, _phrase(forms, ("body",), boost=PHRASE_BOOST))

@@ -1,0 +1,22 @@
+"""Ranking: BM25 with Lucene's IDF.
+
+Whoosh's IDF, log(N / (df + 1)) + 1, flattens the gap between rare and common
+words (the "+ 1" gives even a word found in half the paragraphs a weight of
+1.7), so a question's common words outvote its one rare, telling word.
+Lucene's BM25 IDF, log(1 + (N - df + 0.5) / (df + 0.5)), keeps that gap.
+"""
+
+from __future__ import annotations
+
+from math import log
+
+from whoosh.scoring import BM25F
+
+
+class LuceneBM25F(BM25F):
+    def idf(self, searcher, fieldname: str, text: str) -> float:
+        parent = searcher.get_parent()
+        # Count paragraphs only, not the per-file bookkeeping documents.
+        total = parent.doc_frequency("kind", "para") or parent.doc_count_all()
+        found = parent.doc_frequency(fieldname, text)
+        return log(1 + (total - found + 0.5) / (found + 0.5))
