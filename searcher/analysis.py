@@ -51,6 +51,20 @@ QUESTION_WORDS = frozenset(
 # and never meet.
 EXTRA_ROOTS = ("tandatangan",)
 
+# Compounds written both closed and open ("ibukota" / "ibu kota"): the closed
+# form is indexed and searched as its two words, so either spelling finds
+# both.
+SPLIT_COMPOUNDS = {
+    "ibukota": ("ibu", "kota"),
+    "kerjasama": ("kerja", "sama"),
+    "bekerjasama": ("bekerja", "sama"),
+    "sepakbola": ("sepak", "bola"),
+    "tanggungjawab": ("tanggung", "jawab"),
+    "bertanggungjawab": ("bertanggung", "jawab"),
+    "sumberdaya": ("sumber", "daya"),
+    "rumahsakit": ("rumah", "sakit"),
+}
+
 _NUMBER = r"\d+(?:[.,]\d+)+"
 _WORD = r"[^\W_]+(?:-[^\W_]+)*"
 WORD_RE = re.compile(f"{_NUMBER}|{_WORD}")
@@ -78,12 +92,16 @@ def words(text: str) -> Iterator[Word]:
     for match in WORD_RE.finditer(text):
         form = fold(match.group())
         start = match.start()
-        if "-" not in form or is_reduplication(form):
+        if form in SPLIT_COMPOUNDS:
+            for part in SPLIT_COMPOUNDS[form]:
+                yield Word(part, start, start + len(part))
+                start += len(part)
+        elif "-" not in form or is_reduplication(form):
             yield Word(form, start, match.end())
-            continue
-        for part in form.split("-"):
-            yield Word(part, start, start + len(part))
-            start += len(part) + 1
+        else:
+            for part in form.split("-"):
+                yield Word(part, start, start + len(part))
+                start += len(part) + 1
 
 
 def is_reduplication(form: str) -> bool:

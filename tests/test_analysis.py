@@ -55,3 +55,8 @@ def test_whoosh_analyzer_agrees_with_index_terms():
 def test_schema_pickles_the_stemmer_by_reference_not_its_dictionary():
     # A bound Sastrawi object would drag its 30,000-word dictionary along.
     assert len(pickle.dumps(make_schema())) < 10_000
+
+
+def test_closed_compounds_meet_their_open_spelling():
+    assert forms("Ibukota Kanada") == ["ibu", "kota", "kanada"]
+    assert forms("kerjasama") == forms("kerja sama")
