@@ -85,7 +85,8 @@ def _sample_dir() -> Path:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_dir_option
-def index(paths: tuple[Path, ...], index_dir: Path) -> None:
+@click.option("--rebuild", is_flag=True, help="Drop what is indexed and read every file again.")
+def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool) -> None:
     """Index article files and folders (walked recursively).
 
     Files: .txt and .md (title on the first line, then paragraphs), and
@@ -99,7 +100,7 @@ def index(paths: tuple[Path, ...], index_dir: Path) -> None:
       search index ~/berita/
       search index dump.jsonl --index-dir /data/berita-index
     """
-    from searcher.store import index_exists, indexed_roots, update_index
+    from searcher.store import Interrupted, index_exists, indexed_roots, update_index
 
     using_samples = False
     for path in paths:
@@ -111,7 +112,15 @@ def index(paths: tuple[Path, ...], index_dir: Path) -> None:
         if not roots:
             roots, using_samples = [_sample_dir()], True
     started = time.monotonic()
-    report = update_index(index_dir, roots, warn)
+    try:
+        report = update_index(index_dir, roots, warn, rebuild=rebuild)
+    except Interrupted as stop:
+        click.echo(
+            f"search: interrupted; {stop.report.saved_files} files were saved to the index, "
+            "the batch in progress was not. Run 'search index' again to finish.",
+            err=True,
+        )
+        sys.exit(130)
     seconds = time.monotonic() - started
     click.echo(
         f"{report.new} new, {report.changed} changed, {report.removed} removed, "
@@ -123,6 +132,37 @@ def index(paths: tuple[Path, ...], index_dir: Path) -> None:
             f"Indexed the built-in sample articles into {index_dir}. "
             "To index your own: search index PATH/TO/ARTICLES/"
         )
+
+
+@main.command()
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def stats(index_dir: Path, as_json: bool) -> None:
+    """Show what the index holds.
+
+    \b
+    Examples:
+      search stats
+      search stats --json --index-dir /data/berita-index
+    """
+    import json
+
+    from searcher.store import index_stats
+
+    figures = index_stats(index_dir)
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False))
+        return
+    click.echo(
+        f"index:          {figures['index']}\n"
+        f"articles:       {figures['articles']}\n"
+        f"paragraphs:     {figures['paragraphs']}\n"
+        f"distinct terms: {figures['distinct_terms']}\n"
+        f"files:          {figures['files']}\n"
+        f"size:           {figures['size_bytes'] / 1e6:.1f} MB\n"
+        f"last update:    {figures['last_update']}\n"
+        "indexed:        " + ("\n                ".join(figures["roots"]) or "-")
+    )
 
 
 @main.command()
@@ -162,5 +202,6 @@ def query(words: tuple[str, ...], index_dir: Path, limit: int, as_json: bool, co
         colored = use_color(color, sys.stdout.isatty())
         click.echo("\n\n".join(hit_text(hit, colored) for hit in hits), color=colored)
     if not hits:
-        click.echo(f"search: no paragraph matches {text!r}", err=True)
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        click.echo(f"search: no paragraph matches {shown!r}", err=True)
         sys.exit(1)

@@ -148,7 +148,7 @@ class _Parser:
         while self.peek() == ("op", "OR"):
             self.take()
             children.append(self.and_expr())
-        children = [c for c in children if c is not None]
+        children = list(dict.fromkeys(c for c in children if c is not None))
         if len(children) > 1:
             return Or(tuple(children))
         return children[0] if children else None
@@ -185,6 +185,7 @@ class _Parser:
 
 
 def _join(children: list[Node], explicit: bool) -> Node | None:
+    children = list(dict.fromkeys(children))  # a word typed twice counts once
     if not children:
         return None
     if len(children) == 1 and not isinstance(children[0], Not):

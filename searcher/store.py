@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -26,6 +27,28 @@ class IndexError_(Exception):
 
 class IndexMissing(IndexError_):
     pass
+
+
+class IndexLocked(IndexError_):
+    pass
+
+
+class Interrupted(Exception):
+    """Indexing was stopped (Ctrl-C); ``report`` says what was saved."""
+
+    def __init__(self, report: "IndexReport"):
+        super().__init__("interrupted")
+        self.report = report
+
+
+# Commit after this many paragraphs, so that a crash or Ctrl-C loses at most
+# one batch; every commit carries its files' bookkeeping with it.
+BATCH_PARAGRAPHS = 20_000
+WRITER_NOTE = "writer.txt"  # who holds the write lock, for the message a second writer gets
+
+
+def lock_wait_seconds() -> float:
+    return float(os.environ.get("SEARCH_LOCK_TIMEOUT", "10"))
 
 
 def make_schema():
@@ -46,6 +69,7 @@ def make_schema():
         size=STORED,
         mtime=STORED,
         sha1=STORED,
+        articles=STORED,  # how many articles the file held
     )
 
 
@@ -93,6 +117,7 @@ class IndexReport:
     skipped: int = 0
     articles: int = 0  # articles and paragraphs written in this run
     paragraphs: int = 0
+    saved_files: int = 0  # files whose changes are committed
     roots: list[str] = field(default_factory=list)
 
 
@@ -108,25 +133,55 @@ def indexed_roots(index_dir: Path) -> list[Path]:
         return sorted({Path(doc["root"]) for doc in searcher.documents(kind="file")})
 
 
+def _open_writer(index, index_dir: Path):
+    from whoosh.index import LockError
+
+    try:
+        writer = index.writer(limitmb=256, timeout=lock_wait_seconds(), delay=0.25)
+    except LockError:
+        try:
+            holder = (index_dir / WRITER_NOTE).read_text(encoding="utf-8").strip()
+        except OSError:
+            holder = "another process"
+        raise IndexLocked(
+            f"{index_dir} is being written by {holder}; waited {lock_wait_seconds():g} s, "
+            "try again when it has finished"
+        ) from None
+    note = f"'search index' (pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')})"
+    (index_dir / WRITER_NOTE).write_text(note, encoding="utf-8")
+    return writer
+
+
 def update_index(
     index_dir: Path,
     roots: Iterable[Path],
     warn: Warn,
     on_file: Callable[[SourceFile], None] | None = None,
+    rebuild: bool = False,
 ) -> IndexReport:
     """Bring the index up to date with the files under ``roots``.
 
     New and changed files are (re)read, their paragraphs replaced; files that
     disappeared from a root lose theirs; unchanged files (same size and mtime,
-    or same content) are not read again.
+    or same content) are not read again.  Work is committed in batches; on
+    Ctrl-C the current batch is dropped and Interrupted raised.  ``rebuild``
+    drops everything indexed before and reads every file again.
     """
     report = IndexReport()
     index = open_or_create_index(index_dir)
-    writer = index.writer(limitmb=256)
+    writer = _open_writer(index, index_dir)
+    pending_files = 0
     try:
-        with writer.searcher() as searcher:
-            known = {doc["source"]: doc for doc in searcher.documents(kind="file")}
+        if rebuild:
+            from whoosh.query import Every
+
+            writer.delete_by_query(Every())
+            known = {}
+        else:
+            with writer.searcher() as searcher:
+                known = {doc["source"]: doc for doc in searcher.documents(kind="file")}
         seen: set[str] = set()
+        batch_start = 0
         for root in roots:
             root = Path(os.path.abspath(root))
             report.roots.append(str(root))
@@ -138,11 +193,21 @@ def update_index(
                 if on_file:
                     on_file(source)
                 _index_file(writer, source, known.get(path), report, warn)
+                pending_files += 1
+                if report.paragraphs - batch_start >= BATCH_PARAGRAPHS:
+                    writer.commit()
+                    report.saved_files += pending_files
+                    pending_files, batch_start = 0, report.paragraphs
+                    writer = _open_writer(index, index_dir)
             gone = [p for p, doc in known.items() if doc["root"] == str(root) and p not in seen]
             for path in gone:
                 writer.delete_by_term("source", path)
                 report.removed += 1
         writer.commit()
+        report.saved_files += pending_files
+    except KeyboardInterrupt:
+        writer.cancel()
+        raise Interrupted(report) from None
     except BaseException:
         writer.cancel()
         raise
@@ -165,7 +230,7 @@ def _index_file(writer, source: SourceFile, known: dict | None, report: IndexRep
     if known and known["sha1"] == digest:
         # Touched but not changed: only the bookkeeping needs the new mtime.
         writer.delete_by_term("state", path)
-        _add_file_state(writer, source, stat, digest)
+        _add_file_state(writer, source, stat, digest, known["articles"])
         report.unchanged += 1
         return
     try:
@@ -191,10 +256,10 @@ def _index_file(writer, source: SourceFile, known: dict | None, report: IndexRep
                 body=paragraph,
             )
             report.paragraphs += 1
-    _add_file_state(writer, source, stat, digest)
+    _add_file_state(writer, source, stat, digest, len(articles))
 
 
-def _add_file_state(writer, source: SourceFile, stat: os.stat_result, digest: str) -> None:
+def _add_file_state(writer, source: SourceFile, stat: os.stat_result, digest: str, articles: int) -> None:
     path = str(source.path)
     writer.add_document(
         kind="file",
@@ -204,4 +269,28 @@ def _add_file_state(writer, source: SourceFile, stat: os.stat_result, digest: st
         size=stat.st_size,
         mtime=stat.st_mtime,
         sha1=digest,
+        articles=articles,
     )
+
+
+def index_stats(index_dir: Path) -> dict:
+    """Counts that describe the index, for ``search stats``."""
+    index = open_index(index_dir)
+    with index.searcher() as searcher:
+        files = list(searcher.documents(kind="file"))
+        reader = searcher.reader()
+        terms = {text for fieldname in ("title", "body") for text in reader.lexicon(fieldname)}
+        paragraphs = sum(1 for _ in searcher.document_numbers(kind="para"))
+    files_in_index = list(index_dir.iterdir())
+    return {
+        "index": str(index_dir),
+        "articles": sum(doc["articles"] for doc in files),
+        "paragraphs": paragraphs,
+        "distinct_terms": len(terms),
+        "roots": sorted({doc["root"] for doc in files}),
+        "files": len(files),
+        "size_bytes": sum(p.stat().st_size for p in files_in_index if p.is_file()),
+        "last_update": time.strftime(
+            "%Y-%m-%dT%H:%M:%S%z", time.localtime(max(p.stat().st_mtime for p in files_in_index))
+        ),
+    }

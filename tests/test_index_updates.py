@@ -1,0 +1,119 @@
+"""Re-indexing, locking and bad input: the index stays correct and complete."""
+
+import json
+import os
+
+from conftest import write
+
+
+def stats(run):
+    result = run("stats", "--json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    return {k: figures[k] for k in ("articles", "paragraphs", "files")}
+
+
+def make_folder(root):
+    write(root / "a.txt", "Banjir Jakarta\n\nBanjir melanda Jakarta.\n\nWarga mengungsi.")
+    write(root / "b.txt", "Gempa Palu\n\nGempa mengguncang Palu.")
+    write(root / "sub" / "c.md", "# Pemilu\n\nPemilu berlangsung damai.")
+    return root
+
+
+def test_reindexing_after_edits_matches_a_clean_build(run, tmp_path, monkeypatch):
+    folder = make_folder(tmp_path / "berita")
+    run("index", str(folder))
+    write(folder / "a.txt", "Banjir Jakarta\n\nBanjir surut.\n\nWarga pulang.\n\nSekolah dibuka.")
+    (folder / "b.txt").unlink()
+    write(folder / "d.txt", "Kebakaran\n\nKebakaran hutan di Riau.")
+    result = run("index", str(folder))
+    assert "1 new, 1 changed, 1 removed, 1 unchanged" in result.stdout
+    after_edits = stats(run)
+    assert run("query", "gempa").exit_code == 1  # the removed file's paragraphs are gone
+    assert run("query", "melanda").exit_code == 1  # and the edited file's old text
+
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "clean"))
+    run("index", str(folder))
+    assert stats(run) == after_edits == {"articles": 3, "paragraphs": 5, "files": 3}
+
+
+def test_unchanged_and_touched_files_are_not_indexed_twice(run, tmp_path):
+    folder = make_folder(tmp_path / "berita")
+    run("index", str(folder))
+    before = stats(run)
+    os.utime(folder / "a.txt", (1, 1))  # touched, same content
+    result = run("index", str(folder))
+    assert "0 new, 0 changed, 0 removed, 3 unchanged" in result.stdout
+    assert stats(run) == before
+
+
+def test_other_folders_are_left_alone_and_a_bare_index_refreshes_all(run, tmp_path):
+    first = make_folder(tmp_path / "satu")
+    second = tmp_path / "dua"
+    write(second / "x.txt", "Pasar\n\nHarga cabai naik.")
+    run("index", str(first))
+    run("index", str(second))
+    (first / "b.txt").unlink()
+    write(second / "y.txt", "Pasar\n\nHarga beras turun.")
+    result = run("index")
+    assert "1 new, 0 changed, 1 removed" in result.stdout
+    assert stats(run)["files"] == 4
+    assert run("query", "cabai").exit_code == 0
+
+
+def test_rebuild_starts_from_scratch_with_the_same_counts(run, tmp_path):
+    folder = make_folder(tmp_path / "berita")
+    run("index", str(folder))
+    before = stats(run)
+    result = run("index", "--rebuild", str(folder))
+    assert "3 new" in result.stdout
+    assert stats(run) == before
+
+
+def test_a_second_writer_gives_up_with_a_message_naming_the_first(run, tmp_path, monkeypatch):
+    from searcher.store import _open_writer, open_or_create_index
+
+    index_dir = tmp_path / "index"
+    run("index")
+    writer = _open_writer(open_or_create_index(index_dir), index_dir)
+    try:
+        monkeypatch.setenv("SEARCH_LOCK_TIMEOUT", "0.3")
+        result = run("index")
+        assert result.exit_code == 2
+        assert f"pid {os.getpid()}" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert run("query", "pakta").exit_code == 0  # readers are not blocked
+    finally:
+        writer.cancel()
+
+
+def test_bad_files_are_warned_about_and_the_rest_is_indexed(run, tmp_path):
+    folder = tmp_path / "berita"
+    write(folder / "good.txt", "Bagus\n\nBerita yang baik.")
+    (folder / "latin.txt").write_bytes("Kafe\n\nKopi di kafé itu enak.".encode("cp1252"))
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02PNG")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "broken.txt").symlink_to(folder / "missing.txt")
+    (folder / "loop").symlink_to(folder)
+    write(folder / "dump.jsonl", '{"id": "1", "text": "Harga naik."}\n{oops\n')
+    write(folder / "huge.txt", "Panjang\n\n" + "kata " * 200_000)
+    result = run("index", str(folder))
+    assert result.exit_code == 0
+    warnings = result.stderr.strip().splitlines()
+    for name in ("latin.txt", "binary.txt", "empty.txt", "broken.txt", "dump.jsonl:2"):
+        assert any(name in w for w in warnings), name
+    assert all(w.startswith("search: warning: ") for w in warnings)
+    assert "skipped" in result.stdout
+    assert run("query", "kafe").exit_code == 0  # decoded with the fallback
+    assert run("query", "harga").exit_code == 0
+    assert run("query", "baik").exit_code == 0
+
+
+def test_a_corrupt_index_is_one_line_not_a_traceback(run, tmp_path):
+    run("index")
+    for toc in (tmp_path / "index").glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    result = run("query", "pakta")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
