@@ -43,7 +43,7 @@ class Interrupted(Exception):
 
 # Commit after this many paragraphs, so that a crash or Ctrl-C loses at most
 # one batch; every commit carries its files' bookkeeping with it.
-BATCH_PARAGRAPHS = 20_000
+BATCH_PARAGRAPHS = int(os.environ.get("SEARCH_BATCH_PARAGRAPHS", "20000"))
 WRITER_NOTE = "writer.txt"  # who holds the write lock, for the message a second writer gets
 
 

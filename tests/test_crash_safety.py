@@ -1,0 +1,61 @@
+"""Killing a real `search index` at random moments never damages the index."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+
+from test_cli import _installed_search
+
+
+def make_corpus(folder, articles=2000):
+    rng = random.Random(7)
+    words = "banjir gempa pemilu harga beras cabai sekolah rumah sakit presiden menteri warga kota desa".split()
+    folder.mkdir()
+    for i in range(articles):
+        paragraphs = [" ".join(rng.choice(words) for _ in range(40)) + "." for _ in range(8)]
+        (folder / f"{i:04d}.txt").write_text(f"Berita {i}\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+
+
+def run(args, env, **kwargs):
+    return subprocess.run([_installed_search(), *args], env=env, capture_output=True, text=True, **kwargs)
+
+
+def counts(env):
+    result = run(["stats", "--json"], env)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    return figures["articles"], figures["paragraphs"], figures["files"]
+
+
+def test_kill_9_and_ctrl_c_leave_a_working_index_that_the_next_run_completes(tmp_path):
+    corpus = tmp_path / "berita"
+    make_corpus(corpus)
+    base = {**os.environ, "SEARCH_BATCH_PARAGRAPHS": "2000", "NO_COLOR": "1"}
+    clean = {**base, "SEARCH_INDEX_DIR": str(tmp_path / "clean")}
+    assert run(["index", str(corpus)], clean, timeout=300).returncode == 0
+    expected = counts(clean)
+    assert expected == (2000, 16000, 2000)
+
+    env = {**base, "SEARCH_INDEX_DIR": str(tmp_path / "crashed")}
+    rng = random.Random(11)
+    stopped_midway = 0
+    for attempt, sig in enumerate([signal.SIGKILL, signal.SIGKILL, signal.SIGINT, signal.SIGKILL]):
+        process = subprocess.Popen([_installed_search(), "index", str(corpus)], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.5, 1.5))
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=120)
+        assert "Traceback" not in stderr
+        stopped_midway += process.returncode in (-signal.SIGKILL, 130)
+        if sig == signal.SIGINT and process.returncode == 130:
+            assert "interrupted" in stderr
+        if (tmp_path / "crashed").exists() and any((tmp_path / "crashed").glob("*.toc")):
+            articles, paragraphs, files = counts(env)  # opens and answers as of the last commit
+            assert paragraphs == 8 * articles
+            assert run(["query", "banjir"], env).returncode in (0, 1)
+    assert stopped_midway >= 2, "indexing finished before the signals: make the corpus bigger"
+    assert run(["index", str(corpus)], env, timeout=300).returncode == 0
+    assert counts(env) == expected
