@@ -54,9 +54,9 @@ class _Group(click.Group):
         except Exception as err:
             if ctx.params.get("debug") or os.environ.get("SEARCH_DEBUG"):
                 raise
-            from searcher.store import IndexError_
+            from searcher.store import SearchIndexError
 
-            if isinstance(err, IndexError_):
+            if isinstance(err, SearchIndexError):
                 raise Failure(str(err)) from None
             if isinstance(err, OSError):
                 raise Failure(f"{err.filename or ''}: {err.strerror or err}".lstrip(": ")) from None

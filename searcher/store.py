@@ -21,15 +21,15 @@ from searcher.articles import SourceFile, UnreadableFile, Warn, find_files, read
 INDEX_NAME = "paragraphs"
 
 
-class IndexError_(Exception):
+class SearchIndexError(Exception):
     """An index problem to report to the user as one line."""
 
 
-class IndexMissing(IndexError_):
+class IndexMissing(SearchIndexError):
     pass
 
 
-class IndexLocked(IndexError_):
+class IndexLocked(SearchIndexError):
     pass
 
 
