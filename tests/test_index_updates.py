@@ -117,3 +117,12 @@ def test_a_corrupt_index_is_one_line_not_a_traceback(run, tmp_path):
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_index_dir_that_cannot_be_created_is_one_line(run, tmp_path):
+    blocker = write(tmp_path / "a-file", "not a folder")
+    result = run("index", "--index-dir", str(blocker / "index"))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "a-file" in result.stderr
