@@ -47,9 +47,7 @@ class _Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
-            raise
-        except KeyboardInterrupt:
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as err:
             if ctx.params.get("debug") or os.environ.get("SEARCH_DEBUG"):
