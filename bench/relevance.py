@@ -64,8 +64,8 @@ def evaluate(folder: Path, split: str, index_dir: Path) -> dict:
             started = time.perf_counter()
             searcher.search(text, limit=10)  # what a user waits for: top 10 with snippets
             latencies.append(time.perf_counter() - started)
-            _, found = searcher.ranked(text, limit=100)
-            ranking = list(dict.fromkeys(doc["article"] for _, doc in found))
+            found = searcher.ranked(text, depth=100)
+            ranking = list(dict.fromkeys(doc["article"] for _, _, doc in found))
             ranks = [i for i, article in enumerate(ranking, 1) if article in relevant]
             first = ranks[0] if ranks else None
             rr.append(1 / first if first and first <= 10 else 0.0)

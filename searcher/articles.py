@@ -189,18 +189,22 @@ class SourceFile:
     article_id: str  # for .txt/.md: path relative to root, without extension
 
 
-def find_files(root: Path, warn: Warn) -> Iterator[SourceFile]:
+def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[SourceFile]:
     """Yield the article files at ``root`` (a file, or a folder walked recursively).
 
-    Hidden files and folders are skipped; symlinked folders are not followed,
-    so a link loop cannot trap the walk.
+    Hidden files and folders are skipped, and the folder ``skip`` (the index
+    itself, when it lies inside the folder being indexed); symlinked folders
+    are not followed, so a link loop cannot trap the walk.
     """
     root = Path(os.path.abspath(root))
     if root.is_file():
         yield SourceFile(root, root, root.stem)
         return
+    skip = Path(os.path.abspath(skip)) if skip else None
     for folder, subfolders, names in os.walk(root, onerror=lambda err: warn(f"{err.filename}: {err.strerror}")):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        subfolders[:] = sorted(
+            d for d in subfolders if not d.startswith(".") and Path(folder, d) != skip
+        )
         for name in sorted(names):
             if name.startswith(".") or not name.lower().endswith(SUFFIXES):
                 continue

@@ -49,6 +49,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (search ... | head): stop quietly, as grep
+            # does, and keep Python from complaining when it flushes stdout.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except Exception as err:
             if ctx.params.get("debug") or os.environ.get("SEARCH_DEBUG"):
                 raise
@@ -84,7 +89,12 @@ def _sample_dir() -> Path:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_dir_option
 @click.option("--rebuild", is_flag=True, help="Drop what is indexed and read every file again.")
-def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool) -> None:
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar on stderr (default: when stderr is a terminal).",
+)
+def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: bool | None) -> None:
     """Index article files and folders (walked recursively).
 
     Files: .txt and .md (title on the first line, then paragraphs), and
@@ -95,9 +105,13 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool) -> None:
 
     \b
     Examples:
-      search index ~/berita/
+      search index                          the built-in samples (new index)
+      search index ~/berita/                a folder, walked recursively
       search index dump.jsonl --index-dir /data/berita-index
+      search index                          refresh all that is indexed
+      search index ~/berita/ --rebuild      start again from scratch
     """
+    from searcher.progress import ProgressBar
     from searcher.store import Interrupted, index_exists, indexed_roots, update_index
 
     using_samples = False
@@ -109,21 +123,32 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool) -> None:
         roots = indexed_roots(index_dir) if index_exists(index_dir) else []
         if not roots:
             roots, using_samples = [_sample_dir()], True
+    bar = ProgressBar(sys.stderr) if (sys.stderr.isatty() if progress is None else progress) else None
+
+    def warn_over_bar(message: str) -> None:
+        if bar:
+            bar.close()
+        warn(message)
+
     started = time.monotonic()
     try:
-        report = update_index(index_dir, roots, warn, rebuild=rebuild)
+        report = update_index(index_dir, roots, warn_over_bar, on_progress=bar, rebuild=rebuild)
     except Interrupted as stop:
+        if bar:
+            bar.close()
         click.echo(
             f"search: interrupted; {stop.report.saved_files} files were saved to the index, "
             "the batch in progress was not. Run 'search index' again to finish.",
             err=True,
         )
         sys.exit(130)
-    seconds = time.monotonic() - started
+    finally:
+        if bar:
+            bar.close()
     click.echo(
-        f"{report.new} new, {report.changed} changed, {report.removed} removed, "
-        f"{report.unchanged} unchanged files; {report.paragraphs} paragraphs from "
-        f"{report.articles} articles indexed; {report.skipped} skipped ({seconds:.1f} s)"
+        f"{report.new:,} new, {report.changed:,} changed, {report.removed:,} removed, "
+        f"{report.unchanged:,} unchanged articles; {report.paragraphs:,} paragraphs indexed; "
+        f"{report.skipped:,} files skipped; {time.monotonic() - started:.1f} s"
     )
     if using_samples:
         click.echo(
@@ -163,10 +188,27 @@ def stats(index_dir: Path, as_json: bool) -> None:
     )
 
 
+def _command_prefix(ctx: click.Context, command: str) -> str:
+    """How to run ``command`` on the index this command used, for hints."""
+    prefix = f"search {command}"
+    if ctx.get_parameter_source("index_dir") is click.core.ParameterSource.COMMANDLINE:
+        from searcher.render import quote
+
+        prefix += f" --index-dir {quote(str(ctx.params['index_dir']))}"
+    return prefix
+
+
 @main.command()
 @click.argument("words", nargs=-1, required=True)
 @index_dir_option
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many hits.")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page of hits.")
+@click.option(
+    "--per-article",
+    type=click.IntRange(min=1),
+    default=None,
+    help="At most this many hits from one article (hits stay in score order).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit, in rank order.")
 @click.option(
     "--color",
@@ -175,8 +217,21 @@ def stats(index_dir: Path, as_json: bool) -> None:
     show_default=True,
     help="Colour matched words; auto means on a terminal, unless NO_COLOR is set.",
 )
-def query(words: tuple[str, ...], index_dir: Path, limit: int, as_json: bool, color: str) -> None:
+@click.pass_context
+def query(
+    ctx: click.Context,
+    words: tuple[str, ...],
+    index_dir: Path,
+    limit: int,
+    page: int,
+    per_article: int | None,
+    as_json: bool,
+    color: str,
+) -> None:
     """Find the paragraphs that best match a query.
+
+    Copies of a paragraph in other articles (syndicated news) are shown
+    once, with the articles they are also in.
 
     \b
     Query syntax:
@@ -187,19 +242,87 @@ def query(words: tuple[str, ...], index_dir: Path, limit: int, as_json: bool, co
       putin NOT korea             or: putin -korea
       title:putin                 words in the article title
       tandatangan*                words starting with a prefix
+
+    \b
+    Examples:
+      search query pakta pertahanan
+      search query "siapa yang menandatangani perjanjian?" --per-article 1
+      search query putin -n 5 --page 2
+      search query --json "kerja sama" | jq .title
     """
-    from searcher.render import hit_json, hit_text, use_color
-    from searcher.search import search
+    from searcher.render import header, hit_json, hit_text, snippet_chars, suggestion_text, terminal_width, use_color
+    from searcher.search import ParagraphSearcher
 
     text = " ".join(words)
-    hits = search(index_dir, text, limit=limit)
+    width = terminal_width()
+    with ParagraphSearcher(index_dir) as searcher:
+        results = searcher.search(
+            text,
+            limit=limit,
+            page=page,
+            per_article=per_article,
+            snippet_chars=None if as_json else snippet_chars(width),
+        )
+    hits = results.hits
+    hint = suggestion_text(results.suggestion, _command_prefix(ctx, "query")) if results.suggestion else None
     if as_json:
         for hit in hits:
             click.echo(hit_json(hit))
+        if hint:
+            click.echo(f"search: {hint}", err=True)
     elif hits:
         colored = use_color(color, sys.stdout.isatty())
-        click.echo("\n\n".join(hit_text(hit, colored) for hit in hits), color=colored)
+        show = _command_prefix(ctx, "show")
+        lines = [header(results, (page - 1) * limit + 1)] + ([hint] if hint else [])
+        click.echo("\n".join(lines) + "\n", color=colored)
+        click.echo("\n\n".join(hit_text(hit, colored, width, show) for hit in hits), color=colored)
     if not hits:
         shown = text if len(text) <= 60 else text[:57] + "..."
-        click.echo(f"search: no paragraph matches {shown!r}", err=True)
+        beyond = f" on page {page}" if page > 1 and results.paragraphs else ""
+        click.echo(f"search: no paragraph matches {shown!r}{beyond}", err=True)
+        if hint and not as_json:
+            click.echo(f"search: {hint}", err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.argument("article")
+@index_dir_option
+@click.option("-p", "--paragraph", type=click.IntRange(min=1), default=None, help="Show this paragraph and its neighbours.")
+@click.option("-C", "--context", type=click.IntRange(min=0), default=1, show_default=True, help="Neighbours on each side.")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as one JSON object.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Bold titles and the chosen paragraph; auto means on a terminal, unless NO_COLOR is set.",
+)
+def show(article: str, index_dir: Path, paragraph: int | None, context: int, as_json: bool, color: str) -> None:
+    """Read an indexed article: ARTICLE, or ARTICLE:PARAGRAPH for one
+    paragraph with its neighbours.  Each query hit says what to type.
+
+    \b
+    Examples:
+      search show 000_8e71dce4d88c4be3
+      search show 000_8e71dce4d88c4be3:4
+      search show 000_8e71dce4d88c4be3 --paragraph 4 --context 2
+      search show 000_8e71dce4d88c4be3 --json
+    """
+    from searcher.render import article_json, article_text, terminal_width, use_color
+    from searcher.show import find_articles
+
+    articles, focus = find_articles(index_dir, article)
+    focus = paragraph or focus
+    numbers = {n for stored in articles for n, _ in stored.paragraphs}
+    if focus is not None and focus not in numbers:
+        raise Failure(f"article {articles[0].article!r} has paragraphs 1-{max(numbers)}, not {focus}")
+    if as_json:
+        for stored in articles:
+            click.echo(article_json(stored, focus, context))
+        return
+    on_terminal = sys.stdout.isatty()
+    colored = use_color(color, on_terminal)
+    width = terminal_width() if on_terminal else None  # piped: one line per paragraph
+    text = "\n\n".join(article_text(stored, colored, focus, context, width) for stored in articles)
+    click.echo(text, color=colored)

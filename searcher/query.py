@@ -221,6 +221,15 @@ def drop_question_words(node: Node | None) -> Node | None:
     return _join(list(kept), explicit=False)
 
 
+def positive_words(node: Node | None) -> list[Word]:
+    """The single words a query looks for (phrases and NOT parts aside)."""
+    if isinstance(node, Word):
+        return [node]
+    if isinstance(node, (And, Or)):
+        return [word for child in node.children for word in positive_words(child)]
+    return []
+
+
 @dataclass
 class HighlightTerms:
     """What a snippet should mark: word forms and stems, and prefixes."""

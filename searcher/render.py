@@ -6,11 +6,15 @@ import json
 import os
 from pathlib import Path
 
-from searcher.search import Hit
+from searcher.search import Hit, Results
+from searcher.show import StoredArticle, address
 from searcher.snippets import Snippet
 
-TITLE_CHARS = 100
 PLAIN_MARK = "**"  # around matched words when there is no colour
+INDENT = "   "
+DEFAULT_WIDTH = 100  # when the output is not a terminal
+MAX_WIDTH = 120  # wider lines are hard to read
+SHOWN_DUPLICATES = 3
 
 _BOLD = "\x1b[1m"
 _MATCH = "\x1b[1;31m"
@@ -36,6 +40,17 @@ def display_path(path: str) -> str:
         return path
 
 
+def terminal_width() -> int:
+    import shutil
+
+    return max(40, min(shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns, MAX_WIDTH))
+
+
+def snippet_chars(width: int) -> int:
+    """A snippet that fills about two indented lines of the terminal."""
+    return 2 * (width - len(INDENT)) - 16
+
+
 def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -43,29 +58,94 @@ def shorten(text: str, limit: int) -> str:
     return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + "…"
 
 
-def marked(snippet: Snippet, color: bool) -> str:
-    """The snippet text with its matched words in colour, or between markers."""
-    before, after = (_MATCH, _RESET) if color else (PLAIN_MARK, PLAIN_MARK)
-    out, at = [], 0
-    for start, end in snippet.spans:
-        out += [snippet.text[at:start], before, snippet.text[start:end], after]
-        at = end
-    out.append(snippet.text[at:])
-    return ("…" if snippet.cut_before else "") + "".join(out) + ("…" if snippet.cut_after else "")
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def hit_text(hit: Hit, color: bool) -> str:
-    def style(code: str, text: str) -> str:
-        return f"{code}{text}{_RESET}" if color else text
-
-    title = shorten(hit.title or hit.article, TITLE_CHARS)
-    return "\n".join(
-        [
-            f"{style(_BOLD, f'{hit.rank}. {title}')}  {style(_DIM, f'[{hit.score:.2f}]')}",
-            f"   {style(_SOURCE, display_path(hit.source))}  paragraph {hit.paragraph}",
-            f"   {marked(hit.snippet, color)}",
-        ]
+def header(results: Results, first_rank: int) -> str:
+    """``12 paragraphs in 3 articles match (4 ms); showing 1-10``"""
+    line = (
+        f"{plural(results.paragraphs, 'paragraph')} in {plural(results.articles, 'article')} "
+        f"match ({results.seconds * 1000:.0f} ms)"
     )
+    if results.hits:
+        line += f"; showing {first_rank}-{results.hits[-1].rank}"
+    return line
+
+
+def suggestion_text(suggestion: str, command: str) -> str:
+    import shlex
+
+    return f"Did you mean: {suggestion}?  Run: {command} {shlex.quote(suggestion)}"
+
+
+def _marked_words(snippet: Snippet, color: bool) -> list[tuple[str, int]]:
+    """The snippet as (word with its matches marked, visible length) pairs."""
+    before, after = (_MATCH, _RESET) if color else (PLAIN_MARK, PLAIN_MARK)
+    text = snippet.text
+    out = []
+    at = 0
+    for word in text.split(" "):
+        start, end = at, at + len(word)
+        at = end + 1
+        pieces, visible, cursor = [], len(word), start
+        for span_start, span_end in snippet.spans:
+            if span_start >= start and span_end <= end:
+                pieces += [text[cursor:span_start], before, text[span_start:span_end], after]
+                cursor = span_end
+                if not color:
+                    visible += 2 * len(PLAIN_MARK)
+        pieces.append(text[cursor:end])
+        out.append(("".join(pieces), visible))
+    if snippet.cut_before:
+        out[0] = ("…" + out[0][0], out[0][1] + 1)
+    if snippet.cut_after:
+        out[-1] = (out[-1][0] + "…", out[-1][1] + 1)
+    return out
+
+
+def wrap_snippet(snippet: Snippet, color: bool, width: int) -> list[str]:
+    """The marked snippet cut into indented lines at most ``width`` wide."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = len(INDENT)
+    for word, visible in _marked_words(snippet, color):
+        if line and used + 1 + visible > width:
+            lines.append(INDENT + " ".join(line))
+            line, used = [], len(INDENT)
+        used += visible + (1 if line else 0)
+        line.append(word)
+    if line:
+        lines.append(INDENT + " ".join(line))
+    return lines
+
+
+def _style(color: bool, code: str, text: str) -> str:
+    return f"{code}{text}{_RESET}" if color else text
+
+
+def hit_text(hit: Hit, color: bool, width: int, show_command: str = "search show") -> str:
+    score = f"[{hit.score:.2f}]"
+    title = shorten(hit.title or hit.article, width - len(f"{hit.rank}. ") - len(score) - 2)
+    read_it = f"{show_command} {quote(address(hit.article, hit.paragraph))}"
+    lines = [
+        f"{_style(color, _BOLD, f'{hit.rank}. {title}')}  {_style(color, _DIM, score)}",
+        f"{INDENT}{_style(color, _SOURCE, display_path(hit.source))}  paragraph {hit.paragraph}"
+        f"  {_style(color, _DIM, f'({read_it})')}",
+        *wrap_snippet(hit.snippet, color, width),
+    ]
+    if hit.duplicates:
+        others = len({(d.source, d.article) for d in hit.duplicates})
+        listed = ", ".join(address(d.article, d.paragraph) for d in hit.duplicates[:SHOWN_DUPLICATES])
+        more = ", …" if len(hit.duplicates) > SHOWN_DUPLICATES else ""
+        lines.append(_style(color, _DIM, f"{INDENT}also in {plural(others, 'other article')}: {listed}{more}"))
+    return "\n".join(lines)
+
+
+def quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
 
 
 def hit_json(hit: Hit) -> str:
@@ -82,6 +162,48 @@ def hit_json(hit: Hit) -> str:
             "snippet": ("…" if snippet.cut_before else "") + snippet.text + ("…" if snippet.cut_after else ""),
             "highlights": [[s + snippet.cut_before, e + snippet.cut_before] for s, e in snippet.spans],
             "text": hit.text,
+            "duplicates": [
+                {"article": d.article, "paragraph": d.paragraph, "source": d.source} for d in hit.duplicates
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def article_text(
+    article: StoredArticle, color: bool, focus: int | None = None, context: int = 1, width: int | None = None
+) -> str:
+    """The article, paragraphs numbered; with ``focus``, only that paragraph
+    and ``context`` paragraphs either side, the focus in bold.  With
+    ``width``, paragraphs are wrapped to it."""
+    import textwrap
+
+    shown = article.paragraphs
+    if focus is not None:
+        shown = [(n, text) for n, text in shown if abs(n - focus) <= context]
+    lines = [
+        _style(color, _BOLD, article.title or article.article),
+        _style(color, _SOURCE, f"{display_path(article.source)}") + _style(color, _DIM, f"  (article {article.article})"),
+    ]
+    for number, text in shown:
+        text = f"[{number}] {text}"
+        if width:
+            text = textwrap.fill(text, width, subsequent_indent=" " * len(f"[{number}] "))
+        lines += ["", _style(color, _BOLD, text) if number == focus else text]
+    return "\n".join(lines)
+
+
+def article_json(article: StoredArticle, focus: int | None = None, context: int = 1) -> str:
+    shown = article.paragraphs
+    if focus is not None:
+        shown = [(n, text) for n, text in shown if abs(n - focus) <= context]
+    return json.dumps(
+        {
+            "article": article.article,
+            "title": article.title,
+            "source": article.source,
+            "paragraph": focus,
+            "paragraphs": [{"paragraph": n, "text": text} for n, text in shown],
         },
         ensure_ascii=False,
     )

@@ -9,12 +9,14 @@ merely because one of its words is missing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from searcher import duplicates, spelling
 from searcher import query as queries
 from searcher.analysis import STOPWORDS, stem, words
-from searcher.snippets import Snippet, make_snippet, match_spans
+from searcher.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
 from searcher.store import open_index
 
 BM25_B = 0.75
@@ -27,6 +29,16 @@ BM25_K1 = 1.2
 PROXIMITY_BONUS = 0.15
 PROXIMITY_SLOP = 1
 RERANK_DEPTH = 50
+MAX_DUPLICATES = 100  # copies of one paragraph listed; more are counted as this many
+
+
+@dataclass
+class Duplicate:
+    """The same (or nearly the same) paragraph in another article."""
+
+    article: str
+    paragraph: int
+    source: str
 
 
 @dataclass
@@ -39,6 +51,17 @@ class Hit:
     source: str
     text: str
     snippet: Snippet
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit]
+    paragraphs: int  # how many paragraphs match in all
+    articles: int  # how many articles those belong to
+    seconds: float
+    suggestion: str | None = None  # the query with misspelt words corrected
 
 
 def plan(text: str):
@@ -99,48 +122,127 @@ class ParagraphSearcher:
     def __exit__(self, *exc_info):
         self.close()
 
-    def ranked(self, text: str, limit: int = 10):
-        """The query tree and the best (score, stored fields) pairs, best first."""
-        node, passes = plan(text)
+    def ranked(self, text: str, depth: int) -> list[tuple[float, int, dict]]:
+        """The best ``depth`` (score, document number, stored fields) for a
+        query, best first, before duplicates are collapsed."""
+        return self._ranked(*plan(text), depth)
+
+    def _ranked(self, node, passes, depth: int) -> list[tuple[float, int, dict]]:
         pairs = adjacent_pairs(node)
-        found: list[tuple[float, dict]] = []
+        found: list[tuple[float, int, dict]] = []
         seen: set[int] = set()
         for whoosh_query in passes:
-            if len(found) >= limit:
+            if len(found) >= depth:
                 break
             # Fetch more than needed so the proximity bonus can reorder them.
-            depth = len(found) + max(limit - len(found), RERANK_DEPTH if pairs else 0)
+            fetch = len(found) + max(depth - len(found), RERANK_DEPTH if pairs else 0)
             batch = []
-            for result in self._searcher.search(whoosh_query, limit=depth):
+            for result in self._searcher.search(whoosh_query, limit=fetch):
                 if result.docnum not in seen:
                     seen.add(result.docnum)
                     fields = result.fields()
-                    batch.append((result.score * proximity_factor(pairs, fields["body"]), fields))
+                    score = result.score * proximity_factor(pairs, fields["body"])
+                    batch.append((score, result.docnum, fields))
             batch.sort(key=lambda item: -item[0])
-            found += batch[: limit - len(found)]
-        return node, found
+            found += batch[: depth - len(found)]
+        return found
 
-    def search(self, text: str, limit: int = 10) -> list[Hit]:
-        node, found = self.ranked(text, limit)
+    def search(
+        self,
+        text: str,
+        limit: int = 10,
+        page: int = 1,
+        per_article: int | None = None,
+        snippet_chars: int | None = None,
+    ) -> Results:
+        """Page ``page`` of the hits, ``limit`` to a page, at most
+        ``per_article`` from one article, each duplicate paragraph once,
+        with snippets of about ``snippet_chars``."""
+        started = time.perf_counter()
+        node, passes = plan(text)
+        wanted = page * limit
+        kept: list[tuple[float, dict, list[Duplicate]]] = []
+        depth = wanted
+        while passes:
+            candidates = self._ranked(node, passes, depth)
+            kept = self._collapse(candidates, wanted, per_article)
+            if len(kept) >= wanted or len(candidates) < depth:
+                break
+            depth *= 4  # capped or collapsed hits left too few: look deeper
+        paragraphs, articles = self.count_matches(passes[-1]) if passes else (0, 0)
         terms = queries.highlight_terms(node)
-        hits = []
-        for rank, (score, doc) in enumerate(found, 1):
-            body = doc["body"]
-            hits.append(
-                Hit(
-                    rank=rank,
-                    score=score,
-                    article=doc["article"],
-                    paragraph=doc["para"],
-                    title=doc.get("title", ""),
-                    source=doc["source"],
-                    text=body,
-                    snippet=make_snippet(body, match_spans(body, terms)),
-                )
+        hits = [
+            Hit(
+                rank=rank,
+                score=score,
+                article=doc["article"],
+                paragraph=doc["para"],
+                title=doc.get("title", ""),
+                source=doc["source"],
+                text=doc["body"],
+                snippet=make_snippet(doc["body"], match_spans(doc["body"], terms), snippet_chars or SNIPPET_CHARS),
+                duplicates=duplicates,
             )
-        return hits
+            for rank, (score, doc, duplicates) in enumerate(kept, 1)
+            if rank > wanted - limit
+        ]
+        suggestion = spelling.suggest(self._searcher.reader(), text)
+        return Results(text, hits, paragraphs, articles, time.perf_counter() - started, suggestion)
+
+    def _collapse(self, candidates, wanted: int, per_article: int | None):
+        """Walk the ranked candidates, keeping each paragraph unless it
+        duplicates one kept already or its article has had its share."""
+        kept = []
+        hidden: set[int] = set()
+        per_key: dict[tuple[str, str], int] = {}
+        for score, docnum, doc in candidates:
+            if docnum in hidden:
+                continue
+            key = (doc["source"], doc["article"])
+            if per_article is not None and per_key.get(key, 0) >= per_article:
+                continue
+            per_key[key] = per_key.get(key, 0) + 1
+            copies = self.duplicates_of(docnum, doc)
+            hidden.update(copy for copy, _ in copies)
+            kept.append((score, doc, [Duplicate(c["article"], c["para"], c["source"]) for _, c in copies]))
+            if len(kept) >= wanted:
+                break
+        return kept
+
+    def duplicates_of(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
+        """Paragraphs of other articles with (nearly) the same text."""
+        sketch_terms = duplicates.sketch(doc["body"]).split()
+        if all(self._searcher.doc_frequency("sketch", term) <= 1 for term in sketch_terms):
+            return []  # the usual case, found without reading any document
+        from whoosh.query import Or, Term
+
+        shared = Or([Term("sketch", term) for term in sketch_terms])
+        copies = []
+        for other in self._searcher.docs_for_query(shared):
+            if len(copies) >= MAX_DUPLICATES:
+                break
+            if other == docnum:
+                continue
+            fields = self._searcher.stored_fields(other)
+            same_article = (fields["source"], fields["article"]) == (doc["source"], doc["article"])
+            if not same_article and duplicates.are_near_duplicates(doc["body"], fields["body"]):
+                copies.append((other, fields))
+        return copies
+
+    def count_matches(self, whoosh_query) -> tuple[int, int]:
+        """How many paragraphs match the query, and in how many articles."""
+        reader = self._searcher.reader()
+        if not reader.has_column("article_key"):
+            return 0, 0  # an index with no paragraph yet
+        column = reader.column_reader("article_key")
+        paragraphs = 0
+        articles = set()
+        for docnum in self._searcher.docs_for_query(whoosh_query):
+            paragraphs += 1
+            articles.add(column[docnum])
+        return paragraphs, len(articles)
 
 
-def search(index_dir: Path, text: str, limit: int = 10) -> list[Hit]:
+def search(index_dir: Path, text: str, limit: int = 10, page: int = 1, per_article: int | None = None) -> Results:
     with ParagraphSearcher(index_dir) as searcher:
-        return searcher.search(text, limit)
+        return searcher.search(text, limit, page, per_article)

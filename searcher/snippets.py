@@ -38,19 +38,24 @@ def match_spans(text: str, terms: HighlightTerms) -> list[Span]:
 
 def make_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> Snippet:
     """Cut ``text`` to about ``width`` characters around its densest run of
-    distinct matched words, at word boundaries."""
+    distinct matched words, centred on that run, at word boundaries."""
     if len(text) <= width:
         return Snippet(text, [(s.start, s.end) for s in spans], False, False)
     candidates = {0} | {_word_start(text, s.start - _LEAD_CHARS) for s in spans}
 
+    def inside(start: int) -> list[Span]:
+        return [s for s in spans if s.start >= start and s.end <= start + width]
+
     def quality(start: int) -> tuple[int, int, int]:
-        end = start + width
-        inside = [s for s in spans if s.start >= start and s.end <= end]
-        return (len({s.key for s in inside}), len(inside), -start)
+        found = inside(start)
+        return (len({s.key for s in found}), len(found), -start)
 
     start = max(candidates, key=quality)
-    if start + width > len(text):  # near the end: show a full window, not a stub
-        start = _word_start(text, len(text) - width)
+    run = inside(start)
+    if run:  # centre the run of matches in the window
+        spare = width - (run[-1].end - run[0].start)
+        start = max(0, run[0].start - spare // 2)
+    start = _word_start(text, min(start, len(text) - width))
     end = _word_end(text, start + width)
     shown = [(s.start - start, s.end - start) for s in spans if s.start >= start and s.end <= end]
     return Snippet(text[start:end], shown, start > 0, end < len(text))

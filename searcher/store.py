@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from searcher.articles import SourceFile, UnreadableFile, Warn, find_files, read_articles
+from searcher.duplicates import sketch
 
 INDEX_NAME = "paragraphs"
 
@@ -30,6 +31,10 @@ class IndexMissing(SearchIndexError):
 
 
 class IndexLocked(SearchIndexError):
+    pass
+
+
+class IndexOutdated(SearchIndexError):
     pass
 
 
@@ -51,8 +56,16 @@ def lock_wait_seconds() -> float:
     return float(os.environ.get("SEARCH_LOCK_TIMEOUT", "10"))
 
 
+def article_key(source: str, article: str) -> int:
+    """A number naming one article of one file, for grouping paragraphs by
+    article quickly (a column read instead of a stored-fields read)."""
+    digest = hashlib.blake2b(f"{source}\0{article}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
 def make_schema():
-    from whoosh.fields import ID, STORED, TEXT, Schema
+    from whoosh.columns import NumericColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
     from searcher.analysis import analyzer
 
@@ -63,9 +76,11 @@ def make_schema():
         state=ID,  # the same path, on the "file" document only
         root=ID(stored=True),  # the folder or file the user asked to index
         article=ID(stored=True),
+        article_key=COLUMN(NumericColumn("Q")),  # see article_key()
         para=STORED,  # 1-based paragraph number within the article
         title=TEXT(analyzer=text_analyzer, stored=True, phrase=True),
         body=TEXT(analyzer=text_analyzer, stored=True, phrase=True),
+        sketch=KEYWORD,  # duplicate-finding terms, see duplicates.sketch()
         size=STORED,
         mtime=STORED,
         sha1=STORED,
@@ -90,35 +105,53 @@ def index_exists(index_dir: Path) -> bool:
     return exists(_storage(index_dir, readonly=True), INDEX_NAME)
 
 
-def open_index(index_dir: Path):
-    """Open an existing index for reading, or raise IndexMissing."""
+def _is_current(index) -> bool:
+    return set(index.schema.names()) == set(make_schema().names())
+
+
+def open_index(index_dir: Path, readonly: bool = True):
+    """Open an existing index, or raise IndexMissing or IndexOutdated."""
     if not index_exists(index_dir):
         raise IndexMissing(f"no index in {index_dir}; run 'search index' first (or pass --index-dir)")
     from whoosh.index import FileIndex
 
-    return FileIndex(_storage(index_dir, readonly=True), indexname=INDEX_NAME)
+    index = FileIndex(_storage(index_dir, readonly=readonly), indexname=INDEX_NAME)
+    if not _is_current(index):
+        raise IndexOutdated(f"{index_dir} was made by an older version of searcher; run 'search index --rebuild'")
+    return index
 
 
-def open_or_create_index(index_dir: Path):
-    from whoosh.index import FileIndex
-
+def open_or_create_index(index_dir: Path, rebuild: bool = False):
+    """Open the index for writing; create it when there is none, or when a
+    rebuild finds one made by an older version."""
     if index_exists(index_dir):
-        return FileIndex(_storage(index_dir), indexname=INDEX_NAME)
+        try:
+            return open_index(index_dir, readonly=False)
+        except IndexOutdated:
+            if not rebuild:
+                raise
     index_dir.mkdir(parents=True, exist_ok=True)
     return _storage(index_dir).create_index(make_schema(), indexname=INDEX_NAME)
 
 
 @dataclass
 class IndexReport:
-    new: int = 0  # files
+    """What a run did.  Articles are counted by the file they are in: all the
+    articles of a new file are new, of a changed file changed, and so on."""
+
+    new: int = 0  # articles
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
-    skipped: int = 0
-    articles: int = 0  # articles and paragraphs written in this run
-    paragraphs: int = 0
+    paragraphs: int = 0  # paragraphs written in this run
+    files: int = 0  # files looked at
+    skipped: int = 0  # files that could not be read
     saved_files: int = 0  # files whose changes are committed
     roots: list[str] = field(default_factory=list)
+
+
+# Called after each file with (files done, files in all, bytes read so far).
+Progress = Callable[[int, int, int], None]
 
 
 def _file_hash(data: bytes) -> str:
@@ -156,7 +189,7 @@ def update_index(
     index_dir: Path,
     roots: Iterable[Path],
     warn: Warn,
-    on_file: Callable[[SourceFile], None] | None = None,
+    on_progress: Progress | None = None,
     rebuild: bool = False,
 ) -> IndexReport:
     """Bring the index up to date with the files under ``roots``.
@@ -168,7 +201,7 @@ def update_index(
     drops everything indexed before and reads every file again.
     """
     report = IndexReport()
-    index = open_or_create_index(index_dir)
+    index = open_or_create_index(index_dir, rebuild)
     writer = _open_writer(index, index_dir)
     pending_files = 0
     try:
@@ -180,20 +213,26 @@ def update_index(
         else:
             with writer.searcher() as searcher:
                 known = {doc["source"]: doc for doc in searcher.documents(kind="file")}
+        # List every file first, so progress can be shown against a total.
+        work: list[tuple[Path, list[SourceFile]]] = []
         seen: set[str] = set()
-        batch_start = 0
         for root in roots:
             root = Path(os.path.abspath(root))
             report.roots.append(str(root))
-            for source in find_files(root, warn):
+            sources = [s for s in find_files(root, warn, skip=index_dir) if str(s.path) not in seen]
+            seen.update(str(s.path) for s in sources)
+            work.append((root, sources))
+        total = len(seen)
+        bytes_read = 0
+        batch_start = 0
+        for root, sources in work:
+            for source in sources:
                 path = str(source.path)
-                if path in seen:
-                    continue
-                seen.add(path)
-                if on_file:
-                    on_file(source)
-                _index_file(writer, source, known.get(path), report, warn)
+                bytes_read += _index_file(writer, source, known.get(path), report, warn)
+                report.files += 1
                 pending_files += 1
+                if on_progress:
+                    on_progress(report.files, total, bytes_read)
                 if report.paragraphs - batch_start >= BATCH_PARAGRAPHS:
                     writer.commit()
                     report.saved_files += pending_files
@@ -202,7 +241,7 @@ def update_index(
             gone = [p for p, doc in known.items() if doc["root"] == str(root) and p not in seen]
             for path in gone:
                 writer.delete_by_term("source", path)
-                report.removed += 1
+                report.removed += known[path]["articles"]
         writer.commit()
         report.saved_files += pending_files
     except KeyboardInterrupt:
@@ -214,49 +253,53 @@ def update_index(
     return report
 
 
-def _index_file(writer, source: SourceFile, known: dict | None, report: IndexReport, warn: Warn) -> None:
+def _index_file(writer, source: SourceFile, known: dict | None, report: IndexReport, warn: Warn) -> int:
+    """Bring one file's paragraphs up to date; returns the bytes read."""
     path = str(source.path)
     try:
         stat = source.path.stat()
         if known and known["size"] == stat.st_size and known["mtime"] == stat.st_mtime:
-            report.unchanged += 1
-            return
+            report.unchanged += known["articles"]
+            return 0
         data = source.path.read_bytes()
     except OSError as err:
         warn(f"{path}: cannot read ({err.strerror}), skipped")
         report.skipped += 1
-        return
+        return 0
     digest = _file_hash(data)
     if known and known["sha1"] == digest:
         # Touched but not changed: only the bookkeeping needs the new mtime.
         writer.delete_by_term("state", path)
         _add_file_state(writer, source, stat, digest, known["articles"])
-        report.unchanged += 1
-        return
+        report.unchanged += known["articles"]
+        return len(data)
     try:
         articles = list(read_articles(source.path, source.article_id, warn, data=data))
     except UnreadableFile as err:
         warn(f"{path}: {err}, skipped")
         report.skipped += 1
-        return
+        return len(data)
     if known:
         writer.delete_by_term("source", path)
-        report.changed += 1
+        report.changed += len(articles)
     else:
-        report.new += 1
+        report.new += len(articles)
     for article in articles:
-        report.articles += 1
+        key = article_key(path, article.id)
         for number, paragraph in enumerate(article.paragraphs, 1):
             writer.add_document(
                 kind="para",
                 source=path,
                 article=article.id,
+                article_key=key,
                 para=number,
                 title=article.title,
                 body=paragraph,
+                sketch=sketch(paragraph),
             )
             report.paragraphs += 1
     _add_file_state(writer, source, stat, digest, len(articles))
+    return len(data)
 
 
 def _add_file_state(writer, source: SourceFile, stat: os.stat_result, digest: str, articles: int) -> None:

@@ -14,7 +14,7 @@ def test_bare_index_on_a_new_index_uses_the_samples_and_says_how_to_index_your_o
     result = run("index")
     assert result.exit_code == 0
     assert "2 new" in result.stdout
-    assert "14 paragraphs from 2 articles" in result.stdout
+    assert "14 paragraphs indexed" in result.stdout
     assert "sample articles" in result.stdout
     assert "search index PATH" in result.stdout
 
@@ -22,7 +22,8 @@ def test_bare_index_on_a_new_index_uses_the_samples_and_says_how_to_index_your_o
 def test_pakta_pertahanan_finds_its_paragraph_first_with_both_words_marked(sample_index):
     result = sample_index("query", "pakta pertahanan")
     assert result.exit_code == 0
-    first = result.stdout.split("\n\n")[0]
+    header, first = result.stdout.split("\n\n")[:2]
+    assert header.startswith("2 paragraphs in 1 article match")
     assert "000_8e71dce4d88c4be3.txt  paragraph 4" in first
     assert "**Pakta** **pertahanan** bersama" in first
 
@@ -159,3 +160,18 @@ def test_installed_search_command_runs_end_to_end(tmp_path):
     assert json.loads(found.stdout.splitlines()[0])["paragraph"] == 4
     help_text = subprocess.run([command, "--help"], env=env, capture_output=True, text=True)
     assert "search query" in help_text.stdout
+
+
+def test_a_reader_that_stops_early_gets_no_error(tmp_path):
+    # search query ... | head -1, with more output than a pipe buffer holds.
+    command = _installed_search()
+    for n in range(150):
+        write(tmp_path / "b" / f"{n}.txt", f"Berita {n}\n\n" + "Korea Utara dan Rusia bertemu lagi. " * 20)
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index")}
+    subprocess.run([command, "index", str(tmp_path / "b")], env=env, capture_output=True, check=True)
+    args = [command, "query", "--json", "-n", "150", "korea"]
+    reader = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader.stdout.readline()
+    reader.stdout.close()
+    assert reader.wait(timeout=60) in (0, 141)
+    assert reader.stderr.read() == b""

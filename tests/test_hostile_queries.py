@@ -22,7 +22,7 @@ def searcher(tmp_path_factory):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(SYNTAX, st.text(max_size=8)), max_size=12).map(" ".join))
 def test_random_queries_never_raise(searcher, text):
-    hits = searcher.search(text, limit=5)
+    hits = searcher.search(text, limit=5).hits
     assert all(hit.rank == i for i, hit in enumerate(hits, 1))
 
 

@@ -57,7 +57,7 @@ def indexes(tmp_path_factory):
 def test_train_questions_find_their_passage_first(indexes, collection):
     with ParagraphSearcher(indexes[collection]) as searcher:
         for question, passage in FIRST[collection]:
-            [hit] = searcher.search(question, limit=1)
+            [hit] = searcher.search(question, limit=1).hits
             assert hit.article == passage, question
 
 
@@ -69,8 +69,8 @@ def test_valid_split_mrr_stays_above_its_floor(indexes, collection):
     reciprocal_ranks = []
     with ParagraphSearcher(indexes[collection]) as searcher:
         for _, question, relevant in load_questions(DATA / collection, "valid"):
-            _, found = searcher.ranked(question, limit=10)
-            articles = list(dict.fromkeys(doc["article"] for _, doc in found))
+            found = searcher.ranked(question, depth=10)
+            articles = list(dict.fromkeys(doc["article"] for _, _, doc in found))
             rank = next((i for i, a in enumerate(articles, 1) if a in relevant), None)
             reciprocal_ranks.append(1 / rank if rank else 0.0)
     assert sum(reciprocal_ranks) / len(reciprocal_ranks) >= VALID_MRR_FLOOR[collection]

@@ -1,0 +1,58 @@
+"""Reading an indexed article back: ``search show ARTICLE[:PARAGRAPH]``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from searcher.store import SearchIndexError, open_index
+
+_PARAGRAPH_SUFFIX = re.compile(r"^(.*):(\d+)$", re.DOTALL)
+
+
+class ArticleNotFound(SearchIndexError):
+    pass
+
+
+@dataclass
+class StoredArticle:
+    article: str
+    title: str
+    source: str
+    paragraphs: list[tuple[int, str]]  # (number, text), in order
+
+
+def address(article: str, paragraph: int | None = None) -> str:
+    """What to type after ``search show`` to read a paragraph (or article)."""
+    return article if paragraph is None else f"{article}:{paragraph}"
+
+
+def find_articles(index_dir: Path, text: str) -> tuple[list[StoredArticle], int | None]:
+    """The article(s) an address names, and the paragraph it points at.
+
+    ``text`` is an article id, or an id and a paragraph number joined by a
+    colon; an id that itself ends in ":<digits>" wins over that reading.
+    Usually one article; more when files under different folders give
+    articles the same id.
+    """
+    with open_index(index_dir).searcher() as searcher:
+        found = _articles(searcher, text)
+        if found:
+            return found, None
+        split = _PARAGRAPH_SUFFIX.match(text)
+        if split:
+            found = _articles(searcher, split.group(1))
+            if found:
+                return found, int(split.group(2))
+    raise ArticleNotFound(f"no article {text!r} in {index_dir}; the source line of each 'search query' hit names one")
+
+
+def _articles(searcher, article_id: str) -> list[StoredArticle]:
+    by_source: dict[str, StoredArticle] = {}
+    for doc in searcher.documents(article=article_id):
+        stored = by_source.setdefault(doc["source"], StoredArticle(article_id, doc.get("title", ""), doc["source"], []))
+        stored.paragraphs.append((doc["para"], doc["body"]))
+    for stored in by_source.values():
+        stored.paragraphs.sort()
+    return sorted(by_source.values(), key=lambda stored: stored.source)

@@ -1,0 +1,69 @@
+"""Did you mean: corrections for query words the index has never seen.
+
+A word is corrected only when neither its form nor its stem occurs in the
+index: a rare but real word ("pakta") must not be "corrected" to a frequent
+neighbour ("fakta").  The correction is the index word closest in edits
+(a swap of two letters counts as one), then the most frequent; the first
+letter is taken as typed, as it almost always is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from searcher import query as queries
+from searcher.analysis import stem
+
+FIELD = "body"
+_SHORT_WORD = 4  # words this short get at most one edit, or anything would match
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, a_char in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, b_char in enumerate(b, 1):
+            current[j] = min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a_char != b_char),
+            )
+            if i > 1 and j > 1 and a_char == b[j - 2] and a[i - 2] == b_char:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def is_known(reader, form: str) -> bool:
+    return any(reader.doc_frequency(field, term) for field in ("body", "title") for term in (form, stem(form)))
+
+
+def correct_word(reader, form: str) -> str | None:
+    """The likeliest word the user meant, or None."""
+    if any(c.isdigit() for c in form):
+        return None
+    maxdist = 1 if len(form) <= _SHORT_WORD else 2
+    candidates = []
+    for term in reader.terms_within(FIELD, form, maxdist, prefix=1):
+        if term != form:
+            candidates.append((edit_distance(form, term), -reader.doc_frequency(FIELD, term), term))
+    return min(candidates)[2] if candidates else None
+
+
+def suggest(reader, text: str) -> str | None:
+    """The query with its unknown words corrected, or None if there is
+    nothing to correct."""
+    node = queries.parse(text)
+    corrected = text
+    changed = False
+    for word in queries.positive_words(node):
+        if word.form in queries.QUESTION_WORDS or is_known(reader, word.form):
+            continue
+        correction = correct_word(reader, word.form)
+        if correction:
+            pattern = re.compile(rf"(?<!\w){re.escape(word.form)}(?!\w)", re.IGNORECASE)
+            corrected = pattern.sub(correction, corrected)
+            changed = True
+    return corrected if changed else None

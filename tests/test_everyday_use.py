@@ -1,0 +1,281 @@
+"""Using search all day: progress and summary, help, did-you-mean, paging and
+grouping, duplicate collapsing, reading articles, tidy output."""
+
+import json
+import re
+import shlex
+
+import pytest
+
+from conftest import json_hits, write
+from searcher import __version__
+from searcher.progress import progress_line
+
+SAMPLE = "000_8e71dce4d88c4be3"
+
+# A paragraph as news agencies syndicate it, and a copy with their prefix and
+# a corrected figure; then a paragraph that merely quotes one of its sentences.
+SYNDICATED = (
+    "Pemerintah menaikkan harga beras medium di seluruh provinsi mulai pekan depan. "
+    "Kenaikan sebesar 500 rupiah per kilogram itu diputuskan setelah rapat koordinasi "
+    "di kantor Kementerian Perdagangan yang dihadiri para gubernur."
+)
+COPY = "Jakarta (ANTARA) - " + SYNDICATED.replace("500 rupiah", "600 rupiah")
+QUOTING = (
+    "Pemerintah menaikkan harga beras medium di seluruh provinsi mulai pekan depan. "
+    "Para pedagang di pasar tradisional mengeluhkan sepinya pembeli sejak pengumuman itu "
+    "dan meminta pemerintah menunda keputusan tersebut."
+)
+
+
+@pytest.fixture
+def news(run, tmp_path):
+    folder = tmp_path / "berita"
+    write(folder / "kompas.txt", f"Harga beras naik\n\n{SYNDICATED}\n\nPedagang beras di Cipinang bersiap.")
+    write(folder / "antara.txt", f"Beras medium naik 600 rupiah\n\n{COPY}")
+    write(folder / "tempo.txt", f"Pedagang mengeluh\n\n{QUOTING}")
+    write(folder / "lain.txt", "Cuaca\n\nHujan deras turun di Bogor.\n\nHarga cabai juga naik di pasar.")
+    assert run("index", str(folder)).exit_code == 0
+    return run
+
+
+# -- progress and summary ------------------------------------------------------
+
+
+def test_index_ends_with_one_summary_line_and_no_progress_bar_when_piped(run, tmp_path):
+    write(tmp_path / "b" / "a.txt", "A\n\nSatu.\n\nDua.")
+    write(tmp_path / "b" / "dump.jsonl", '{"id": "j1", "text": "Tiga."}\n{"id": "j2", "text": "Empat."}\n')
+    result = run("index", str(tmp_path / "b"))
+    assert result.exit_code == 0
+    assert re.fullmatch(
+        r"3 new, 0 changed, 0 removed, 0 unchanged articles; 4 paragraphs indexed; 0 files skipped; \d+\.\d s\n",
+        result.stdout,
+    )
+    assert result.stderr == ""  # not a terminal: no progress bar
+
+
+def test_articles_of_a_changed_jsonl_file_count_as_changed(run, tmp_path):
+    dump = write(tmp_path / "dump.jsonl", '{"id": "j1", "text": "Tiga."}\n{"id": "j2", "text": "Empat."}\n')
+    run("index", str(dump))
+    dump.write_text('{"id": "j1", "text": "Tiga."}\n', encoding="utf-8")
+    assert "0 new, 1 changed, 0 removed, 0 unchanged articles" in run("index", str(dump)).stdout
+    dump.unlink()
+    assert "0 new, 0 changed, 1 removed" in run("index").stdout  # refreshes what is indexed
+
+
+def test_the_index_folder_itself_is_never_indexed(run, tmp_path, monkeypatch):
+    write(tmp_path / "a.txt", "A\n\nSatu.")
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "index"))
+    run("index", str(tmp_path))
+    assert "0 new, 0 changed, 0 removed, 1 unchanged" in run("index", str(tmp_path)).stdout
+
+
+def test_progress_bar_is_drawn_when_asked_and_wiped_before_the_summary(run, tmp_path):
+    write(tmp_path / "b" / "a.txt", "A\n\nSatu.")
+    result = run("index", "--progress", str(tmp_path / "b"))
+    assert "[" + "#" * 24 + "] 1/1 files" in result.stderr
+    assert result.stderr.endswith("\r")  # the bar is wiped, the summary stands alone
+    assert result.stdout.startswith("1 new")
+
+
+def test_progress_line_shows_rate_and_time_left():
+    line = progress_line(done=250, total=1000, bytes_read=5_000_000, elapsed=10.0)
+    assert line == "[######------------------] 250/1,000 files  0.5 MB/s  0:30 left"
+
+
+# -- version and help ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["index", "query", "show", "stats"])
+def test_every_command_has_help_with_examples(run, command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.stdout
+    assert f"search {command}" in result.stdout
+
+
+def test_version(run):
+    assert run("--version").stdout.strip() == f"search, version {__version__}"
+
+
+# -- did you mean ------------------------------------------------------------------
+
+
+def test_a_misspelt_word_that_finds_nothing_gets_a_suggestion(sample_index):
+    result = sample_index("query", "pertahann")
+    assert result.exit_code == 1
+    assert "Did you mean: pertahanan?" in result.stderr
+    assert "search query pertahanan" in result.stderr
+
+
+def test_a_misspelt_word_beside_a_good_one_gets_a_runnable_suggestion(sample_index):
+    result = sample_index("query", "pakta pertahann")
+    assert result.exit_code == 0
+    assert "Did you mean: pakta pertahanan?  Run: search query 'pakta pertahanan'" in result.stdout
+    suggested = shlex.split(result.stdout.split("Run: ")[1].splitlines()[0])
+    rerun = sample_index(*suggested[1:], "--json")
+    assert json_hits(rerun.stdout)[0]["paragraph"] == 4
+    assert "Did you mean" not in rerun.output
+
+
+def test_with_json_the_suggestion_goes_to_stderr(sample_index):
+    result = sample_index("query", "--json", "pakta pertahann")
+    assert all(json.loads(line) for line in result.stdout.splitlines())
+    assert "Did you mean: pakta pertahanan?" in result.stderr
+
+
+def test_a_rare_real_word_is_not_corrected_to_a_frequent_neighbour(run, tmp_path):
+    folder = tmp_path / "b"
+    for n in range(5):
+        write(folder / f"f{n}.txt", f"F{n}\n\nFakta baru terungkap dalam sidang ke-{n}.")
+    write(folder / "p.txt", "P\n\nPakta itu ditandatangani kemarin.")
+    run("index", str(folder))
+    result = run("query", "pakta")
+    assert result.exit_code == 0
+    assert "Did you mean" not in result.output
+
+
+# -- paging, grouping and the header -------------------------------------------------
+
+
+def test_header_counts_matching_paragraphs_and_articles(sample_index):
+    everything = json_hits(sample_index("query", "--json", "-n", "100", "korea").stdout)
+    header = sample_index("query", "-n", "2", "korea").stdout.splitlines()[0]
+    articles = len({h["article"] for h in everything})
+    assert re.fullmatch(
+        rf"{len(everything)} paragraphs in {articles} articles match \(\d+ ms\); showing 1-2", header
+    )
+
+
+def test_an_index_without_paragraphs_answers_with_nothing_found(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    assert run("index", str(tmp_path / "empty")).exit_code == 0
+    result = run("query", "banjir")
+    assert result.exit_code == 1
+    assert result.stderr == "search: no paragraph matches 'banjir'\n"
+
+
+def test_pages_continue_where_the_previous_page_stopped(sample_index):
+    top4 = json_hits(sample_index("query", "--json", "-n", "4", "rusia korea").stdout)
+    page2 = json_hits(sample_index("query", "--json", "-n", "2", "--page", "2", "rusia korea").stdout)
+    assert [(h["article"], h["paragraph"]) for h in page2] == [(h["article"], h["paragraph"]) for h in top4[2:]]
+    assert [h["rank"] for h in page2] == [3, 4]
+    beyond = sample_index("query", "--page", "99", "rusia korea")
+    assert beyond.exit_code == 1
+    assert "on page 99" in beyond.stderr
+
+
+def test_per_article_caps_hits_from_one_article_in_score_order(sample_index):
+    capped = json_hits(sample_index("query", "--json", "--per-article", "1", "korea").stdout)
+    assert len(capped) == 2
+    assert len({h["article"] for h in capped}) == 2
+    assert [h["score"] for h in capped] == sorted((h["score"] for h in capped), reverse=True)
+    two = json_hits(sample_index("query", "--json", "--per-article", "2", "korea").stdout)
+    assert sorted(h["article"] for h in two) == sorted([capped[0]["article"]] * 2 + [capped[1]["article"]] * 2)
+
+
+# -- duplicates ---------------------------------------------------------------------
+
+
+def test_a_syndicated_paragraph_is_shown_once_with_its_other_articles(news):
+    hits = json_hits(news("query", "--json", "harga beras medium").stdout)
+    texts = [h["text"] for h in hits]
+    assert sum(t.endswith("dihadiri para gubernur.") for t in texts) == 1
+    [shown] = [h for h in hits if h["text"].endswith("dihadiri para gubernur.")]
+    assert [(d["article"], d["paragraph"]) for d in shown["duplicates"]] == [
+        ("antara" if shown["article"] == "kompas" else "kompas", 1)
+    ]
+    assert any(t == QUOTING for t in texts)  # shares a sentence, not the paragraph: kept
+    text = news("query", "harga beras medium").stdout
+    assert "also in 1 other article: " in text
+
+
+def test_every_copy_is_counted_in_the_header(news):
+    header = news("query", "gubernur").stdout.splitlines()[0]
+    assert header.startswith("2 paragraphs in 2 articles match")
+
+
+# -- reading an article --------------------------------------------------------------
+
+
+def test_show_prints_the_whole_article_numbered(sample_index):
+    result = sample_index("show", SAMPLE)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Vladimir Putin dan Kim Jong Un")
+    assert lines[1].endswith(f"000_8e71dce4d88c4be3.txt  (article {SAMPLE})")
+    numbers = [int(m) for m in re.findall(r"^\[(\d+)\] ", result.stdout, re.MULTILINE)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 5
+
+
+def test_show_with_a_paragraph_prints_it_with_its_neighbours(sample_index):
+    result = sample_index("show", f"{SAMPLE}:4")
+    assert re.findall(r"^\[(\d+)\] ", result.stdout, re.MULTILINE) == ["3", "4", "5"]
+    assert "[4] Pakta pertahanan bersama" in result.stdout
+    alone = sample_index("show", SAMPLE, "--paragraph", "4", "--context", "0")
+    assert re.findall(r"^\[(\d+)\] ", alone.stdout, re.MULTILINE) == ["4"]
+
+
+def test_show_json(sample_index):
+    whole = json.loads(sample_index("show", "--json", SAMPLE).stdout)
+    assert whole["article"] == SAMPLE and whole["paragraph"] is None
+    assert whole["paragraphs"][3]["paragraph"] == 4
+    one = json.loads(sample_index("show", "--json", f"{SAMPLE}:4").stdout)
+    assert [p["paragraph"] for p in one["paragraphs"]] == [3, 4, 5] and one["paragraph"] == 4
+
+
+def test_each_hit_says_what_to_type_to_read_it(sample_index, tmp_path):
+    hit = sample_index("query", "pakta pertahanan").stdout.split("\n\n")[1]
+    command = re.search(r"\((search show [^)]*)\)", hit).group(1)
+    shown = sample_index(*shlex.split(command)[1:])
+    assert "[4] Pakta pertahanan bersama" in shown.stdout
+    # With --index-dir on the command line, the hint carries it.
+    elsewhere = tmp_path / "elsewhere"
+    sample_index("index", "--index-dir", str(elsewhere))
+    hit = sample_index("query", "--index-dir", str(elsewhere), "pakta").stdout
+    assert f"(search show --index-dir {elsewhere} {SAMPLE}:4)" in hit
+
+
+def test_show_errors_are_one_line(sample_index):
+    missing = sample_index("show", "no-such-article")
+    assert missing.exit_code == 2
+    assert missing.stderr.count("\n") == 1 and "no article 'no-such-article'" in missing.stderr
+    beyond = sample_index("show", f"{SAMPLE}:99")
+    assert beyond.exit_code == 2
+    assert "not 99" in beyond.stderr
+
+
+# -- output polish ------------------------------------------------------------------
+
+
+def test_snippets_fit_two_terminal_lines_and_titles_one(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    filler = " ".join(f"kalimat{n} pengisi tanpa makna." for n in range(40))
+    title = "Judul yang sangat panjang " * 8
+    write(tmp_path / "b" / "long.txt", f"{title}\n\n{filler} Gunung Merapi meletus pagi ini. {filler}")
+    run("index", str(tmp_path / "b"))
+    hit = run("query", "merapi meletus").stdout.split("\n\n")[1].splitlines()
+    title_line, _source, *snippet = hit
+    assert len(title_line) <= 60 and "…" in title_line
+    assert 1 <= len(snippet) <= 2
+    assert all(len(line) <= 60 for line in snippet)
+    joined = " ".join(line.strip() for line in snippet)
+    assert joined.startswith("…") and joined.endswith("…")
+    assert "**Merapi** **meletus**" in joined
+    # Centred: about as much context before the match as after it.
+    before, after = joined.split("**Merapi** **meletus**")
+    assert abs(len(before) - len(after)) < 30
+
+
+def test_colour_is_never_on_with_never_and_on_with_always(sample_index, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" in sample_index("query", "--color", "always", "pakta").stdout
+    assert "\x1b[" not in sample_index("query", "--color", "never", "pakta").stdout
+    assert "\x1b[" not in sample_index("show", "--color", "never", SAMPLE).stdout
+    assert "\x1b[" in sample_index("show", "--color", "always", SAMPLE).stdout
+
+
+def test_main_help_lists_every_command(run):
+    out = run("--help").stdout
+    for command in ("index", "query", "show", "stats"):
+        assert re.search(rf"^  {command}\b", out, re.MULTILINE)
