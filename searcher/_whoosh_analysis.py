@@ -7,8 +7,9 @@ importing Whoosh, which the light paths of the CLI avoid.
 from __future__ import annotations
 
 from whoosh.analysis import Filter, Token, Tokenizer
+from whoosh.fields import TEXT
 
-from searcher.analysis import words
+from searcher.analysis import term_positions, words
 
 
 class IndonesianTokenizer(Tokenizer):
@@ -64,3 +65,17 @@ class AddExactForm(Filter):
             if not token.stopped and token.form != token.text:
                 token.text = token.form
                 yield token
+
+
+class IndonesianText(TEXT):
+    """A TEXT field that indexes without Whoosh's token-by-token analyzer
+    chain: the postings come straight from ``analysis.term_positions``, the
+    same terms at the same positions (tested), several times faster.  Query
+    parsing and highlighting never call a field's analyzer here; it stays
+    for anyone who opens the index with Whoosh's own tools."""
+
+    def index(self, value, **kwargs):
+        encode = self.format.encode
+        boost = self.format.field_boost
+        for term, positions in term_positions(value).items():
+            yield term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)

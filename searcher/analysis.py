@@ -140,6 +140,42 @@ def stem(form: str) -> str:
     return _sastrawi().stem_word(form) or form
 
 
+def _index_forms(text: str) -> list[str]:
+    """The forms ``words(text)`` yields, without offsets: a faster path for
+    indexing, taken for ASCII text, where folding is plain lowercasing."""
+    if not text.isascii():
+        return [word.form for word in words(text)]
+    forms: list[str] = []
+    for form in WORD_RE.findall(text.lower()):
+        if form in SPLIT_COMPOUNDS:
+            forms += SPLIT_COMPOUNDS[form]
+        elif "-" not in form or is_reduplication(form):
+            forms.append(form)
+        else:
+            forms += form.split("-")
+    return forms
+
+
+_terms_cache: dict[str, tuple[str, ...]] = {}
+_TERMS_CACHE_SIZE = 500_000  # forms; emptied when full, so memory stays bounded
+
+
+def _terms_of(form: str) -> tuple[str, ...]:
+    """The terms one word form is indexed as: none for a stopword, else its
+    stem, then the form itself when it differs."""
+    terms = _terms_cache.get(form)
+    if terms is None:
+        if form in STOPWORDS:
+            terms = ()
+        else:
+            root = stem(form)
+            terms = (root,) if root == form else (root, form)
+        if len(_terms_cache) >= _TERMS_CACHE_SIZE:
+            _terms_cache.clear()
+        _terms_cache[form] = terms
+    return terms
+
+
 def index_terms(text: str) -> Iterator[tuple[str, int]]:
     """Yield (term, position) pairs exactly as the Whoosh analyzer indexes them.
 
@@ -148,14 +184,29 @@ def index_terms(text: str) -> Iterator[tuple[str, int]]:
     same position.
     """
     pos = 0
-    for word in words(text):
-        if word.form in STOPWORDS:
-            continue
-        root = stem(word.form)
-        yield root, pos
-        if root != word.form:
-            yield word.form, pos
-        pos += 1
+    for form in _index_forms(text):
+        terms = _terms_of(form)
+        if terms:
+            for term in terms:
+                yield term, pos
+            pos += 1
+
+
+def term_positions(text: str) -> dict[str, list[int]]:
+    """Each term of ``text`` with the positions it is indexed at."""
+    positions: dict[str, list[int]] = {}
+    pos = 0
+    for form in _index_forms(text):
+        terms = _terms_of(form)
+        if terms:
+            for term in terms:
+                found = positions.get(term)
+                if found is None:
+                    positions[term] = [pos]
+                else:
+                    found.append(pos)
+            pos += 1
+    return positions
 
 
 def analyzer():

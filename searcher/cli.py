@@ -7,6 +7,7 @@ query found nothing, 2 on error.  Errors are one line on stderr; ``--debug``
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -41,6 +42,9 @@ def warn(message: str) -> None:
     click.echo(f"search: warning: {message}", err=True)
 
 
+_DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
 class _Group(click.Group):
     """Turns any unexpected exception into one line instead of a traceback."""
 
@@ -61,6 +65,11 @@ class _Group(click.Group):
 
             if isinstance(err, SearchIndexError):
                 raise Failure(str(err)) from None
+            if isinstance(err, OSError) and err.errno in _DISK_FULL:
+                raise Failure(
+                    f"cannot write the index ({err.strerror}); free some space and run the command again "
+                    "(what was indexed before is intact)"
+                ) from None
             if isinstance(err, OSError):
                 raise Failure(f"{err.filename or ''}: {err.strerror or err}".lstrip(": ")) from None
             raise Failure(f"{err.__class__.__name__}: {err} (run with --debug for details)") from None
@@ -136,11 +145,14 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
     except Interrupted as stop:
         if bar:
             bar.close()
-        click.echo(
-            f"search: interrupted; {stop.report.saved_files} files were saved to the index, "
-            "the batch in progress was not. Run 'search index' again to finish.",
-            err=True,
-        )
+        if rebuild:
+            message = "the index is as it was before the rebuild. Run 'search index --rebuild' again to rebuild it."
+        else:
+            message = (
+                f"{stop.report.saved_files} files were saved to the index, the batch in progress was not. "
+                "Run 'search index' again to finish."
+            )
+        click.echo(f"search: interrupted; {message}", err=True)
         sys.exit(130)
     finally:
         if bar:
@@ -186,6 +198,24 @@ def stats(index_dir: Path, as_json: bool) -> None:
         f"last update:    {figures['last_update']}\n"
         "indexed:        " + ("\n                ".join(figures["roots"]) or "-")
     )
+
+
+def _skip_english_variations() -> None:
+    """Keep ``whoosh.query`` from importing its English word-variation module,
+    which compiles dozens of regular expressions on import (a tenth of a cold
+    query) for a query type (Variations) this program never builds.  Done in
+    the CLI only, so a program that uses the library alongside Whoosh keeps
+    the real module."""
+    import types
+
+    if "whoosh.lang.morph_en" not in sys.modules:
+        stub = types.ModuleType("whoosh.lang.morph_en")
+
+        def variations(word):
+            raise NotImplementedError("English variations are not available in 'search'")
+
+        stub.variations = variations
+        sys.modules["whoosh.lang.morph_en"] = stub
 
 
 def _command_prefix(ctx: click.Context, command: str) -> str:
@@ -250,6 +280,7 @@ def query(
       search query putin -n 5 --page 2
       search query --json "kerja sama" | jq .title
     """
+    _skip_english_variations()
     from searcher.render import header, hit_json, hit_text, snippet_chars, suggestion_text, terminal_width, use_color
     from searcher.search import ParagraphSearcher
 

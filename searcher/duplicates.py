@@ -1,22 +1,32 @@
 """Finding the same paragraph in other articles (news is syndicated).
 
-At indexing time each paragraph gets a small *sketch*: the few smallest
-hashes of its word 3-grams (a bottom-k MinHash).  Two copies of a paragraph
-share their sketch, and a copy with a word or two changed still shares most
-of it, so paragraphs that share any sketch term are duplicate candidates.  At
-query time a candidate counts as a duplicate when its word 3-grams overlap
-the hit's by at least NEAR_JACCARD: "Jakarta (ANTARA) - " in front, a changed
-figure or a fixed typo are still the same paragraph; a paragraph that merely
-quotes the same sentence is not.
+At indexing time each paragraph gets a *signature*: the 16 smallest hashes
+of its word 3-grams (a bottom-k MinHash), kept in a column, and the first
+four of them are indexed as *sketch* terms.  Two copies of a paragraph share
+their signature, and a copy with a word or two changed still shares most of
+it.  At query time, paragraphs sharing two sketch terms with a hit are
+candidates; the signatures estimate their overlap without reading them, and
+the few that come close have their texts compared: a duplicate shares at
+least NEAR_JACCARD of its word 3-grams with the hit.  "Jakarta (ANTARA) - "
+in front, a changed figure or a fixed typo leave the same paragraph; a
+paragraph that merely quotes one of its sentences is another.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import zlib
 
 SKETCH_SIZE = 4
+SIGNATURE_SIZE = 16
+SIGNATURE_BYTES = 4 * SIGNATURE_SIZE
 NEAR_JACCARD = 0.6
+# Signatures estimate overlap roughly (16 hashes); texts are compared for
+# candidates estimated above this.
+CANDIDATE_JACCARD = 0.35
+_NO_HASH = 0xFFFFFFFF  # pads the signature of a paragraph with few 3-grams
+_SIGNATURE = struct.Struct(f">{SIGNATURE_SIZE}I")
 _SHINGLE_WORDS = 3
 _WORD = re.compile(r"\w+")
 
@@ -31,9 +41,24 @@ def shingles(text: str) -> set[int]:
     return {zlib.crc32(s.encode()) for s in joined}
 
 
-def sketch(text: str) -> str:
-    """The paragraph's sketch terms, space-separated, for a KEYWORD field."""
-    return " ".join(format(h, "x") for h in sorted(shingles(text))[:SKETCH_SIZE])
+def signature(text: str) -> bytes:
+    smallest = sorted(shingles(text))[:SIGNATURE_SIZE]
+    return _SIGNATURE.pack(*smallest, *[_NO_HASH] * (SIGNATURE_SIZE - len(smallest)))
+
+
+def sketch(signature: bytes) -> str:
+    """The sketch terms of a signature, space-separated, for a KEYWORD field."""
+    hashes = _SIGNATURE.unpack(signature)[:SKETCH_SIZE]
+    return " ".join(format(h, "x") for h in hashes if h != _NO_HASH)
+
+
+def estimated_similarity(first: bytes, second: bytes) -> float:
+    """Jaccard overlap estimated from two signatures: the share of the
+    smallest hashes of both that each one holds."""
+    a = set(_SIGNATURE.unpack(first)) - {_NO_HASH}
+    b = set(_SIGNATURE.unpack(second)) - {_NO_HASH}
+    union = sorted(a | b)[:SIGNATURE_SIZE]
+    return sum(1 for h in union if h in a and h in b) / len(union) if union else 1.0
 
 
 def similarity(a: str, b: str) -> float:

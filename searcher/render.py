@@ -58,14 +58,16 @@ def shorten(text: str, limit: int) -> str:
     return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + "…"
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def plural(count: int, noun: str, at_least: bool = False) -> str:
+    return f"{count:,}{'+' if at_least else ''} {noun}{'' if count == 1 and not at_least else 's'}"
 
 
 def header(results: Results, first_rank: int) -> str:
-    """``12 paragraphs in 3 articles match (4 ms); showing 1-10``"""
+    """``12 paragraphs in 3 articles match (4 ms); showing 1-10``, or
+    ``1,000+ paragraphs in 731+ articles ...`` when counting stopped early."""
+    more = not results.exact
     line = (
-        f"{plural(results.paragraphs, 'paragraph')} in {plural(results.articles, 'article')} "
+        f"{plural(results.paragraphs, 'paragraph', more)} in {plural(results.articles, 'article', more)} "
         f"match ({results.seconds * 1000:.0f} ms)"
     )
     if results.hits:

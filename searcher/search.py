@@ -30,6 +30,7 @@ PROXIMITY_BONUS = 0.15
 PROXIMITY_SLOP = 1
 RERANK_DEPTH = 50
 MAX_DUPLICATES = 100  # copies of one paragraph listed; more are counted as this many
+COUNT_LIMIT = 1000  # matching paragraphs counted exactly; past it, "1,000+"
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Results:
     hits: list[Hit]
     paragraphs: int  # how many paragraphs match in all
     articles: int  # how many articles those belong to
+    exact: bool  # False: counting stopped at COUNT_LIMIT, there are more
     seconds: float
     suggestion: str | None = None  # the query with misspelt words corrected
 
@@ -112,6 +114,9 @@ class ParagraphSearcher:
 
         self._index = open_index(index_dir)
         self._searcher = self._index.searcher(weighting=LuceneBM25F(B=BM25_B, K1=BM25_K1))
+        reader = self._searcher.reader()
+        self._leaves = reader.leaf_readers()
+        self._signatures = reader.column_reader("signature") if reader.has_column("signature") else None
 
     def close(self) -> None:
         self._searcher.close()
@@ -169,7 +174,7 @@ class ParagraphSearcher:
             if len(kept) >= wanted or len(candidates) < depth:
                 break
             depth *= 4  # capped or collapsed hits left too few: look deeper
-        paragraphs, articles = self.count_matches(passes[-1]) if passes else (0, 0)
+        paragraphs, articles, exact = self.count_matches(passes[-1]) if passes else (0, 0, True)
         terms = queries.highlight_terms(node)
         hits = [
             Hit(
@@ -187,7 +192,7 @@ class ParagraphSearcher:
             if rank > wanted - limit
         ]
         suggestion = spelling.suggest(self._searcher.reader(), text)
-        return Results(text, hits, paragraphs, articles, time.perf_counter() - started, suggestion)
+        return Results(text, hits, paragraphs, articles, exact, time.perf_counter() - started, suggestion)
 
     def _collapse(self, candidates, wanted: int, per_article: int | None):
         """Walk the ranked candidates, keeping each paragraph unless it
@@ -211,36 +216,57 @@ class ParagraphSearcher:
 
     def duplicates_of(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
         """Paragraphs of other articles with (nearly) the same text."""
-        sketch_terms = duplicates.sketch(doc["body"]).split()
-        if all(self._searcher.doc_frequency("sketch", term) <= 1 for term in sketch_terms):
-            return []  # the usual case, found without reading any document
-        from whoosh.query import Or, Term
-
-        shared = Or([Term("sketch", term) for term in sketch_terms])
+        mine = self._signatures[docnum]
+        terms = duplicates.sketch(mine).split()
+        needed = min(2, len(terms))
+        counts: dict[int, int] = {}
+        for term in terms:
+            for other in self._docs_with("sketch", term):
+                counts[other] = counts.get(other, 0) + 1
         copies = []
-        for other in self._searcher.docs_for_query(shared):
-            if len(copies) >= MAX_DUPLICATES:
-                break
-            if other == docnum:
+        for other, count in sorted(counts.items()):
+            if count < needed or other == docnum:
+                continue
+            if duplicates.estimated_similarity(mine, self._signatures[other]) < duplicates.CANDIDATE_JACCARD:
                 continue
             fields = self._searcher.stored_fields(other)
             same_article = (fields["source"], fields["article"]) == (doc["source"], doc["article"])
             if not same_article and duplicates.are_near_duplicates(doc["body"], fields["body"]):
                 copies.append((other, fields))
+                if len(copies) >= MAX_DUPLICATES:
+                    break
         return copies
 
-    def count_matches(self, whoosh_query) -> tuple[int, int]:
-        """How many paragraphs match the query, and in how many articles."""
+    def _docs_with(self, fieldname: str, term: str):
+        """The (live) documents holding a term, read from each segment's
+        postings: much cheaper than running a Whoosh query for one term."""
+        from whoosh.reading import TermNotFound
+
+        for reader, offset in self._leaves:
+            try:
+                postings = reader.postings(fieldname, term)
+            except TermNotFound:
+                continue
+            for docnum in postings.all_ids():
+                if not reader.is_deleted(docnum):
+                    yield offset + docnum
+
+    def count_matches(self, whoosh_query) -> tuple[int, int, bool]:
+        """How many paragraphs match the query and in how many articles, and
+        whether that is all of them: like Elasticsearch, counting stops at
+        COUNT_LIMIT paragraphs, which keeps broad queries fast."""
         reader = self._searcher.reader()
         if not reader.has_column("article_key"):
-            return 0, 0  # an index with no paragraph yet
+            return 0, 0, True  # an index with no paragraph yet
         column = reader.column_reader("article_key")
         paragraphs = 0
         articles = set()
         for docnum in self._searcher.docs_for_query(whoosh_query):
+            if paragraphs >= COUNT_LIMIT:
+                return paragraphs, len(articles), False
             paragraphs += 1
             articles.add(column[docnum])
-        return paragraphs, len(articles)
+        return paragraphs, len(articles), True
 
 
 def search(index_dir: Path, text: str, limit: int = 10, page: int = 1, per_article: int | None = None) -> Results:

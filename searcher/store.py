@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from searcher.articles import SourceFile, UnreadableFile, Warn, find_files, read_articles
-from searcher.duplicates import sketch
+from searcher.duplicates import SIGNATURE_BYTES, signature, sketch
 
 INDEX_NAME = "paragraphs"
 
@@ -64,9 +64,10 @@ def article_key(source: str, article: str) -> int:
 
 
 def make_schema():
-    from whoosh.columns import NumericColumn
-    from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+    from whoosh.columns import FixedBytesColumn, NumericColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
+    from searcher._whoosh_analysis import IndonesianText
     from searcher.analysis import analyzer
 
     text_analyzer = analyzer()
@@ -78,9 +79,10 @@ def make_schema():
         article=ID(stored=True),
         article_key=COLUMN(NumericColumn("Q")),  # see article_key()
         para=STORED,  # 1-based paragraph number within the article
-        title=TEXT(analyzer=text_analyzer, stored=True, phrase=True),
-        body=TEXT(analyzer=text_analyzer, stored=True, phrase=True),
-        sketch=KEYWORD,  # duplicate-finding terms, see duplicates.sketch()
+        title=IndonesianText(analyzer=text_analyzer, stored=True, phrase=True),
+        body=IndonesianText(analyzer=text_analyzer, stored=True, phrase=True),
+        sketch=KEYWORD,  # duplicate-finding terms and their signature, see duplicates.py
+        signature=COLUMN(FixedBytesColumn(SIGNATURE_BYTES)),
         size=STORED,
         mtime=STORED,
         sha1=STORED,
@@ -109,14 +111,15 @@ def _is_current(index) -> bool:
     return set(index.schema.names()) == set(make_schema().names())
 
 
-def open_index(index_dir: Path, readonly: bool = True):
-    """Open an existing index, or raise IndexMissing or IndexOutdated."""
+def open_index(index_dir: Path, readonly: bool = True, current: bool = True):
+    """Open an existing index, or raise IndexMissing, or IndexOutdated when
+    ``current`` asks for one made by this version."""
     if not index_exists(index_dir):
         raise IndexMissing(f"no index in {index_dir}; run 'search index' first (or pass --index-dir)")
     from whoosh.index import FileIndex
 
     index = FileIndex(_storage(index_dir, readonly=readonly), indexname=INDEX_NAME)
-    if not _is_current(index):
+    if current and not _is_current(index):
         raise IndexOutdated(f"{index_dir} was made by an older version of searcher; run 'search index --rebuild'")
     return index
 
@@ -162,7 +165,9 @@ def indexed_roots(index_dir: Path) -> list[Path]:
     """The folders and files that earlier runs indexed."""
     if not index_exists(index_dir):
         return []
-    with open_index(index_dir).searcher() as searcher:
+    # Any version will do: "search index --rebuild" reads the roots of an
+    # index made by an older one.
+    with open_index(index_dir, current=False).searcher() as searcher:
         return sorted({Path(doc["root"]) for doc in searcher.documents(kind="file")})
 
 
@@ -198,7 +203,8 @@ def update_index(
     disappeared from a root lose theirs; unchanged files (same size and mtime,
     or same content) are not read again.  Work is committed in batches; on
     Ctrl-C the current batch is dropped and Interrupted raised.  ``rebuild``
-    drops everything indexed before and reads every file again.
+    drops everything indexed before and reads every file again, in one
+    commit: until it ends, the old index stays as it was.
     """
     report = IndexReport()
     index = open_or_create_index(index_dir, rebuild)
@@ -233,7 +239,9 @@ def update_index(
                 pending_files += 1
                 if on_progress:
                     on_progress(report.files, total, bytes_read)
-                if report.paragraphs - batch_start >= BATCH_PARAGRAPHS:
+                # A rebuild commits once, at the end: stopped half-way, it
+                # must leave the old index whole, not a part of the new one.
+                if not rebuild and report.paragraphs - batch_start >= BATCH_PARAGRAPHS:
                     writer.commit()
                     report.saved_files += pending_files
                     pending_files, batch_start = 0, report.paragraphs
@@ -245,12 +253,23 @@ def update_index(
         writer.commit()
         report.saved_files += pending_files
     except KeyboardInterrupt:
-        writer.cancel()
+        _cancel(writer)
         raise Interrupted(report) from None
     except BaseException:
-        writer.cancel()
+        _cancel(writer)
         raise
     return report
+
+
+def _cancel(writer) -> None:
+    """Drop the uncommitted batch.  A commit that failed half-way (disk
+    full) has closed the writer already; its error is the one to report."""
+    from whoosh.writing import IndexingError
+
+    try:
+        writer.cancel()
+    except IndexingError:
+        pass
 
 
 def _index_file(writer, source: SourceFile, known: dict | None, report: IndexReport, warn: Warn) -> int:
@@ -287,6 +306,7 @@ def _index_file(writer, source: SourceFile, known: dict | None, report: IndexRep
     for article in articles:
         key = article_key(path, article.id)
         for number, paragraph in enumerate(article.paragraphs, 1):
+            fingerprint = signature(paragraph)
             writer.add_document(
                 kind="para",
                 source=path,
@@ -295,7 +315,8 @@ def _index_file(writer, source: SourceFile, known: dict | None, report: IndexRep
                 para=number,
                 title=article.title,
                 body=paragraph,
-                sketch=sketch(paragraph),
+                sketch=sketch(fingerprint),
+                signature=fingerprint,
             )
             report.paragraphs += 1
     _add_file_state(writer, source, stat, digest, len(articles))

@@ -1,6 +1,7 @@
 """Indonesian analysis: tokens, folding, stemming, exact forms."""
 
 import pickle
+import pytest
 
 from searcher.analysis import analyzer, index_terms, stem, words
 from searcher.store import make_schema
@@ -60,3 +61,21 @@ def test_schema_pickles_the_stemmer_by_reference_not_its_dictionary():
 def test_closed_compounds_meet_their_open_spelling():
     assert forms("Ibukota Kanada") == ["ibu", "kota", "kanada"]
     assert forms("kerjasama") == forms("kerja sama")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Penandatanganan perjanjian ini, negara-negara Rusia-Korea, 1.000 tahanan di François.",
+        "Ibukota baru: kerjasama Rusia-Korea Utara senilai 3,5 triliun; Rusia dan Rusia lagi.",
+        "Pakta pertahanan bersama, pakta itu, dan PAKTA yang sama di Zürich — bekerjasama!",
+    ],
+)
+def test_the_fast_indexing_field_writes_the_postings_the_analyzer_would(text):
+    from whoosh.fields import TEXT
+
+    from searcher._whoosh_analysis import IndonesianText
+
+    fast = IndonesianText(analyzer=analyzer(), phrase=True)
+    reference = TEXT(analyzer=analyzer(), phrase=True)
+    assert sorted(fast.index(text)) == sorted(reference.index(text))

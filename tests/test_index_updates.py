@@ -2,6 +2,10 @@
 
 import json
 import os
+import resource
+import signal
+import subprocess
+from pathlib import Path
 
 from conftest import write
 
@@ -126,3 +130,79 @@ def test_an_index_dir_that_cannot_be_created_is_one_line(run, tmp_path):
     assert "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) == 1
     assert "a-file" in result.stderr
+
+
+def test_an_unreadable_file_is_warned_about_and_skipped(run, tmp_path, monkeypatch):
+    folder = make_folder(tmp_path / "berita")
+    secret = write(folder / "secret.txt", "Rahasia\n\nDokumen rahasia.")
+    if os.geteuid() != 0:
+        secret.chmod(0)
+    else:  # root reads anything: make reading this one file fail as it would for a user
+        real_read_bytes = Path.read_bytes
+
+        def read_bytes(path):
+            if path.name == "secret.txt":
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_read_bytes(path)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = run("index", str(folder))
+    assert result.exit_code == 0
+    assert result.stderr == f"search: warning: {secret}: cannot read (Permission denied), skipped\n"
+    assert "3 new" in result.stdout and "1 files skipped" in result.stdout
+    assert run("query", "banjir").exit_code == 0
+
+
+def test_a_full_disk_stops_indexing_with_one_line_and_loses_nothing(tmp_path):
+    # The file-size limit makes writing the new segment fail part-way, as a
+    # full disk does; what was indexed before must survive untouched.
+    from test_cli import _installed_search
+
+    folder = make_folder(tmp_path / "berita")
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index")}
+    command = _installed_search()
+    subprocess.run([command, "index", str(folder)], env=env, check=True, capture_output=True)
+    before = subprocess.run([command, "stats", "--json"], env=env, capture_output=True, text=True).stdout
+    for n in range(200):
+        write(folder / "more" / f"{n}.txt", f"Berita {n}\n\n" + f"Kalimat panjang nomor {n} tentang banjir. " * 40)
+
+    def small_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    full = subprocess.run([command, "index", str(folder)], env=env, capture_output=True, text=True,
+                          preexec_fn=small_disk)
+    assert full.returncode == 2
+    assert full.stderr.startswith("search: error: ") and full.stderr.count("\n") == 1, full.stderr
+    assert "free some space" in full.stderr
+    after = subprocess.run([command, "stats", "--json"], env=env, capture_output=True, text=True).stdout
+    assert json.loads(after)["paragraphs"] == json.loads(before)["paragraphs"]
+    assert subprocess.run([command, "query", "banjir"], env=env, capture_output=True).returncode == 0
+    done = subprocess.run([command, "index", str(folder)], env=env, capture_output=True, text=True)
+    assert "200 new" in done.stdout
+
+
+def test_a_rebuild_stopped_half_way_leaves_the_old_index_whole(run, tmp_path, monkeypatch):
+    import searcher.store
+
+    first, second = make_folder(tmp_path / "satu"), make_folder(tmp_path / "dua")
+    run("index", str(first))
+    run("index", str(second))
+    before = stats(run)
+    monkeypatch.setattr(searcher.store, "BATCH_PARAGRAPHS", 1)  # commit after every file, if it did
+    real_index_file = searcher.store._index_file
+    done = []
+
+    def stop_at_the_fourth_file(*args):
+        if len(done) == 3:
+            raise KeyboardInterrupt
+        done.append(real_index_file(*args))
+        return done[-1]
+
+    monkeypatch.setattr(searcher.store, "_index_file", stop_at_the_fourth_file)
+    result = run("index", "--rebuild")
+    assert result.exit_code == 130
+    assert "the index is as it was before the rebuild" in result.stderr
+    assert stats(run) == before
+    roots = json.loads(run("stats", "--json").stdout)["roots"]
+    assert roots == sorted([str(first), str(second)])
