@@ -293,6 +293,7 @@ def query(
             page=page,
             per_article=per_article,
             snippet_chars=None if as_json else snippet_chars(width),
+            count=not as_json,  # for the header line
         )
     hits = results.hits
     hint = suggestion_text(results.suggestion, _command_prefix(ctx, "query")) if results.suggestion else None
@@ -309,7 +310,7 @@ def query(
         click.echo("\n\n".join(hit_text(hit, colored, width, show) for hit in hits), color=colored)
     if not hits:
         shown = text if len(text) <= 60 else text[:57] + "..."
-        beyond = f" on page {page}" if page > 1 and results.paragraphs else ""
+        beyond = f" on page {page}" if page > 1 else ""
         click.echo(f"search: no paragraph matches {shown!r}{beyond}", err=True)
         if hint and not as_json:
             click.echo(f"search: {hint}", err=True)

@@ -237,11 +237,12 @@ class HighlightTerms:
     terms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
 
-    def matches(self, form: str) -> bool:
-        if form in self.terms:
+    def matches(self, form: str, root: str | None) -> bool:
+        """Whether a word (its form, and its root when it may matter, see
+        ``analysis.related_words``) is one to mark."""
+        if form in self.terms or root in self.terms:
             return True
-        root = stem(form)
-        return root in self.terms or any(w.startswith(p) for p in self.prefixes for w in (form, root))
+        return any(w.startswith(p) for p in self.prefixes for w in (form, root) if w)
 
 
 def highlight_terms(node: Node | None, found: HighlightTerms | None = None) -> HighlightTerms:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from searcher import duplicates, spelling
 from searcher import query as queries
-from searcher.analysis import STOPWORDS, stem, words
+from searcher.analysis import STOPWORDS, related_words, stem
 from searcher.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
 from searcher.store import open_index
 
@@ -59,7 +59,7 @@ class Hit:
 class Results:
     query: str
     hits: list[Hit]
-    paragraphs: int  # how many paragraphs match in all
+    paragraphs: int  # how many paragraphs match in all (when counted)
     articles: int  # how many articles those belong to
     exact: bool  # False: counting stopped at COUNT_LIMIT, there are more
     seconds: float
@@ -94,7 +94,8 @@ def proximity_factor(pairs, text: str) -> float:
     """1 plus a bonus for the share of query word pairs found side by side."""
     if not pairs:
         return 1.0
-    sequence = [(w.form, stem(w.form)) for w in words(text) if w.form not in STOPWORDS]
+    vocabulary = set().union(*(first | second for first, second in pairs))
+    sequence = [(w.form, root) for w, root in related_words(text, vocabulary) if w.form not in STOPWORDS]
     together = 0
     for first, second in pairs:
         for at, (form, root) in enumerate(sequence):
@@ -159,10 +160,12 @@ class ParagraphSearcher:
         page: int = 1,
         per_article: int | None = None,
         snippet_chars: int | None = None,
+        count: bool = False,
     ) -> Results:
         """Page ``page`` of the hits, ``limit`` to a page, at most
         ``per_article`` from one article, each duplicate paragraph once,
-        with snippets of about ``snippet_chars``."""
+        with snippets of about ``snippet_chars``; with ``count``, how many
+        paragraphs and articles match (a few milliseconds more)."""
         started = time.perf_counter()
         node, passes = plan(text)
         wanted = page * limit
@@ -174,7 +177,7 @@ class ParagraphSearcher:
             if len(kept) >= wanted or len(candidates) < depth:
                 break
             depth *= 4  # capped or collapsed hits left too few: look deeper
-        paragraphs, articles, exact = self.count_matches(passes[-1]) if passes else (0, 0, True)
+        paragraphs, articles, exact = self.count_matches(passes[-1]) if passes and count else (0, 0, True)
         terms = queries.highlight_terms(node)
         hits = [
             Hit(

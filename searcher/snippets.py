@@ -1,7 +1,7 @@
 """Snippets: the part of a paragraph that best shows why it matched, with the
 matched words marked.
 
-Matching goes through ``analysis.words`` and ``analysis.stem``, the same
+Matching goes through ``analysis.related_words`` and ``analysis.stem``, the same
 functions the index uses, so a stemmed match ("menandatangani" for the query
 "penandatanganan") is marked just like an exact one.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from searcher.analysis import stem, words
+from searcher.analysis import related_words
 from searcher.query import HighlightTerms
 
 SNIPPET_CHARS = 220
@@ -33,7 +33,11 @@ class Snippet:
 
 
 def match_spans(text: str, terms: HighlightTerms) -> list[Span]:
-    return [Span(w.start, w.end, stem(w.form)) for w in words(text) if terms.matches(w.form)]
+    return [
+        Span(word.start, word.end, root or word.form)
+        for word, root in related_words(text, terms.terms | terms.prefixes)
+        if terms.matches(word.form, root)
+    ]
 
 
 def make_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> Snippet:

@@ -46,9 +46,12 @@ class Interrupted(Exception):
         self.report = report
 
 
-# Commit after this many paragraphs, so that a crash or Ctrl-C loses at most
-# one batch; every commit carries its files' bookkeeping with it.
-BATCH_PARAGRAPHS = int(os.environ.get("SEARCH_BATCH_PARAGRAPHS", "20000"))
+# Commit after this many paragraphs (a minute or two of work), so that a
+# crash or Ctrl-C loses at most one batch; every commit carries its files'
+# bookkeeping with it.  Fewer, larger commits make fewer segments.
+BATCH_PARAGRAPHS = int(os.environ.get("SEARCH_BATCH_PARAGRAPHS", "100000"))
+MAX_PROCS = 4  # indexing workers (SEARCH_PROCS overrides)
+WRITER_MB = 128  # each writer's sorting memory before it spills to disk
 WRITER_NOTE = "writer.txt"  # who holds the write lock, for the message a second writer gets
 
 
@@ -171,11 +174,22 @@ def indexed_roots(index_dir: Path) -> list[Path]:
         return sorted({Path(doc["root"]) for doc in searcher.documents(kind="file")})
 
 
+def index_procs() -> int:
+    """Worker processes for indexing: one per core, up to MAX_PROCS."""
+    return max(1, int(os.environ.get("SEARCH_PROCS", "0")) or min(os.cpu_count() or 1, MAX_PROCS))
+
+
 def _open_writer(index, index_dir: Path):
     from whoosh.index import LockError
 
+    from searcher._whoosh_writer import ParallelWriter
+
+    options = {"limitmb": WRITER_MB, "timeout": lock_wait_seconds(), "delay": 0.25}
     try:
-        writer = index.writer(limitmb=256, timeout=lock_wait_seconds(), delay=0.25)
+        if index_procs() > 1:
+            writer = ParallelWriter(index, procs=index_procs(), multisegment=True, batchsize=256, **options)
+        else:
+            writer = index.writer(**options)
     except LockError:
         try:
             holder = (index_dir / WRITER_NOTE).read_text(encoding="utf-8").strip()
@@ -188,6 +202,15 @@ def _open_writer(index, index_dir: Path):
     note = f"'search index' (pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')})"
     (index_dir / WRITER_NOTE).write_text(note, encoding="utf-8")
     return writer
+
+
+def _commit(writer, rebuild: bool) -> None:
+    from whoosh.writing import CLEAR
+
+    from searcher._whoosh_writer import merge_smallest
+
+    # A rebuild's one commit replaces every older segment.
+    writer.commit(mergetype=CLEAR if rebuild else merge_smallest)
 
 
 def update_index(
@@ -212,9 +235,6 @@ def update_index(
     pending_files = 0
     try:
         if rebuild:
-            from whoosh.query import Every
-
-            writer.delete_by_query(Every())
             known = {}
         else:
             with writer.searcher() as searcher:
@@ -242,7 +262,7 @@ def update_index(
                 # A rebuild commits once, at the end: stopped half-way, it
                 # must leave the old index whole, not a part of the new one.
                 if not rebuild and report.paragraphs - batch_start >= BATCH_PARAGRAPHS:
-                    writer.commit()
+                    _commit(writer, rebuild)
                     report.saved_files += pending_files
                     pending_files, batch_start = 0, report.paragraphs
                     writer = _open_writer(index, index_dir)
@@ -250,7 +270,7 @@ def update_index(
             for path in gone:
                 writer.delete_by_term("source", path)
                 report.removed += known[path]["articles"]
-        writer.commit()
+        _commit(writer, rebuild)
         report.saved_files += pending_files
     except KeyboardInterrupt:
         _cancel(writer)

@@ -23,6 +23,26 @@ def run(args, env, **kwargs):
     return subprocess.run([_installed_search(), *args], env=env, capture_output=True, text=True, **kwargs)
 
 
+def children(pid):
+    """The processes ``pid`` started (Linux)."""
+    try:
+        found = set()
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found.update(int(child) for child in f.read().split())
+        return found
+    except OSError:
+        return set()
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def counts(env):
     result = run(["stats", "--json"], env)
     assert result.returncode == 0, result.stderr
@@ -42,12 +62,19 @@ def test_kill_9_and_ctrl_c_leave_a_working_index_that_the_next_run_completes(tmp
     env = {**base, "SEARCH_INDEX_DIR": str(tmp_path / "crashed")}
     rng = random.Random(11)
     stopped_midway = 0
+    with_workers = 0
     for attempt, sig in enumerate([signal.SIGKILL, signal.SIGKILL, signal.SIGINT, signal.SIGKILL]):
         process = subprocess.Popen([_installed_search(), "index", str(corpus)], env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(rng.uniform(0.5, 1.5))
+        workers = children(process.pid)
+        with_workers += bool(workers)
         process.send_signal(sig)
         _, stderr = process.communicate(timeout=120)
+        deadline = time.monotonic() + 10
+        while any(alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(alive(w) for w in workers), "indexing workers outlived the main process"
         assert "Traceback" not in stderr
         stopped_midway += process.returncode in (-signal.SIGKILL, 130)
         if sig == signal.SIGINT and process.returncode == 130:
@@ -57,5 +84,7 @@ def test_kill_9_and_ctrl_c_leave_a_working_index_that_the_next_run_completes(tmp
             assert paragraphs == 8 * articles
             assert run(["query", "banjir"], env).returncode in (0, 1)
     assert stopped_midway >= 2, "indexing finished before the signals: make the corpus bigger"
+    if (os.cpu_count() or 1) > 1:
+        assert with_workers, "no indexing worker was running when the signals came"
     assert run(["index", str(corpus)], env, timeout=300).returncode == 0
     assert counts(env) == expected

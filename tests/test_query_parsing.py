@@ -2,6 +2,7 @@
 
 import pytest
 
+from searcher.analysis import related_words, stem, words
 from searcher.query import And, Not, Or, Phrase, Prefix, Word, highlight_terms, parse
 from searcher.search import plan
 
@@ -47,5 +48,18 @@ def test_plain_multiword_query_runs_all_words_first_then_some():
 
 def test_highlight_terms_include_stems_but_not_negated_words():
     terms = highlight_terms(parse("penandatanganan -korea"))
-    assert terms.matches("menandatangani")
-    assert not terms.matches("korea")
+    assert terms.matches("menandatangani", stem("menandatangani"))
+    assert not terms.matches("korea", stem("korea"))
+
+
+def test_words_are_stemmed_only_when_their_root_could_be_a_query_term():
+    text = "Presiden menandatangani perjanjian; wartawan menulis berita tentang penulis itu."
+    terms = {"tandatangan", "tulis"}
+    roots = {word.form: root for word, root in related_words(text, terms)}
+    assert roots["menandatangani"] == "tandatangan"
+    assert roots["menulis"] == roots["penulis"] == "tulis"  # nasal prefix: t -> n
+    assert roots["presiden"] is None and roots["berita"] is None  # not stemmed at all
+    # Never a missed match: every word whose root is a term gets its root.
+    for word in words(text):
+        if stem(word.form) in terms:
+            assert roots[word.form] == stem(word.form)
