@@ -15,7 +15,7 @@ from pathlib import Path
 
 from searcher import duplicates, spelling
 from searcher import query as queries
-from searcher.analysis import STOPWORDS, related_words, stem
+from searcher.analysis import STOPWORDS, related_forms, stem
 from searcher.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
 from searcher.store import open_index
 
@@ -28,7 +28,7 @@ BM25_K1 = 1.2
 # drops paragraphs that belong in the top 100.
 PROXIMITY_BONUS = 0.15
 PROXIMITY_SLOP = 1
-RERANK_DEPTH = 50
+RERANK_DEPTH = 20
 MAX_DUPLICATES = 100  # copies of one paragraph listed; more are counted as this many
 COUNT_LIMIT = 1000  # matching paragraphs counted exactly; past it, "1,000+"
 
@@ -95,7 +95,7 @@ def proximity_factor(pairs, text: str) -> float:
     if not pairs:
         return 1.0
     vocabulary = set().union(*(first | second for first, second in pairs))
-    sequence = [(w.form, root) for w, root in related_words(text, vocabulary) if w.form not in STOPWORDS]
+    sequence = [(form, root) for form, root in related_forms(text, vocabulary) if form not in STOPWORDS]
     together = 0
     for first, second in pairs:
         for at, (form, root) in enumerate(sequence):

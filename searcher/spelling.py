@@ -3,8 +3,9 @@
 A word is corrected only when neither its form nor its stem occurs in the
 index: a rare but real word ("pakta") must not be "corrected" to a frequent
 neighbour ("fakta").  The correction is the index word closest in edits
-(a swap of two letters counts as one), then the most frequent; the first
-letter is taken as typed, as it almost always is.
+(a swap of two letters counts as one), then the most frequent.  The first
+two letters are taken as typed, as they almost always are: that keeps the
+search of the vocabulary to a few milliseconds on a large index.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from searcher.analysis import stem
 
 FIELD = "body"
 _SHORT_WORD = 4  # words this short get at most one edit, or anything would match
+_AS_TYPED = 2  # leading letters a correction keeps
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -42,11 +44,11 @@ def is_known(reader, form: str) -> bool:
 
 def correct_word(reader, form: str) -> str | None:
     """The likeliest word the user meant, or None."""
-    if any(c.isdigit() for c in form):
+    if len(form) <= _AS_TYPED or any(c.isdigit() for c in form):
         return None
     maxdist = 1 if len(form) <= _SHORT_WORD else 2
     candidates = []
-    for term in reader.terms_within(FIELD, form, maxdist, prefix=1):
+    for term in reader.terms_within(FIELD, form, maxdist, prefix=_AS_TYPED):
         if term != form:
             candidates.append((edit_distance(form, term), -reader.doc_frequency(FIELD, term), term))
     return min(candidates)[2] if candidates else None

@@ -28,7 +28,7 @@ def test_random_queries_never_raise(searcher, text):
 
 @pytest.mark.parametrize(
     "text",
-    ['"unbalanced', "((pakta", "pakta))", "AND", "NOT", "title:", "*", "?", "~", "^", "\x00\x07\x1b", "🙂 pakta 🙂",
+    ['"unbalanced', "((pakta", "pakta))", "AND", "NOT", "title:", "*", "?", "~", "^", "\x00\x07\x1b", "🙂 pakta 🙂", "A", "zq",
      "pakta " * 1000],
 )
 def test_named_hostile_queries(run, text):
