@@ -29,6 +29,16 @@ index_dir_option = click.option(
 )
 
 
+def color_option(what: str):
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help=f"{what}; auto means on a terminal, unless NO_COLOR is set.",
+    )
+
+
 class Failure(click.ClickException):
     """An error for the user: one line, exit status 2."""
 
@@ -240,13 +250,7 @@ def _command_prefix(ctx: click.Context, command: str) -> str:
     help="At most this many hits from one article (hits stay in score order).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit, in rank order.")
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour matched words; auto means on a terminal, unless NO_COLOR is set.",
-)
+@color_option("Colour matched words")
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -323,13 +327,7 @@ def query(
 @click.option("-p", "--paragraph", type=click.IntRange(min=1), default=None, help="Show this paragraph and its neighbours.")
 @click.option("-C", "--context", type=click.IntRange(min=0), default=1, show_default=True, help="Neighbours on each side.")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as one JSON object.")
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Bold titles and the chosen paragraph; auto means on a terminal, unless NO_COLOR is set.",
-)
+@color_option("Bold titles and the chosen paragraph")
 def show(article: str, index_dir: Path, paragraph: int | None, context: int, as_json: bool, color: str) -> None:
     """Read an indexed article: ARTICLE, or ARTICLE:PARAGRAPH for one
     paragraph with its neighbours.  Each query hit says what to type.

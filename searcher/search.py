@@ -148,9 +148,11 @@ class ParagraphSearcher:
                     seen.add(result.docnum)
                     fields = result.fields()
                     score = result.score * proximity_factor(pairs, fields["body"])
-                    batch.append((score, result.docnum, fields))
-            batch.sort(key=lambda item: -item[0])
-            found += batch[: depth - len(found)]
+                    batch.append((len(batch) // RERANK_DEPTH, score, result.docnum, fields))
+            # Re-rank within groups of RERANK_DEPTH, so that the first hits
+            # do not depend on how deep a later page made us look.
+            batch.sort(key=lambda item: (item[0], -item[1]))
+            found += [(score, docnum, fields) for _, score, docnum, fields in batch[: depth - len(found)]]
         return found
 
     def search(
@@ -189,9 +191,9 @@ class ParagraphSearcher:
                 source=doc["source"],
                 text=doc["body"],
                 snippet=make_snippet(doc["body"], match_spans(doc["body"], terms), snippet_chars or SNIPPET_CHARS),
-                duplicates=duplicates,
+                duplicates=copies,
             )
-            for rank, (score, doc, duplicates) in enumerate(kept, 1)
+            for rank, (score, doc, copies) in enumerate(kept, 1)
             if rank > wanted - limit
         ]
         suggestion = spelling.suggest(self._searcher.reader(), text)

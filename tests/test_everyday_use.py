@@ -279,3 +279,22 @@ def test_main_help_lists_every_command(run):
     out = run("--help").stdout
     for command in ("index", "query", "show", "stats"):
         assert re.search(rf"^  {command}\b", out, re.MULTILINE)
+
+
+def test_the_first_page_is_the_same_however_deep_later_pages_look(run, tmp_path):
+    # Paragraphs with the words apart score a little higher than longer
+    # ones with the words side by side, which the proximity bonus lifts
+    # above them only when a deep fetch reaches them.
+    folder = tmp_path / "b"
+    for n in range(30):
+        filler = " ".join(f"kata{n}x{i}" for i in range(8))
+        write(folder / f"apart{n:02d}.txt", f"T\n\nbanjir besar sekali di kota {filler}")
+        write(folder / f"together{n:02d}.txt", f"T\n\nbanjir kota besar sekali lagi {filler}")
+    for n in range(100):
+        write(folder / f"other{n:02d}.txt", f"T\n\ncuaca cerah hari ini nomor {n}")
+    run("index", str(folder))
+    first = json_hits(run("query", "--json", "-n", "10", "banjir kota").stdout)
+    deep = json_hits(run("query", "--json", "-n", "50", "banjir kota").stdout)
+    assert [h["article"] for h in deep[:10]] == [h["article"] for h in first]
+    page5 = json_hits(run("query", "--json", "-n", "10", "--page", "5", "banjir kota").stdout)
+    assert [h["article"] for h in page5] == [h["article"] for h in deep[40:50]]
