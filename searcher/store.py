@@ -14,10 +14,12 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from searcher.articles import SourceFile, UnreadableFile, Warn, find_files, read_articles
 from searcher.duplicates import SIGNATURE_BYTES, signature, sketch
+
+if TYPE_CHECKING:
+    from searcher.articles import SourceFile, Warn
 
 INDEX_NAME = "paragraphs"
 
@@ -229,6 +231,8 @@ def update_index(
     drops everything indexed before and reads every file again, in one
     commit: until it ends, the old index stays as it was.
     """
+    from searcher.articles import find_files  # here: queries need not compile its patterns
+
     report = IndexReport()
     index = open_or_create_index(index_dir, rebuild)
     writer = _open_writer(index, index_dir)
@@ -294,6 +298,8 @@ def _cancel(writer) -> None:
 
 def _index_file(writer, source: SourceFile, known: dict | None, report: IndexReport, warn: Warn) -> int:
     """Bring one file's paragraphs up to date; returns the bytes read."""
+    from searcher.articles import UnreadableFile, read_articles
+
     path = str(source.path)
     try:
         stat = source.path.stat()
