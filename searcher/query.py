@@ -263,7 +263,7 @@ def highlight_terms(node: Node | None, found: HighlightTerms | None = None) -> H
 # -- compiling to Whoosh ------------------------------------------------------
 
 # Relevance weights; see bench/relevance.py for how they were chosen.
-EXACT_BOOST = 0.25  # a word's exact form, on top of its stem
+EXACT_BOOST = 0.25  # a phrase in the forms typed, on top of the phrase of roots
 TITLE_BOOST = 0.5  # the article title, relative to the paragraph body
 SEARCH_FIELDS = ("body", "title")
 _FIELD_BOOST = {"body": 1.0, "title": TITLE_BOOST}
@@ -274,13 +274,11 @@ def _fields(node_field: str | None) -> tuple[str, ...]:
 
 
 def _word_query(form: str, fieldname: str):
+    """A word matches by its root; the form typed earns a bonus when the
+    best hits are re-ranked (search.Rerank)."""
     from whoosh import query as q
 
-    root = stem(form)
-    boost = _FIELD_BOOST.get(fieldname, 1.0)
-    if root == form:
-        return q.Term(fieldname, root, boost=boost)
-    return q.Or([q.Term(fieldname, form, boost=boost * EXACT_BOOST), q.Term(fieldname, root, boost=boost)])
+    return q.Term(fieldname, stem(form), boost=_FIELD_BOOST.get(fieldname, 1.0))
 
 
 def to_whoosh(node: Node, strict: bool = True):
