@@ -5,6 +5,11 @@ first the paragraphs that contain every word, then, if that leaves room,
 those that contain only some.  So a paragraph with all the words always
 ranks above one with some, yet a question is never answered with nothing
 merely because one of its words is missing.
+
+The best hits of each pass are re-ranked for words standing together and
+words in the forms typed (Rerank); then copies of a paragraph found in other
+articles are folded into the first (``duplicates``), ``--per-article`` caps
+are applied, and the page asked for is cut, with snippets.
 """
 
 from __future__ import annotations
