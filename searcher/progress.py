@@ -20,7 +20,9 @@ def progress_line(done: int, total: int, bytes_read: int, elapsed: float) -> str
     share = done / total if total else 1.0
     filled = int(_BAR_CELLS * share)
     line = f"[{'#' * filled}{'-' * (_BAR_CELLS - filled)}] {done:,}/{total:,} files"
-    if elapsed > 0 and done:
+    if done >= total:
+        line += "  saving the index…"  # the last commit can take a while
+    elif elapsed > 0 and done:
         line += f"  {bytes_read / 1e6 / elapsed:.1f} MB/s  {_duration(elapsed * (total - done) / done)} left"
     return line
 

@@ -73,7 +73,7 @@ def test_the_index_folder_itself_is_never_indexed(run, tmp_path, monkeypatch):
 def test_progress_bar_is_drawn_when_asked_and_wiped_before_the_summary(run, tmp_path):
     write(tmp_path / "b" / "a.txt", "A\n\nSatu.")
     result = run("index", "--progress", str(tmp_path / "b"))
-    assert "[" + "#" * 24 + "] 1/1 files" in result.stderr
+    assert "[" + "#" * 24 + "] 1/1 files  saving the index…" in result.stderr
     assert result.stderr.endswith("\r")  # the bar is wiped, the summary stands alone
     assert result.stdout.startswith("1 new")
 
