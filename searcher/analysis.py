@@ -91,17 +91,26 @@ def words(text: str) -> Iterator[Word]:
     """Yield the folded word forms of ``text`` with their character offsets."""
     for match in WORD_RE.finditer(text):
         form = fold(match.group())
+        parts, gap = _parts(form)
+        if len(parts) == 1:
+            yield Word(form, match.start(), match.end())
+            continue
         start = match.start()
-        if form in SPLIT_COMPOUNDS:
-            for part in SPLIT_COMPOUNDS[form]:
-                yield Word(part, start, start + len(part))
-                start += len(part)
-        elif "-" not in form or is_reduplication(form):
-            yield Word(form, start, match.end())
-        else:
-            for part in form.split("-"):
-                yield Word(part, start, start + len(part))
-                start += len(part) + 1
+        for part in parts:
+            yield Word(part, start, start + len(part))
+            start += len(part) + gap
+
+
+def _parts(form: str) -> tuple[tuple[str, ...], int]:
+    """The words a folded form is indexed as, and the characters between
+    them: a closed compound splits with none between ("ibukota"), another
+    hyphenated compound at its hyphens ("rusia-korea"); a reduplication
+    ("negara-negara") and any other word stay whole."""
+    if form in SPLIT_COMPOUNDS:
+        return SPLIT_COMPOUNDS[form], 0
+    if "-" not in form or is_reduplication(form):
+        return (form,), 0
+    return tuple(form.split("-")), 1
 
 
 def is_reduplication(form: str) -> bool:
@@ -177,12 +186,7 @@ def _index_forms(text: str) -> list[str]:
         return [word.form for word in words(text)]
     forms: list[str] = []
     for form in WORD_RE.findall(text.lower()):
-        if form in SPLIT_COMPOUNDS:
-            forms += SPLIT_COMPOUNDS[form]
-        elif "-" not in form or is_reduplication(form):
-            forms.append(form)
-        else:
-            forms += form.split("-")
+        forms += _parts(form)[0]
     return forms
 
 
@@ -225,17 +229,8 @@ def index_terms(text: str) -> Iterator[tuple[str, int]]:
 def term_positions(text: str) -> dict[str, list[int]]:
     """Each term of ``text`` with the positions it is indexed at."""
     positions: dict[str, list[int]] = {}
-    pos = 0
-    for form in _index_forms(text):
-        terms = _terms_of(form)
-        if terms:
-            for term in terms:
-                found = positions.get(term)
-                if found is None:
-                    positions[term] = [pos]
-                else:
-                    found.append(pos)
-            pos += 1
+    for term, pos in index_terms(text):
+        positions.setdefault(term, []).append(pos)
     return positions
 
 

@@ -61,11 +61,10 @@ def estimated_similarity(first: bytes, second: bytes) -> float:
     return sum(1 for h in union if h in a and h in b) / len(union) if union else 1.0
 
 
-def similarity(a: str, b: str) -> float:
-    """Jaccard overlap of two texts' word 3-grams."""
-    first, second = shingles(a), shingles(b)
+def similarity(first: set[int], second: set[int]) -> float:
+    """Jaccard overlap of two texts' word 3-grams (see ``shingles``)."""
     return len(first & second) / len(first | second)
 
 
-def are_near_duplicates(a: str, b: str) -> bool:
-    return similarity(a, b) >= NEAR_JACCARD
+def are_near_duplicates(first: set[int], second: set[int]) -> bool:
+    return similarity(first, second) >= NEAR_JACCARD

@@ -76,9 +76,7 @@ def header(results: Results, first_rank: int) -> str:
 
 
 def suggestion_text(suggestion: str, command: str) -> str:
-    import shlex
-
-    return f"Did you mean: {suggestion}?  Run: {command} {shlex.quote(suggestion)}"
+    return f"Did you mean: {suggestion}?  Run: {command} {quote(suggestion)}"
 
 
 def _marked_words(snippet: Snippet, color: bool) -> list[tuple[str, int]]:
@@ -180,14 +178,11 @@ def article_text(
     ``width``, paragraphs are wrapped to it."""
     import textwrap
 
-    shown = article.paragraphs
-    if focus is not None:
-        shown = [(n, text) for n, text in shown if abs(n - focus) <= context]
     lines = [
         _style(color, _BOLD, article.title or article.article),
         _style(color, _SOURCE, f"{display_path(article.source)}") + _style(color, _DIM, f"  (article {article.article})"),
     ]
-    for number, text in shown:
+    for number, text in article.around(focus, context):
         text = f"[{number}] {text}"
         if width:
             text = textwrap.fill(text, width, subsequent_indent=" " * len(f"[{number}] "))
@@ -196,16 +191,13 @@ def article_text(
 
 
 def article_json(article: StoredArticle, focus: int | None = None, context: int = 1) -> str:
-    shown = article.paragraphs
-    if focus is not None:
-        shown = [(n, text) for n, text in shown if abs(n - focus) <= context]
     return json.dumps(
         {
             "article": article.article,
             "title": article.title,
             "source": article.source,
             "paragraph": focus,
-            "paragraphs": [{"paragraph": n, "text": text} for n, text in shown],
+            "paragraphs": [{"paragraph": n, "text": text} for n, text in article.around(focus, context)],
         },
         ensure_ascii=False,
     )

@@ -223,7 +223,7 @@ class ParagraphSearcher:
             for rank, (score, doc, copies) in enumerate(kept, 1)
             if rank > wanted - limit
         ]
-        suggestion = spelling.suggest(self._searcher.reader(), text)
+        suggestion = spelling.suggest(self._searcher.reader(), text, node)
         return Results(text, hits, paragraphs, articles, exact, time.perf_counter() - started, suggestion)
 
     def _collapse(self, candidates, wanted: int, per_article: int | None):
@@ -256,14 +256,18 @@ class ParagraphSearcher:
             for other in self._docs_with("sketch", term):
                 counts[other] = counts.get(other, 0) + 1
         copies = []
+        my_shingles = None  # computed once, for the first candidate that needs them
         for other, count in sorted(counts.items()):
             if count < needed or other == docnum:
                 continue
             if duplicates.estimated_similarity(mine, self._signatures[other]) < duplicates.CANDIDATE_JACCARD:
                 continue
             fields = self._searcher.stored_fields(other)
-            same_article = (fields["source"], fields["article"]) == (doc["source"], doc["article"])
-            if not same_article and duplicates.are_near_duplicates(doc["body"], fields["body"]):
+            if (fields["source"], fields["article"]) == (doc["source"], doc["article"]):
+                continue
+            if my_shingles is None:
+                my_shingles = duplicates.shingles(doc["body"])
+            if duplicates.are_near_duplicates(my_shingles, duplicates.shingles(fields["body"])):
                 copies.append((other, fields))
                 if len(copies) >= MAX_DUPLICATES:
                     break

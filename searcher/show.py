@@ -22,6 +22,13 @@ class StoredArticle:
     source: str
     paragraphs: list[tuple[int, str]]  # (number, text), in order
 
+    def around(self, focus: int | None, context: int) -> list[tuple[int, str]]:
+        """Paragraph ``focus`` with ``context`` paragraphs either side, or
+        every paragraph when there is no focus."""
+        if focus is None:
+            return self.paragraphs
+        return [(n, text) for n, text in self.paragraphs if abs(n - focus) <= context]
+
 
 def address(article: str, paragraph: int | None = None) -> str:
     """What to type after ``search show`` to read a paragraph (or article)."""

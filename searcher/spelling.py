@@ -54,10 +54,9 @@ def correct_word(reader, form: str) -> str | None:
     return min(candidates)[2] if candidates else None
 
 
-def suggest(reader, text: str) -> str | None:
-    """The query with its unknown words corrected, or None if there is
-    nothing to correct."""
-    node = queries.parse(text)
+def suggest(reader, text: str, node: queries.Node | None) -> str | None:
+    """The query ``text`` (parsed as ``node``) with its unknown words
+    corrected, or None if there is nothing to correct."""
     corrected = text
     changed = False
     for word in queries.positive_words(node):
