@@ -144,7 +144,9 @@ class ParagraphSearcher:
         self._searcher = self._index.searcher(weighting=LuceneBM25F(B=BM25_B, K1=BM25_K1))
         reader = self._searcher.reader()
         self._leaves = reader.leaf_readers()
+        # Columns of paragraph documents; absent while the index holds none.
         self._signatures = reader.column_reader("signature") if reader.has_column("signature") else None
+        self._article_keys = reader.column_reader("article_key") if reader.has_column("article_key") else None
 
     def close(self) -> None:
         self._searcher.close()
@@ -291,17 +293,15 @@ class ParagraphSearcher:
         """How many paragraphs match the query and in how many articles, and
         whether that is all of them: like Elasticsearch, counting stops at
         COUNT_LIMIT paragraphs, which keeps broad queries fast."""
-        reader = self._searcher.reader()
-        if not reader.has_column("article_key"):
+        if self._article_keys is None:
             return 0, 0, True  # an index with no paragraph yet
-        column = reader.column_reader("article_key")
         paragraphs = 0
         articles = set()
         for docnum in self._searcher.docs_for_query(whoosh_query):
             if paragraphs >= COUNT_LIMIT:
                 return paragraphs, len(articles), False
             paragraphs += 1
-            articles.add(column[docnum])
+            articles.add(self._article_keys[docnum])
         return paragraphs, len(articles), True
 
 
