@@ -35,6 +35,8 @@ BM25_K1 = 1.2
 PROXIMITY_BONUS = 0.15
 PROXIMITY_SLOP = 1
 EXACT_BONUS = 0.2
+LEAD_BONUS = 0.4
+LEAD_WORDS = 20
 RERANK_DEPTH = 20
 MAX_DUPLICATES = 100  # copies of one paragraph listed; more are counted as this many
 COUNT_LIMIT = 1000  # matching paragraphs counted exactly; past it, "1,000+"
@@ -87,8 +89,12 @@ def plan(text: str):
 class Rerank:
     """The bonuses that re-rank the best hits of a query, read from each
     hit's text: PROXIMITY_BONUS for the share of adjacent query word pairs
-    found side by side, EXACT_BONUS for the share of query words found in
-    the form typed, not only by their root ("pertahanan" above "tahanan").
+    found side by side; EXACT_BONUS for the share of query words found in
+    the form typed, not only by their root ("pertahanan" above "tahanan");
+    LEAD_BONUS for query words near the start of the paragraph, less the
+    further in (to nothing after LEAD_WORDS words): a paragraph that opens
+    with what the query names is about it, one that mentions it late in
+    passing is less so.
 
     The exact form is rewarded here rather than by a Whoosh clause: it
     ranks the same on the train questions and halves the matching work
@@ -96,6 +102,7 @@ class Rerank:
 
     def __init__(self, node):
         plain = [w for w in queries.positive_words(node) if w.field is None]
+        self.keys = list(dict.fromkeys(frozenset((w.form, stem(w.form))) for w in plain))
         self.exact_forms = frozenset(w.form for w in plain if stem(w.form) != w.form)
         self.pairs: list[tuple[frozenset[str], frozenset[str]]] = []
         if isinstance(node, queries.And) and not node.explicit:
@@ -105,7 +112,7 @@ class Rerank:
                 if isinstance(child, queries.Word) and child.field is None
             ]
             self.pairs = list(zip(keys, keys[1:]))
-        self._vocabulary = self.exact_forms.union(*(first | second for first, second in self.pairs))
+        self._vocabulary = frozenset().union(*self.keys)
 
     def __bool__(self) -> bool:
         return bool(self._vocabulary)
@@ -114,13 +121,23 @@ class Rerank:
         if not self:
             return 1.0
         sequence = [(form, root) for form, root in related_forms(text, self._vocabulary) if form not in STOPWORDS]
-        factor = 1.0
+        factor = 1.0 + LEAD_BONUS * self._lead(sequence)
         if self.exact_forms:
             found = self.exact_forms & {form for form, _ in sequence}
             factor *= 1.0 + EXACT_BONUS * len(found) / len(self.exact_forms)
         if self.pairs:
             factor *= 1.0 + PROXIMITY_BONUS * self._together(sequence) / len(self.pairs)
         return factor
+
+    def _lead(self, sequence) -> float:
+        """From 1 (every query word opens the paragraph) down to 0 (none in
+        its first LEAD_WORDS words)."""
+        earliest: dict[frozenset[str], int] = {}
+        for at, (form, root) in enumerate(sequence[:LEAD_WORDS]):
+            for key in self.keys:
+                if key not in earliest and (form in key or root in key):
+                    earliest[key] = at
+        return sum(1 - at / LEAD_WORDS for at in earliest.values()) / len(self.keys)
 
     def _together(self, sequence) -> int:
         together = 0

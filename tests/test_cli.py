@@ -100,6 +100,26 @@ def test_an_exact_phrase_match_ranks_higher(run, tmp_path):
     assert [h["article"] for h in hits] == ["together", "apart"]
 
 
+def test_a_paragraph_that_opens_with_the_query_words_ranks_above_a_passing_mention(run, tmp_path):
+    # Both hold the query words once; "passing" is the shorter paragraph,
+    # so BM25 alone would put it first.
+    event = "gempa Lombok merusak ratusan rumah warga"
+    folder = tmp_path / "berita"
+    write(
+        folder / "opening.txt",
+        f"X\n\n{event.capitalize()} pada Minggu pagi, dan pemerintah daerah menyiapkan tenda darurat "
+        "serta dapur umum bagi para pengungsi di lapangan kota.",
+    )
+    write(
+        folder / "passing.txt",
+        "Y\n\nHarga beras di pasar induk naik tajam karena pasokan dari luar pulau tersendat "
+        f"setelah {event}.",
+    )
+    run("index", str(folder))
+    hits = json_hits(run("query", "--json", "gempa lombok").stdout)
+    assert [h["article"] for h in hits] == ["opening", "passing"]
+
+
 def test_reduplicated_words_find_their_root(run, tmp_path):
     write(tmp_path / "b" / "x.txt", "X\n\nNegara-negara Asia bertemu di Jakarta.")
     run("index", str(tmp_path / "b"))

@@ -29,6 +29,10 @@ FIRST = {
         ("siapakah orang tua John Fitzgerald Kennedy?", "p9"),
         ("siapakah penemu telepon genggam pertama?", "p37"),
         ("berapakah luas kota Ternate ?", "p82"),
+        # passages that open with the question's subject (search.LEAD_BONUS)
+        ("Kapan Petualangan Tintin terbit ?", "p642"),
+        ("Bagaimankah sistem pemerintahan Mesir?", "p576"),
+        ("berapakah luas Daerah Istimewa Yogyakarta?", "p528"),
     ],
     "facqa": [
         ("Siapa nama Perwakilan Direktur Jenderal untuk Pemberantasan Polio dari WHO Geneva , Swiss , di Jakarta", "facqa-18"),
@@ -40,7 +44,7 @@ FIRST = {
 
 # Floors a little under what bench/relevance.py measured on the valid splits
 # when this was written, so a regression fails here before it ships.
-VALID_MRR_FLOOR = {"tydiqa-id": 0.77, "facqa": 0.80}
+VALID_MRR_FLOOR = {"tydiqa-id": 0.78, "facqa": 0.80}
 
 
 @pytest.fixture(scope="module")
