@@ -41,8 +41,20 @@ STOPWORDS = frozenset(
 # when some other word is left.
 QUESTION_WORDS = frozenset(
     """
-    apa apakah siapa siapakah kapan kapankah dimana dimanakah manakah
+    apa apakah siapa siapakah kapan kapankah dimana dimanakah mana manakah
     bagaimana bagaimanakah berapa berapakah mengapa kenapa adakah bilamana
+    """.split()
+)
+
+# Words that frame a question ("apa *nama* ...", "di mana *letak* ...",
+# "apa *pengertian* ...") rather than say what it asks about; the paragraph
+# that answers seldom uses them.  Dropped only from questions, that is
+# queries with a question word: in "nama jalan" or "lokasi gempa" they are
+# the subject.
+QUESTION_FRAME_WORDS = frozenset(
+    """
+    nama letak lokasi pengertian arti maksud dimaksud definisi disebut
+    sebutkan jelaskan
     """.split()
 )
 

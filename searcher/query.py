@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from searcher.analysis import QUESTION_WORDS, STOPWORDS, fold, stem, words
+from searcher.analysis import QUESTION_FRAME_WORDS, QUESTION_WORDS, STOPWORDS, fold, stem, words
 
 FIELDS = ("title",)
 
@@ -210,12 +210,16 @@ def is_boolean(node: Node | None) -> bool:
 
 
 def drop_question_words(node: Node | None) -> Node | None:
-    """Remove question words ("siapakah", "kapan") from a plain query, if
-    anything else is left: a paragraph that answers a question rarely repeats
-    its question word."""
+    """Remove question words ("siapakah", "kapan") from a plain query, and
+    with them the words that frame a question ("nama", "letak"), if anything
+    else is left: a paragraph that answers a question rarely repeats them."""
     if not isinstance(node, And) or node.explicit:
         return node
-    kept = tuple(c for c in node.children if not (isinstance(c, Word) and c.form in QUESTION_WORDS))
+    typed = {c.form for c in node.children if isinstance(c, Word)}
+    if not typed & QUESTION_WORDS:
+        return node
+    dropped = QUESTION_WORDS | QUESTION_FRAME_WORDS
+    kept = tuple(c for c in node.children if not (isinstance(c, Word) and c.form in dropped))
     if not any(not isinstance(c, Not) for c in kept):
         return node
     return _join(list(kept), explicit=False)

@@ -28,6 +28,15 @@ def test_question_words_are_dropped_from_plain_queries_only_when_something_remai
     assert node == Word("siapa")
 
 
+def test_words_that_frame_a_question_are_dropped_from_questions_only():
+    node, _ = plan("Apa nama ibu kota Australia?")
+    assert node == And((Word("ibu"), Word("kota"), Word("australia")), explicit=False)
+    node, _ = plan("Di mana letak Helsinki?")
+    assert node == Word("helsinki")
+    node, _ = plan("nama jalan di Bandung")
+    assert node == And((Word("nama"), Word("jalan"), Word("bandung")), explicit=False)
+
+
 def test_operators_phrases_fields_and_prefixes():
     assert parse('title:"kerja sama" OR rusia AND NOT korea') == Or(
         (Phrase(("kerja", "sama"), "title"), And((Word("rusia"), Not(Word("korea"))), explicit=True))
