@@ -7,6 +7,8 @@ import signal
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import write
 
 
@@ -89,6 +91,22 @@ def test_a_second_writer_gives_up_with_a_message_naming_the_first(run, tmp_path,
         assert run("query", "pakta").exit_code == 0  # readers are not blocked
     finally:
         writer.cancel()
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [("SEARCH_INDEX_MEMORY_MB", "lots"), ("SEARCH_PROCS", "-2"), ("SEARCH_BATCH_PARAGRAPHS", "1e9x"),
+     ("SEARCH_LOCK_TIMEOUT", "soon")],
+)
+def test_a_bad_setting_is_named_in_one_line_and_nothing_is_lost(run, monkeypatch, variable, value):
+    run("index")
+    monkeypatch.setenv(variable, value)
+    result = run("index")
+    assert result.exit_code == 2
+    kind = "a number" if variable == "SEARCH_LOCK_TIMEOUT" else "a whole number"
+    assert result.stderr.splitlines() == [f"search: error: {variable} must be {kind} of 0 or more, not {value!r}"]
+    monkeypatch.delenv(variable)
+    assert "**pakta** **pertahanan**" in run("query", "pakta pertahanan").stdout
 
 
 def test_bad_files_are_warned_about_and_the_rest_is_indexed(run, tmp_path):
