@@ -209,6 +209,9 @@ def is_boolean(node: Node | None) -> bool:
     return False
 
 
+_NOT_ASKED_ABOUT = QUESTION_WORDS | QUESTION_FRAME_WORDS
+
+
 def drop_question_words(node: Node | None) -> Node | None:
     """Remove question words ("siapakah", "kapan") from a plain query, and
     with them the words that frame a question ("nama", "letak"), if anything
@@ -218,8 +221,7 @@ def drop_question_words(node: Node | None) -> Node | None:
     typed = {c.form for c in node.children if isinstance(c, Word)}
     if not typed & QUESTION_WORDS:
         return node
-    dropped = QUESTION_WORDS | QUESTION_FRAME_WORDS
-    kept = tuple(c for c in node.children if not (isinstance(c, Word) and c.form in dropped))
+    kept = tuple(c for c in node.children if not (isinstance(c, Word) and c.form in _NOT_ASKED_ABOUT))
     if not any(not isinstance(c, Not) for c in kept):
         return node
     return _join(list(kept), explicit=False)

@@ -6,8 +6,8 @@ those that contain only some.  So a paragraph with all the words always
 ranks above one with some, yet a question is never answered with nothing
 merely because one of its words is missing.
 
-The best hits of each pass are re-ranked for words standing together and
-words in the forms typed (Rerank); then copies of a paragraph found in other
+The best hits of each pass are re-ranked for words standing together, words
+in the forms typed and words that open the paragraph (Rerank); then copies of a paragraph found in other
 articles are folded into the first (``duplicates``), ``--per-article`` caps
 are applied, and the page asked for is cut, with snippets.
 """
@@ -29,7 +29,8 @@ BM25_K1 = 1.2
 # Re-ranking of the best RERANK_DEPTH hits (see Rerank): a paragraph where
 # adjacent query words stand together (at most PROXIMITY_SLOP words apart)
 # gets its score raised by up to PROXIMITY_BONUS; one with the query words in
-# the forms typed, by up to EXACT_BONUS.  Done here because Whoosh's own
+# the forms typed, by up to EXACT_BONUS; one that opens with them (within
+# LEAD_WORDS words), by up to LEAD_BONUS.  Done here because Whoosh's own
 # optional phrase clauses (AndMaybe + Phrase) upset its top-k pruning, which
 # then drops paragraphs that belong in the top 100.
 PROXIMITY_BONUS = 0.15
@@ -101,17 +102,16 @@ class Rerank:
     (two terms per word and field instead of four)."""
 
     def __init__(self, node):
+        def key(word: queries.Word) -> frozenset[str]:
+            return frozenset((word.form, stem(word.form)))  # what counts as finding the word
+
         plain = [w for w in queries.positive_words(node) if w.field is None]
-        self.keys = list(dict.fromkeys(frozenset((w.form, stem(w.form))) for w in plain))
+        self.keys = list(dict.fromkeys(key(w) for w in plain))
         self.exact_forms = frozenset(w.form for w in plain if stem(w.form) != w.form)
         self.pairs: list[tuple[frozenset[str], frozenset[str]]] = []
         if isinstance(node, queries.And) and not node.explicit:
-            keys = [
-                frozenset((child.form, stem(child.form)))
-                for child in node.children
-                if isinstance(child, queries.Word) and child.field is None
-            ]
-            self.pairs = list(zip(keys, keys[1:]))
+            typed = [key(c) for c in node.children if isinstance(c, queries.Word) and c.field is None]
+            self.pairs = list(zip(typed, typed[1:]))
         self._vocabulary = frozenset().union(*self.keys)
 
     def __bool__(self) -> bool:

@@ -207,11 +207,12 @@ def _open_writer(index, index_dir: Path):
 
     from searcher._whoosh_writer import ParallelWriter
 
+    procs = index_procs()
     memory_mb = setting("SEARCH_INDEX_MEMORY_MB", INDEX_MEMORY_MB)
-    options = {"limitmb": max(32, memory_mb // index_procs()), "timeout": lock_wait_seconds(), "delay": 0.25}
+    options = {"limitmb": max(32, memory_mb // procs), "timeout": lock_wait_seconds(), "delay": 0.25}
     try:
-        if index_procs() > 1:
-            writer = ParallelWriter(index, procs=index_procs(), multisegment=True, batchsize=256, **options)
+        if procs > 1:
+            writer = ParallelWriter(index, procs=procs, multisegment=True, batchsize=256, **options)
         else:
             writer = index.writer(**options)
     except LockError:
