@@ -279,12 +279,12 @@ def _fields(node_field: str | None) -> tuple[str, ...]:
     return (node_field,) if node_field else SEARCH_FIELDS
 
 
-def _word_query(form: str, fieldname: str):
-    """A word matches by its root; the form typed earns a bonus when the
-    best hits are re-ranked (search.Rerank)."""
-    from whoosh import query as q
-
-    return q.Term(fieldname, stem(form), boost=_FIELD_BOOST.get(fieldname, 1.0))
+def word_terms(word: Word) -> list[tuple[str, str, float]]:
+    """The (field, term, boost) a word matches: its root, in the body and
+    the title, or in the field it names.  The form typed earns a bonus when
+    the best hits are re-ranked (search.Rerank)."""
+    root = stem(word.form)
+    return [(f, root, _FIELD_BOOST.get(f, 1.0)) for f in _fields(word.field)]
 
 
 def to_whoosh(node: Node, strict: bool = True):
@@ -293,7 +293,7 @@ def to_whoosh(node: Node, strict: bool = True):
     from whoosh import query as q
 
     if isinstance(node, Word):
-        return _either(_word_query(node.form, f) for f in _fields(node.field))
+        return _either(q.Term(f, text, boost=boost) for f, text, boost in word_terms(node))
     if isinstance(node, Prefix):
         return _either(q.Prefix(f, node.text, boost=_FIELD_BOOST.get(f, 1.0)) for f in _fields(node.field))
     if isinstance(node, Phrase):

@@ -4,7 +4,9 @@ A plain query (words typed side by side, no AND/OR) runs in two passes:
 first the paragraphs that contain every word, then, if that leaves room,
 those that contain only some.  So a paragraph with all the words always
 ranks above one with some, yet a question is never answered with nothing
-merely because one of its words is missing.
+merely because one of its words is missing.  Queries of plain words and
+-words are scored from the postings in bulk (``ranking``); the rest go
+through Whoosh's matchers.
 
 The best hits of each pass are re-ranked for words standing together, words
 in the forms typed and words that open the paragraph (Rerank); then copies of a paragraph found in other
@@ -14,6 +16,7 @@ are applied, and the page asked for is cut, with snippets.
 
 from __future__ import annotations
 
+import heapq
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,14 +80,15 @@ class Results:
 
 
 def plan(text: str):
-    """The query tree and the Whoosh queries to run, in order."""
+    """The query tree, and its passes: True for "every word", False for
+    "some of the words"."""
     node = queries.drop_question_words(queries.parse(text))
     if node is None:
         return None, []
     positives = [c for c in getattr(node, "children", ()) if not isinstance(c, queries.Not)]
     if queries.is_boolean(node) or len(positives) < 2:
-        return node, [queries.to_whoosh(node)]
-    return node, [queries.to_whoosh(node, strict=True), queries.to_whoosh(node, strict=False)]
+        return node, [True]
+    return node, [True, False]
 
 
 class Rerank:
@@ -155,10 +159,12 @@ class ParagraphSearcher:
     """An open index, ready for many queries (the CLI makes one per process)."""
 
     def __init__(self, index_dir: Path):
+        from searcher.ranking import PlainWordScorer
         from searcher.scoring import LuceneBM25F
 
         self._index = open_index(index_dir)
         self._searcher = self._index.searcher(weighting=LuceneBM25F(B=BM25_B, K1=BM25_K1))
+        self._words = PlainWordScorer(self._searcher, k1=BM25_K1, b=BM25_B)
         reader = self._searcher.reader()
         self._leaves = reader.leaf_readers()
         # Columns of paragraph documents; absent while the index holds none.
@@ -177,29 +183,36 @@ class ParagraphSearcher:
     def ranked(self, text: str, depth: int) -> list[tuple[float, int, dict]]:
         """The best ``depth`` (score, document number, stored fields) for a
         query, best first, before duplicates are collapsed."""
-        return self._ranked(*plan(text), depth)
+        node, passes = plan(text)
+        return self._ranked(node, passes, depth, self._words.matches(node))
 
-    def _ranked(self, node, passes, depth: int) -> list[tuple[float, int, dict]]:
+    def _ranked(self, node, passes, depth: int, matches) -> list[tuple[float, int, dict]]:
         rerank = Rerank(node)
         found: list[tuple[float, int, dict]] = []
         seen: set[int] = set()
-        for whoosh_query in passes:
+        for every_word in passes:
             if len(found) >= depth:
                 break
             # Fetch more than needed so the re-rank can reorder them.
             fetch = len(found) + max(depth - len(found), RERANK_DEPTH if rerank else 0)
             batch = []
-            for result in self._searcher.search(whoosh_query, limit=fetch):
-                if result.docnum not in seen:
-                    seen.add(result.docnum)
-                    fields = result.fields()
-                    score = result.score * rerank.factor(fields["body"])
-                    batch.append((len(batch) // RERANK_DEPTH, score, result.docnum, fields))
+            for score, docnum in self._best(node, every_word, matches, fetch, seen):
+                seen.add(docnum)
+                fields = self._searcher.stored_fields(docnum)
+                score *= rerank.factor(fields["body"])
+                batch.append((len(batch) // RERANK_DEPTH, score, docnum, fields))
             # Re-rank within groups of RERANK_DEPTH, so that the first hits
             # do not depend on how deep a later page made us look.
             batch.sort(key=lambda item: (item[0], -item[1]))
             found += [(score, docnum, fields) for _, score, docnum, fields in batch[: depth - len(found)]]
         return found
+
+    def _best(self, node, every_word: bool, matches, limit: int, seen: set[int]) -> list[tuple[float, int]]:
+        """The best (score, document number) of one pass, not yet seen."""
+        if matches is not None:
+            return matches.best(limit, every_word, seen)
+        results = self._searcher.search(queries.to_whoosh(node, strict=every_word), limit=limit)
+        return [(r.score, r.docnum) for r in results if r.docnum not in seen][:limit]
 
     def search(
         self,
@@ -217,15 +230,16 @@ class ParagraphSearcher:
         started = time.perf_counter()
         node, passes = plan(text)
         wanted = page * limit
+        matches = self._words.matches(node)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
         while passes:
-            candidates = self._ranked(node, passes, depth)
+            candidates = self._ranked(node, passes, depth, matches)
             kept = self._collapse(candidates, wanted, per_article)
             if len(kept) >= wanted or len(candidates) < depth:
                 break
             depth *= 4  # capped or collapsed hits left too few: look deeper
-        paragraphs, articles, exact = self.count_matches(passes[-1]) if passes and count else (0, 0, True)
+        paragraphs, articles, exact = self._count(node, passes[-1], matches) if passes and count else (0, 0, True)
         terms = queries.highlight_terms(node)
         hits = [
             Hit(
@@ -306,15 +320,20 @@ class ParagraphSearcher:
                 if not reader.is_deleted(docnum):
                     yield offset + docnum
 
-    def count_matches(self, whoosh_query) -> tuple[int, int, bool]:
-        """How many paragraphs match the query and in how many articles, and
-        whether that is all of them: like Elasticsearch, counting stops at
-        COUNT_LIMIT paragraphs, which keeps broad queries fast."""
+    def _count(self, node, every_word: bool, matches) -> tuple[int, int, bool]:
+        """How many paragraphs match the query's last pass and in how many
+        articles, and whether that is all of them: like Elasticsearch,
+        counting stops at COUNT_LIMIT paragraphs, which keeps broad queries
+        fast."""
         if self._article_keys is None:
             return 0, 0, True  # an index with no paragraph yet
+        if matches is not None:
+            docs = heapq.nsmallest(COUNT_LIMIT + 1, matches.every_word if every_word else matches.any_word)
+        else:
+            docs = self._searcher.docs_for_query(queries.to_whoosh(node, strict=every_word))
         paragraphs = 0
         articles = set()
-        for docnum in self._searcher.docs_for_query(whoosh_query):
+        for docnum in docs:
             if paragraphs >= COUNT_LIMIT:
                 return paragraphs, len(articles), False
             paragraphs += 1

@@ -1,0 +1,51 @@
+"""Plain-word queries are scored straight from the postings (searcher.ranking):
+they must find and rank exactly what Whoosh's own matchers would."""
+
+import pytest
+
+from conftest import write
+from searcher.search import ParagraphSearcher, plan
+
+QUERIES = [
+    "perjanjian",
+    "pakta pertahanan",
+    "siapa yang menandatangani perjanjian kemitraan?",
+    "Putin banjir Jakarta",  # no paragraph has all three: the some-words pass
+    "banjir -surut",
+    "title:banjir warga",
+    "kerja sama ekonomi Rusia",
+]
+
+
+@pytest.fixture
+def searcher(run, tmp_path):
+    """The samples, plus a folder indexed, edited and indexed again: several
+    segments, and deleted paragraphs among them."""
+    assert run("index").exit_code == 0
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Banjir Jakarta\n\nBanjir melanda Jakarta.\n\nWarga Jakarta mengungsi dari banjir.")
+    write(folder / "b.txt", "Putin di Jakarta\n\nPresiden Rusia bertemu warga.\n\nBanjir tidak menghalangi.")
+    assert run("index", str(folder)).exit_code == 0
+    write(folder / "a.txt", "Banjir Jakarta\n\nBanjir surut.\n\nWarga pulang setelah banjir melanda.")
+    assert run("index", str(folder)).exit_code == 0
+    with ParagraphSearcher(tmp_path / "index") as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_postings_scoring_ranks_as_whoosh_does(searcher, text):
+    node, passes = plan(text)
+    matches = searcher._words.matches(node)
+    assert matches is not None  # the query took the fast path
+    fast = searcher._ranked(node, passes, 50, matches)
+    whoosh = searcher._ranked(node, passes, 50, None)
+    assert fast
+    assert [(round(score, 9), docnum) for score, docnum, _ in fast] == [
+        (round(score, 9), docnum) for score, docnum, _ in whoosh
+    ]
+
+
+def test_edited_paragraphs_are_not_found_by_their_old_words(searcher):
+    hits = searcher.search("mengungsi").hits
+    assert hits == []
+    assert [h.text for h in searcher.search("melanda").hits] == ["Warga pulang setelah banjir melanda."]
