@@ -1,67 +1,125 @@
-"""Reading a term's whole posting list, and a field's lengths, in bulk.
+"""Reading a term's postings, and a field's lengths, in bulk.
 
 Whoosh's matchers walk postings one at a time through several layers of
 Python calls, which is what makes a query on common words slow.  Here a
-posting list is read a block at a time: each block is one pickled tuple of
-delta-coded document numbers and term frequencies, decoded with C-level
-calls.  This leans on the block layout of Whoosh's W3 codec (pinned in
-pyproject.toml); terms stored inline in the term table (a single posting)
-go through the ordinary matcher.
+term's posting list in one segment is read in one piece and cut into its
+blocks; a block (128 postings: one pickled tuple of delta-coded document
+numbers, term frequencies and positions) is decoded with C-level calls
+when first needed, so looking a common word up for a few documents decodes
+a few blocks, not all of them.  This leans on the block layout of Whoosh's
+W3 codec (pinned in pyproject.toml); terms stored inline in the term table
+(a single posting) go through the ordinary matcher.
 """
 
 from __future__ import annotations
 
+import io
+import pickle
+import struct
+import zlib
+from bisect import bisect_left
 from itertools import accumulate, repeat
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+_BLOCK_SIZE = struct.Struct("!i")
 # The field length Whoosh stores as one byte, for each byte value.
 BYTE_TO_LENGTH = tuple(byte_to_length(b) for b in range(256))
 
 
-def postings(reader, fieldname: str, text: str) -> tuple[list[int], list[float]]:
-    """The document numbers (in the segment) holding a term, and the term's
-    frequency in each, deleted documents left out."""
-    try:
-        matcher = reader.postings(fieldname, text)
-    except TermNotFound:
-        return [], []
-    while not isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "child"):
-        matcher = matcher.child  # the deleted-documents filter
-    if isinstance(matcher, W3LeafMatcher):
-        ids, frequencies = _read_blocks(matcher)
-    else:
-        ids, frequencies = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            frequencies.append(matcher.weight())
-            matcher.next()
-    deleted = reader.deleted_docs_set if reader.has_deletions() else None
-    if deleted:
-        kept = [i for i, docnum in enumerate(ids) if docnum not in deleted]
-        ids = [ids[i] for i in kept]
-        frequencies = [frequencies[i] for i in kept]
-    return ids, frequencies
+class SegmentPostings:
+    """One term's postings in one segment (deleted documents left out)."""
 
-
-def _read_blocks(matcher: W3LeafMatcher) -> tuple[list[int], list[float]]:
-    ids: list[int] = []
-    frequencies: list[float] = []
-    while True:
-        matcher._read_data()
-        deltas, weights, _ = matcher._data
-        ids.extend(accumulate(deltas))  # each block counts from 0
-        if weights is None:
-            frequencies.extend(repeat(1.0, len(deltas)))
-        elif isinstance(weights, float):
-            frequencies.extend(repeat(weights, len(deltas)))
+    def __init__(self, reader, fieldname: str, text: str):
+        self._deleted = reader.deleted_docs_set if reader.has_deletions() else None
+        self._last_ids: list[int] = []  # each block's last document number
+        self._blocks: list[tuple[int, int, int, bool]] = []  # (postings, start, end, compressed)
+        self._decoded: dict[int, dict[int, float]] = {}  # block: {document: frequency}
+        self._raw = b""
+        self.document_frequency = 0  # deleted documents counted too
+        self.max_frequency = 0.0
+        try:
+            matcher = reader.postings(fieldname, text)
+        except TermNotFound:
+            return
+        while not isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "child"):
+            matcher = matcher.child  # the deleted-documents filter
+        if isinstance(matcher, W3LeafMatcher):
+            self._read_directory(matcher)
         else:
-            frequencies.extend(weights)
-        if matcher._lastblock:
-            return ids, frequencies
-        matcher._goto(matcher._nextoffset)
+            found = {}
+            while matcher.is_active():
+                found[matcher.id()] = matcher.weight()
+                matcher.next()
+            self._last_ids.append(max(found, default=-1))
+            self._decoded[0] = self._live(found)
+            self.document_frequency = len(found)
+            self.max_frequency = max(found.values(), default=0.0)
+
+    def _read_directory(self, matcher: W3LeafMatcher) -> None:
+        # The postings are one piece on disk; each block is its signed length
+        # (negative for the last), a pickled header (postings, last id, max
+        # weight, compressed?, min and max length) and the pickled, maybe
+        # compressed, (delta-coded ids, weights, values).
+        extent = matcher._length[0] if isinstance(matcher._length, tuple) else matcher._length
+        raw = self._raw = matcher._postfile.get(matcher._startoffset, extent)
+        stream = io.BytesIO(raw)
+        at = len(WHOOSH3_HEADER_MAGIC)
+        while True:
+            (size,) = _BLOCK_SIZE.unpack_from(raw, at)
+            stream.seek(at + _BLOCK_SIZE.size)
+            count, last_id, most, compressed, _, _ = pickle.load(stream)
+            end = at + _BLOCK_SIZE.size + abs(size)
+            self.document_frequency += count
+            self.max_frequency = max(self.max_frequency, most)
+            self._last_ids.append(last_id)
+            self._blocks.append((count, stream.tell(), end, bool(compressed)))
+            if size < 0:
+                return
+            at = end
+
+    def _block(self, number: int) -> dict[int, float]:
+        found = self._decoded.get(number)
+        if found is None:
+            count, start, end, compressed = self._blocks[number]
+            data = self._raw[start:end]
+            deltas, weights, _ = pickle.loads(zlib.decompress(data) if compressed else data)
+            if weights is None or isinstance(weights, float):
+                weights = repeat(weights or 1.0, count)
+            found = self._decoded[number] = self._live(dict(zip(accumulate(deltas), weights)))  # blocks count from 0
+        return found
+
+    def _live(self, found: dict[int, float]) -> dict[int, float]:
+        if self._deleted:
+            for docnum in self._deleted.intersection(found):
+                del found[docnum]
+        return found
+
+    @property
+    def blocks(self) -> int:
+        return len(self._last_ids)
+
+    def all(self) -> dict[int, float]:
+        """{document number: term frequency} for every document holding the term."""
+        found: dict[int, float] = {}
+        for number in range(len(self._last_ids)):
+            found.update(self._block(number))
+        return found
+
+    def of(self, docs: list[int]) -> dict[int, float]:
+        """The same, for those of ``docs`` (sorted) that hold the term."""
+        found: dict[int, float] = {}
+        number = 0
+        for docnum in docs:
+            number = bisect_left(self._last_ids, docnum, number)
+            if number == len(self._last_ids):
+                break
+            frequency = self._block(number).get(docnum)
+            if frequency is not None:
+                found[docnum] = frequency
+        return found
 
 
 def length_bytes(reader, fieldname: str) -> bytes:

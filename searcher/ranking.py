@@ -4,10 +4,12 @@ Most queries are a few words or a question: every word matches by its root
 in the paragraph body, and in the article title at a lower weight
 (``query.word_terms``).  For those, this module computes the very scores
 Whoosh's BM25F would give, term by term in the same order of operations,
-but from whole posting lists read in bulk (``_whoosh_postings``) and with
-set operations for "every word" and "some word", instead of Whoosh's
+but from posting blocks decoded in bulk (``_whoosh_postings``) and with set
+operations for "every word" and "some word", instead of Whoosh's
 per-posting matcher calls: a query on common words that took 100-250 ms
-takes a few.  Anything else (phrases, prefixes, OR, NOT of more than a
+takes 10-30.  The rarest word's postings are read whole; the others' only
+in the blocks that hold its paragraphs, when those are fewer than the
+blocks.  Anything else (phrases, prefixes, OR, NOT of more than a
 word) goes through Whoosh's own matchers.
 
 "Some words" (the looser second pass) is where a common word would make us
@@ -19,23 +21,51 @@ more than the current k-th best is never scored.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from bisect import bisect_left
 
 from searcher import _whoosh_postings
 from searcher import query as queries
 
 
-@dataclass
 class _TermPostings:
-    """One word's term in one field: who holds it, how often, and what a
-    posting is worth there."""
+    """One word's term in one field: what a posting is worth there, and its
+    postings in each segment, decoded as they are asked for."""
 
-    frequencies: dict[int, float]  # document number: term frequency
-    idf: float
-    boost: float
-    norms: tuple[float, ...]  # BM25's length normaliser, by length byte
-    lengths: bytes  # length byte of each document in the field
-    bound: float  # no posting of this term scores more
+    def __init__(self, scorer: PlainWordScorer, field: str, text: str, boost: float):
+        self.boost = boost
+        self._segments = scorer.segment_postings(field, text)  # [(postings, offset, size)]
+        self.frequencies: dict[int, float] = {}  # document number: term frequency, as read so far
+        self._read_all = False
+        self.document_frequency = sum(p.document_frequency for p, _, _ in self._segments)
+        most = max((p.max_frequency for p, _, _ in self._segments), default=0.0)
+        self.idf = scorer.idf(field, text) if self.document_frequency else 0.0
+        self.norms, self.lengths = scorer.field_norms(field)
+        # No posting of the term scores more than this.
+        self.bound = self.idf * ((most * scorer.k1_plus_1) / (most + min(self.norms[1:]))) * boost
+
+    def read_all(self) -> dict[int, float]:
+        if not self._read_all:
+            for postings, offset, _ in self._segments:
+                found = postings.all()
+                self.frequencies.update(zip([offset + d for d in found], found.values()) if offset else found)
+            self._read_all = True
+        return self.frequencies
+
+    def look_up(self, docs: set[int]) -> None:
+        """Make sure ``frequencies`` holds the term's frequency in each of
+        ``docs`` that has it."""
+        if self._read_all or not self.document_frequency:
+            return
+        if len(docs) >= sum(p.blocks for p, _, _ in self._segments):
+            self.read_all()  # most blocks would be decoded anyway
+            return
+        ordered = sorted(docs)
+        for postings, offset, size in self._segments:
+            first = bisect_left(ordered, offset)
+            last = bisect_left(ordered, offset + size, first)
+            if first < last:
+                found = postings.of([d - offset for d in ordered[first:last]])
+                self.frequencies.update(zip([offset + d for d in found], found.values()) if offset else found)
 
     def score(self, docnum: int, k1_plus_1: float) -> float:
         tf = self.frequencies[docnum]
@@ -51,8 +81,9 @@ class PlainWordScorer:
         self._searcher = searcher
         self._k1 = k1
         self._b = b
+        self.k1_plus_1 = k1 + 1
         self._leaves = searcher.reader().leaf_readers()
-        self._lengths: dict[str, bytes] = {}
+        self._norms: dict[str, tuple[tuple[float, ...], bytes]] = {}
 
     def matches(self, node) -> PlainWordMatches | None:
         """The query's matches, or None when the query is not plain words."""
@@ -60,39 +91,42 @@ class PlainWordScorer:
         if shape is None:
             return None
         words, excluded = shape
-        terms = [[self._term(field, text, boost) for field, text, boost in queries.word_terms(w)] for w in words]
+        terms = [[_TermPostings(self, *term) for term in queries.word_terms(w)] for w in words]
         excluded_docs: set[int] = set()
         for word in excluded:
             for field, text, _ in queries.word_terms(word):
-                excluded_docs.update(self._postings(field, text))
-        return PlainWordMatches(terms, excluded_docs, self._k1 + 1)
+                excluded_docs.update(self.read(field, text))
+        return PlainWordMatches(terms, excluded_docs, self.k1_plus_1)
 
-    def _term(self, field: str, text: str, boost: float) -> _TermPostings:
-        frequencies = self._postings(field, text)
-        lengths = self._field_lengths(field)
-        k1, b = self._k1, self._b
-        average = self._searcher.avg_field_length(field) or 1
-        norms = tuple(k1 * ((1 - b) + b * length / average) for length in _whoosh_postings.BYTE_TO_LENGTH)
-        idf = self._searcher.idf(field, text) if frequencies else 0.0
-        bound = 0.0
-        if frequencies:
-            most = max(frequencies.values())
-            bound = idf * ((most * (k1 + 1)) / (most + min(norms[1:]))) * boost
-        return _TermPostings(frequencies, idf, boost, norms, lengths, bound)
+    def idf(self, field: str, text: str) -> float:
+        return self._searcher.idf(field, text)
 
-    def _postings(self, field: str, text: str) -> dict[int, float]:
+    def segment_postings(self, field: str, text: str) -> list[tuple[_whoosh_postings.SegmentPostings, int, int]]:
+        """The term's postings in each segment, with the segment's first
+        document number and its size."""
+        return [
+            (_whoosh_postings.SegmentPostings(reader, field, text), offset, reader.doc_count_all())
+            for reader, offset in self._leaves
+        ]
+
+    def read(self, field: str, text: str) -> dict[int, float]:
+        """The term's frequency in each document holding it."""
         found: dict[int, float] = {}
-        for reader, offset in self._leaves:
-            ids, frequencies = _whoosh_postings.postings(reader, field, text)
-            if offset:
-                ids = [offset + docnum for docnum in ids]
-            found.update(zip(ids, frequencies))
+        for postings, offset, _ in self.segment_postings(field, text):
+            documents = postings.all()
+            found.update(zip([offset + d for d in documents], documents.values()) if offset else documents)
         return found
 
-    def _field_lengths(self, field: str) -> bytes:
-        if field not in self._lengths:
-            self._lengths[field] = b"".join(_whoosh_postings.length_bytes(r, field) for r, _ in self._leaves)
-        return self._lengths[field]
+    def field_norms(self, field: str) -> tuple[tuple[float, ...], bytes]:
+        """BM25's length normaliser for each length byte, and each
+        document's length byte, in a field."""
+        if field not in self._norms:
+            k1, b = self._k1, self._b
+            average = self._searcher.avg_field_length(field) or 1
+            norms = tuple(k1 * ((1 - b) + b * length / average) for length in _whoosh_postings.BYTE_TO_LENGTH)
+            lengths = b"".join(_whoosh_postings.length_bytes(r, field) for r, _ in self._leaves)
+            self._norms[field] = norms, lengths
+        return self._norms[field]
 
 
 def plain_words(node) -> tuple[list[queries.Word], list[queries.Word]] | None:
@@ -115,20 +149,37 @@ def plain_words(node) -> tuple[list[queries.Word], list[queries.Word]] | None:
 
 class PlainWordMatches:
     """The paragraphs a plain-word query matches: those with every word, and
-    those with only some, each scored as the sum over words and fields."""
+    those with only some, each scored as the sum over words and fields.
+    Postings are read as late as possible: the rarest word's in full, the
+    others' only for the paragraphs that still matter."""
 
     def __init__(self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float):
-        self._terms = terms
+        # Rarest word first: its paragraphs are the candidates for the rest.
+        self._terms = sorted(terms, key=lambda word: sum(t.document_frequency for t in word))
+        self._excluded = excluded
         self._k1_plus_1 = k1_plus_1
-        self._flat = [t for word in terms for t in word if t.frequencies]
-        self._docs = [set().union(*(t.frequencies for t in word)) - excluded for word in terms]
-        self.every_word: set[int] = set.intersection(*self._docs)
+        self._flat = [t for word in self._terms for t in word if t.document_frequency]
+        self._every_word: set[int] | None = None
         self._any_word: set[int] | None = None
+
+    def _docs(self, word: list[_TermPostings]) -> set[int]:
+        return set().union(*(t.read_all() for t in word)) - self._excluded
+
+    @property
+    def every_word(self) -> set[int]:
+        if self._every_word is None:
+            candidates = self._docs(self._terms[0])
+            for word in self._terms[1:]:
+                for term in word:
+                    term.look_up(candidates)
+                candidates = set().union(*(filter(t.frequencies.__contains__, candidates) for t in word))
+            self._every_word = candidates
+        return self._every_word
 
     @property
     def any_word(self) -> set[int]:
         if self._any_word is None:
-            self._any_word = set().union(*self._docs)
+            self._any_word = set().union(*(self._docs(word) for word in self._terms))
         return self._any_word
 
     def score(self, docnum: int) -> float:
@@ -152,25 +203,36 @@ class PlainWordMatches:
         # Visit the words from the one whose postings can score the most;
         # a paragraph first met at word i holds none of the words before it,
         # so it cannot score more than the bounds of words i onwards.
-        order = sorted(range(len(self._docs)), key=lambda i: -sum(t.bound for t in self._terms[i]))
-        remaining = sum(t.bound for word in self._terms for t in word)
+        def bound(word):
+            return sum(t.bound for t in word)
+
+        order = sorted(self._terms, key=bound, reverse=True)
+        remaining = sum(bound(word) for word in order)
         best: list[tuple[float, int]] = []  # a heap of the kept, worst first
         visited = set(skip)
-        for i in order:
+        for word in order:
             if len(best) >= limit and remaining * _ROUNDING < best[0][0]:
                 break
-            for docnum in self._docs[i] - visited:
-                item = (self.score(docnum), -docnum)
-                if len(best) < limit:
-                    heapq.heappush(best, item)
-                elif item > best[0]:
-                    heapq.heapreplace(best, item)
-            visited |= self._docs[i]
-            remaining -= sum(t.bound for t in self._terms[i])
+            docs = self._docs(word)
+            new = docs - visited
+            for term in self._flat:
+                term.look_up(new)
+            for docnum in new:
+                _keep(best, (self.score(docnum), -docnum), limit)
+            visited |= docs
+            remaining -= bound(word)
         return sorted(((score, -negated) for score, negated in best), key=_rank_key)
 
 
 _ROUNDING = 1 + 1e-9  # a bound must hold after floating-point rounding too
+
+
+def _keep(best: list[tuple[float, int]], item: tuple[float, int], limit: int) -> None:
+    """Add (score, -document number) to a heap of the ``limit`` best."""
+    if len(best) < limit:
+        heapq.heappush(best, item)
+    elif item > best[0]:
+        heapq.heapreplace(best, item)
 
 
 def _rank_key(item: tuple[float, int]) -> tuple[float, int]:
