@@ -35,7 +35,7 @@ class _TermPostings:
         self.boost = boost
         self._segments = scorer.segment_postings(field, text)  # [(postings, offset, size)]
         self.frequencies: dict[int, float] = {}  # document number: term frequency, as read so far
-        self._read_all = False
+        self._complete = False  # every posting read
         self.document_frequency = sum(p.document_frequency for p, _, _ in self._segments)
         most = max((p.max_frequency for p, _, _ in self._segments), default=0.0)
         self.idf = scorer.idf(field, text) if self.document_frequency else 0.0
@@ -44,17 +44,16 @@ class _TermPostings:
         self.bound = self.idf * ((most * scorer.k1_plus_1) / (most + min(self.norms[1:]))) * boost
 
     def read_all(self) -> dict[int, float]:
-        if not self._read_all:
+        if not self._complete:
             for postings, offset, _ in self._segments:
-                found = postings.all()
-                self.frequencies.update(zip([offset + d for d in found], found.values()) if offset else found)
-            self._read_all = True
+                self.frequencies.update(_shifted(postings.all(), offset))
+            self._complete = True
         return self.frequencies
 
     def look_up(self, docs: set[int]) -> None:
         """Make sure ``frequencies`` holds the term's frequency in each of
         ``docs`` that has it."""
-        if self._read_all or not self.document_frequency:
+        if self._complete or not self.document_frequency:
             return
         if len(docs) >= sum(p.blocks for p, _, _ in self._segments):
             self.read_all()  # most blocks would be decoded anyway
@@ -64,8 +63,7 @@ class _TermPostings:
             first = bisect_left(ordered, offset)
             last = bisect_left(ordered, offset + size, first)
             if first < last:
-                found = postings.of([d - offset for d in ordered[first:last]])
-                self.frequencies.update(zip([offset + d for d in found], found.values()) if offset else found)
+                self.frequencies.update(_shifted(postings.of([d - offset for d in ordered[first:last]]), offset))
 
     def score(self, docnum: int, k1_plus_1: float) -> float:
         tf = self.frequencies[docnum]
@@ -94,8 +92,8 @@ class PlainWordScorer:
         terms = [[_TermPostings(self, *term) for term in queries.word_terms(w)] for w in words]
         excluded_docs: set[int] = set()
         for word in excluded:
-            for field, text, _ in queries.word_terms(word):
-                excluded_docs.update(self.read(field, text))
+            for term in queries.word_terms(word):
+                excluded_docs.update(_TermPostings(self, *term).read_all())
         return PlainWordMatches(terms, excluded_docs, self.k1_plus_1)
 
     def idf(self, field: str, text: str) -> float:
@@ -109,14 +107,6 @@ class PlainWordScorer:
             for reader, offset in self._leaves
         ]
 
-    def read(self, field: str, text: str) -> dict[int, float]:
-        """The term's frequency in each document holding it."""
-        found: dict[int, float] = {}
-        for postings, offset, _ in self.segment_postings(field, text):
-            documents = postings.all()
-            found.update(zip([offset + d for d in documents], documents.values()) if offset else documents)
-        return found
-
     def field_norms(self, field: str) -> tuple[tuple[float, ...], bytes]:
         """BM25's length normaliser for each length byte, and each
         document's length byte, in a field."""
@@ -127,6 +117,11 @@ class PlainWordScorer:
             lengths = b"".join(_whoosh_postings.length_bytes(r, field) for r, _ in self._leaves)
             self._norms[field] = norms, lengths
         return self._norms[field]
+
+
+def _shifted(found: dict[int, float], offset: int):
+    """A segment's {document: frequency} in the index's document numbers."""
+    return zip([offset + d for d in found], found.values()) if offset else found
 
 
 def plain_words(node) -> tuple[list[queries.Word], list[queries.Word]] | None:
