@@ -54,9 +54,9 @@ class SegmentPostings:
                 found[matcher.id()] = matcher.weight()
                 matcher.next()
             self._last_ids.append(max(found, default=-1))
-            self._decoded[0] = self._live(found)
             self.document_frequency = len(found)
             self.max_frequency = max(found.values(), default=0.0)
+            self._decoded[0] = self._live(found)
 
     def _read_directory(self, matcher: W3LeafMatcher) -> None:
         # The postings are one piece on disk; each block is its signed length
