@@ -92,9 +92,17 @@ class PlainWordScorer:
         terms = [[_TermPostings(self, *term) for term in queries.word_terms(w)] for w in words]
         excluded_docs: set[int] = set()
         for word in excluded:
-            for term in queries.word_terms(word):
-                excluded_docs.update(_TermPostings(self, *term).read_all())
+            for field, text, _ in queries.word_terms(word):
+                excluded_docs.update(self.documents(field, text))
         return PlainWordMatches(terms, excluded_docs, self.k1_plus_1)
+
+    def documents(self, field: str, text: str) -> dict[int, float]:
+        """The term's frequency in each (live) document holding it: what a
+        -word excludes, or the paragraphs sharing a duplicate sketch term."""
+        found: dict[int, float] = {}
+        for postings, offset, _ in self.segment_postings(field, text):
+            found.update(_shifted(postings.all(), offset))
+        return found
 
     def idf(self, field: str, text: str) -> float:
         return self._searcher.idf(field, text)

@@ -166,7 +166,6 @@ class ParagraphSearcher:
         self._searcher = self._index.searcher(weighting=LuceneBM25F(B=BM25_B, K1=BM25_K1))
         self._words = PlainWordScorer(self._searcher, k1=BM25_K1, b=BM25_B)
         reader = self._searcher.reader()
-        self._leaves = reader.leaf_readers()
         # Columns of paragraph documents; absent while the index holds none.
         self._signatures = reader.column_reader("signature") if reader.has_column("signature") else None
         self._article_keys = reader.column_reader("article_key") if reader.has_column("article_key") else None
@@ -286,7 +285,7 @@ class ParagraphSearcher:
         needed = min(2, len(terms))
         counts: dict[int, int] = {}
         for term in terms:
-            for other in self._docs_with("sketch", term):
+            for other in self._words.documents("sketch", term):
                 counts[other] = counts.get(other, 0) + 1
         copies = []
         my_shingles = None  # computed once, for the first candidate that needs them
@@ -305,20 +304,6 @@ class ParagraphSearcher:
                 if len(copies) >= MAX_DUPLICATES:
                     break
         return copies
-
-    def _docs_with(self, fieldname: str, term: str):
-        """The (live) documents holding a term, read from each segment's
-        postings: much cheaper than running a Whoosh query for one term."""
-        from whoosh.reading import TermNotFound
-
-        for reader, offset in self._leaves:
-            try:
-                postings = reader.postings(fieldname, term)
-            except TermNotFound:
-                continue
-            for docnum in postings.all_ids():
-                if not reader.is_deleted(docnum):
-                    yield offset + docnum
 
     def _count(self, node, every_word: bool, matches) -> tuple[int, int, bool]:
         """How many paragraphs match the query's last pass and in how many
