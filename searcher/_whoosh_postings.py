@@ -7,8 +7,9 @@ blocks; a block (128 postings: one pickled tuple of delta-coded document
 numbers, term frequencies and positions) is decoded with C-level calls
 when first needed, so looking a common word up for a few documents decodes
 a few blocks, not all of them.  This leans on the block layout of Whoosh's
-W3 codec (pinned in pyproject.toml); terms stored inline in the term table
-(a single posting) go through the ordinary matcher.
+W3 codec (pinned in pyproject.toml), and starts from the term's record
+in the term table: its statistics, and where its postings are (or the
+postings themselves, for a term stored inline).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import zlib
 from bisect import bisect_left
 from itertools import accumulate, repeat
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -38,42 +39,38 @@ class SegmentPostings:
         self._blocks: list[tuple[int, int, int, bool]] = []  # (postings, start, end, compressed)
         self._decoded: dict[int, dict[int, float]] = {}  # block: {document: frequency}
         self._raw = b""
-        self.document_frequency = 0  # deleted documents counted too
+        self.document_frequency = 0  # deleted documents counted too, as Whoosh counts them
         self.max_frequency = 0.0
         try:
-            matcher = reader.postings(fieldname, text)
+            # The term's record, not a matcher: a matcher would read and
+            # decode the first block's header before we read the whole list.
+            info = reader.term_info(fieldname, text)
         except TermNotFound:
             return
-        while not isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "child"):
-            matcher = matcher.child  # the deleted-documents filter
-        if isinstance(matcher, W3LeafMatcher):
-            self._read_directory(matcher)
+        self.document_frequency = info.doc_frequency()
+        self.max_frequency = info.max_weight()
+        if info.is_inlined():
+            ids, weights, _ = info.inlined_postings()
+            self._last_ids.append(max(ids, default=-1))
+            self._decoded[0] = self._live(dict(zip(ids, weights)))
         else:
-            found = {}
-            while matcher.is_active():
-                found[matcher.id()] = matcher.weight()
-                matcher.next()
-            self._last_ids.append(max(found, default=-1))
-            self.document_frequency = len(found)
-            self.max_frequency = max(found.values(), default=0.0)
-            self._decoded[0] = self._live(found)
+            self._read_directory(reader, *info.extent())
 
-    def _read_directory(self, matcher: W3LeafMatcher) -> None:
+    def _read_directory(self, reader, offset: int, extent) -> None:
         # The postings are one piece on disk; each block is its signed length
         # (negative for the last), a pickled header (postings, last id, max
         # weight, compressed?, min and max length) and the pickled, maybe
         # compressed, (delta-coded ids, weights, values).
-        extent = matcher._length[0] if isinstance(matcher._length, tuple) else matcher._length
-        raw = self._raw = matcher._postfile.get(matcher._startoffset, extent)
+        if isinstance(extent, tuple):
+            (extent,) = extent  # whoosh3 3.54 keeps it as struct.unpack left it
+        raw = self._raw = reader._terms._postfile.get(offset, extent)
         stream = io.BytesIO(raw)
         at = len(WHOOSH3_HEADER_MAGIC)
         while True:
             (size,) = _BLOCK_SIZE.unpack_from(raw, at)
             stream.seek(at + _BLOCK_SIZE.size)
-            count, last_id, most, compressed, _, _ = pickle.load(stream)
+            count, last_id, _, compressed, _, _ = pickle.load(stream)
             end = at + _BLOCK_SIZE.size + abs(size)
-            self.document_frequency += count
-            self.max_frequency = max(self.max_frequency, most)
             self._last_ids.append(last_id)
             self._blocks.append((count, stream.tell(), end, bool(compressed)))
             if size < 0:
