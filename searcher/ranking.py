@@ -23,7 +23,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 
-from searcher import _whoosh_postings
+from searcher import _whoosh_postings, scoring
 from searcher import query as queries
 
 
@@ -38,7 +38,7 @@ class _TermPostings:
         self._complete = False  # every posting read
         self.document_frequency = sum(p.document_frequency for p, _, _ in self._segments)
         most = max((p.max_frequency for p, _, _ in self._segments), default=0.0)
-        self.idf = scorer.idf(field, text) if self.document_frequency else 0.0
+        self.idf = scorer.idf(self.document_frequency) if self.document_frequency else 0.0
         self.norms, self.lengths = scorer.field_norms(field)
         # No posting of the term scores more than this.
         self.bound = self.idf * ((most * scorer.k1_plus_1) / (most + min(self.norms[1:]))) * boost
@@ -73,14 +73,16 @@ class _TermPostings:
 
 
 class PlainWordScorer:
-    """BM25 over an open Whoosh searcher's postings, for one index snapshot."""
+    """BM25 over an open Whoosh reader's postings, for one index snapshot:
+    LuceneBM25F's scores, computed as Whoosh's searcher would."""
 
-    def __init__(self, searcher, k1: float, b: float):
-        self._searcher = searcher
+    def __init__(self, reader, k1: float, b: float):
+        self._reader = reader
         self._k1 = k1
         self._b = b
         self.k1_plus_1 = k1 + 1
-        self._leaves = searcher.reader().leaf_readers()
+        self._leaves = reader.leaf_readers()
+        self._paragraphs: int | None = None
         self._norms: dict[str, tuple[tuple[float, ...], bytes]] = {}
 
     def matches(self, node) -> PlainWordMatches | None:
@@ -104,8 +106,12 @@ class PlainWordScorer:
             found.update(_shifted(postings.all(), offset))
         return found
 
-    def idf(self, field: str, text: str) -> float:
-        return self._searcher.idf(field, text)
+    def idf(self, document_frequency: int) -> float:
+        """The IDF of a term in that many documents (deleted ones too, as
+        Whoosh counts them)."""
+        if self._paragraphs is None:
+            self._paragraphs = scoring.paragraph_count(self._reader)
+        return scoring.lucene_idf(self._paragraphs, document_frequency)
 
     def segment_postings(self, field: str, text: str) -> list[tuple[_whoosh_postings.SegmentPostings, int, int]]:
         """The term's postings in each segment, with the segment's first
@@ -120,7 +126,8 @@ class PlainWordScorer:
         document's length byte, in a field."""
         if field not in self._norms:
             k1, b = self._k1, self._b
-            average = self._searcher.avg_field_length(field) or 1
+            # As Whoosh's Searcher.avg_field_length computes it.
+            average = self._reader.field_length(field) / (self._reader.doc_count_all() or 1) or 1
             norms = tuple(k1 * ((1 - b) + b * length / average) for length in _whoosh_postings.BYTE_TO_LENGTH)
             lengths = b"".join(_whoosh_postings.length_bytes(r, field) for r, _ in self._leaves)
             self._norms[field] = norms, lengths

@@ -13,10 +13,18 @@ from math import log
 from whoosh.scoring import BM25F
 
 
+def paragraph_count(reader) -> int:
+    """The paragraphs in the index (a Whoosh reader or searcher), not
+    counting the per-file bookkeeping documents."""
+    return reader.doc_frequency("kind", "para") or reader.doc_count_all()
+
+
+def lucene_idf(paragraphs: int, found: int) -> float:
+    """The IDF of a term found in ``found`` of ``paragraphs`` paragraphs."""
+    return log(1 + (paragraphs - found + 0.5) / (found + 0.5))
+
+
 class LuceneBM25F(BM25F):
     def idf(self, searcher, fieldname: str, text: str) -> float:
         parent = searcher.get_parent()
-        # Count paragraphs only, not the per-file bookkeeping documents.
-        total = parent.doc_frequency("kind", "para") or parent.doc_count_all()
-        found = parent.doc_frequency(fieldname, text)
-        return log(1 + (total - found + 0.5) / (found + 0.5))
+        return lucene_idf(paragraph_count(parent), parent.doc_frequency(fieldname, text))

@@ -160,18 +160,32 @@ class ParagraphSearcher:
 
     def __init__(self, index_dir: Path):
         from searcher.ranking import PlainWordScorer
-        from searcher.scoring import LuceneBM25F
 
         self._index = open_index(index_dir)
-        self._searcher = self._index.searcher(weighting=LuceneBM25F(B=BM25_B, K1=BM25_K1))
-        self._words = PlainWordScorer(self._searcher, k1=BM25_K1, b=BM25_B)
-        reader = self._searcher.reader()
+        self._reader = self._index.reader()
+        self._whoosh = None  # Whoosh's searcher, opened for the queries that need its matchers
+        self._words = PlainWordScorer(self._reader, k1=BM25_K1, b=BM25_B)
         # Columns of paragraph documents; absent while the index holds none.
-        self._signatures = reader.column_reader("signature") if reader.has_column("signature") else None
-        self._article_keys = reader.column_reader("article_key") if reader.has_column("article_key") else None
+        self._signatures = self._reader.column_reader("signature") if self._reader.has_column("signature") else None
+        self._article_keys = self._reader.column_reader("article_key") if self._reader.has_column("article_key") else None
+
+    def _whoosh_searcher(self):
+        """Whoosh's searcher on the same reader, for phrases, prefixes, OR
+        and the like; opened on first use, since plain-word queries (most)
+        never need it and importing it costs a cold query ~10 ms."""
+        if self._whoosh is None:
+            from whoosh.searching import Searcher
+
+            from searcher.scoring import LuceneBM25F
+
+            self._whoosh = Searcher(self._reader, weighting=LuceneBM25F(B=BM25_B, K1=BM25_K1), fromindex=self._index)
+        return self._whoosh
 
     def close(self) -> None:
-        self._searcher.close()
+        if self._whoosh is not None:
+            self._whoosh.close()  # closes the reader too
+        else:
+            self._reader.close()
 
     def __enter__(self):
         return self
@@ -197,7 +211,7 @@ class ParagraphSearcher:
             batch = []
             for score, docnum in self._best(node, every_word, matches, fetch, seen):
                 seen.add(docnum)
-                fields = self._searcher.stored_fields(docnum)
+                fields = self._reader.stored_fields(docnum)
                 score *= rerank.factor(fields["body"])
                 batch.append((len(batch) // RERANK_DEPTH, score, docnum, fields))
             # Re-rank within groups of RERANK_DEPTH, so that the first hits
@@ -210,7 +224,7 @@ class ParagraphSearcher:
         """The best (score, document number) of one pass, not yet seen."""
         if matches is not None:
             return matches.best(limit, every_word, seen)
-        results = self._searcher.search(queries.to_whoosh(node, strict=every_word), limit=limit)
+        results = self._whoosh_searcher().search(queries.to_whoosh(node, strict=every_word), limit=limit)
         return [(r.score, r.docnum) for r in results if r.docnum not in seen][:limit]
 
     def search(
@@ -255,7 +269,7 @@ class ParagraphSearcher:
             for rank, (score, doc, copies) in enumerate(kept, 1)
             if rank > wanted - limit
         ]
-        suggestion = spelling.suggest(self._searcher.reader(), text, node)
+        suggestion = spelling.suggest(self._reader, text, node)
         return Results(text, hits, paragraphs, articles, exact, time.perf_counter() - started, suggestion)
 
     def _collapse(self, candidates, wanted: int, per_article: int | None):
@@ -294,7 +308,7 @@ class ParagraphSearcher:
                 continue
             if duplicates.estimated_similarity(mine, self._signatures[other]) < duplicates.CANDIDATE_JACCARD:
                 continue
-            fields = self._searcher.stored_fields(other)
+            fields = self._reader.stored_fields(other)
             if (fields["source"], fields["article"]) == (doc["source"], doc["article"]):
                 continue
             if my_shingles is None:
@@ -315,7 +329,7 @@ class ParagraphSearcher:
         if matches is not None:
             docs = heapq.nsmallest(COUNT_LIMIT + 1, matches.every_word if every_word else matches.any_word)
         else:
-            docs = self._searcher.docs_for_query(queries.to_whoosh(node, strict=every_word))
+            docs = self._whoosh_searcher().docs_for_query(queries.to_whoosh(node, strict=every_word))
         paragraphs = 0
         articles = set()
         for docnum in docs:
