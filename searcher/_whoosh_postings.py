@@ -1,4 +1,4 @@
-"""Reading a term's postings, and a field's lengths, in bulk.
+"""Reading a term's postings, a field's lengths and column values, in bulk.
 
 Whoosh's matchers walk postings one at a time through several layers of
 Python calls, which is what makes a query on common words slow.  Here a
@@ -21,6 +21,7 @@ import zlib
 from bisect import bisect_left
 from itertools import accumulate, repeat
 
+from whoosh.columns import FixedBytesColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
@@ -129,3 +130,26 @@ def length_bytes(reader, fieldname: str) -> bytes:
         return bytes(doccount)
     stored = column._dbfile.get(column._basepos, min(column._count, doccount))
     return stored + bytes(doccount - len(stored))
+
+
+def column_values(reader, fieldname: str, docs: list[int]) -> list[bytes]:
+    """The raw value of a fixed-width column for each of ``docs`` (sorted
+    index-wide document numbers): one read per segment, of the stretch from
+    the first of them to the last, instead of one read per document."""
+    values: list[bytes] = []
+    for segment, offset in reader.leaf_readers():
+        first = bisect_left(docs, offset)
+        last = bisect_left(docs, offset + segment.doc_count_all(), first)
+        if first == last:
+            continue
+        mine = [docnum - offset for docnum in docs[first:last]]
+        column = segment.column_reader(fieldname, translate=False)
+        if not isinstance(column, FixedBytesColumn.Reader):  # a segment without the column
+            values += [column[docnum] for docnum in mine]
+            continue
+        width, start = column._fixedlen, mine[0]
+        stored = column._dbfile.get(column._basepos + width * start, width * max(0, min(mine[-1] + 1, column._count) - start))
+        for docnum in mine:
+            at = width * (docnum - start)
+            values.append(stored[at : at + width] or column._defaultbytes)
+    return values

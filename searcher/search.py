@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import time
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,7 +168,6 @@ class ParagraphSearcher:
         self._words = PlainWordScorer(self._reader, k1=BM25_K1, b=BM25_B)
         # Columns of paragraph documents; absent while the index holds none.
         self._signatures = self._reader.column_reader("signature") if self._reader.has_column("signature") else None
-        self._article_keys = self._reader.column_reader("article_key") if self._reader.has_column("article_key") else None
 
     def _whoosh_searcher(self):
         """Whoosh's searcher on the same reader, for phrases, prefixes, OR
@@ -324,20 +324,18 @@ class ParagraphSearcher:
         articles, and whether that is all of them: like Elasticsearch,
         counting stops at COUNT_LIMIT paragraphs, which keeps broad queries
         fast."""
-        if self._article_keys is None:
+        from searcher._whoosh_postings import column_values
+
+        if not self._reader.has_column("article_key"):
             return 0, 0, True  # an index with no paragraph yet
         if matches is not None:
             docs = heapq.nsmallest(COUNT_LIMIT + 1, matches.every_word if every_word else matches.any_word)
         else:
-            docs = self._whoosh_searcher().docs_for_query(queries.to_whoosh(node, strict=every_word))
-        paragraphs = 0
-        articles = set()
-        for docnum in docs:
-            if paragraphs >= COUNT_LIMIT:
-                return paragraphs, len(articles), False
-            paragraphs += 1
-            articles.add(self._article_keys[docnum])
-        return paragraphs, len(articles), True
+            whoosh_query = queries.to_whoosh(node, strict=every_word)
+            docs = list(islice(self._whoosh_searcher().docs_for_query(whoosh_query), COUNT_LIMIT + 1))
+        counted = docs[:COUNT_LIMIT]
+        articles = set(column_values(self._reader, "article_key", counted))
+        return len(counted), len(articles), len(docs) <= COUNT_LIMIT
 
 
 def search(index_dir: Path, text: str, limit: int = 10, page: int = 1, per_article: int | None = None) -> Results:

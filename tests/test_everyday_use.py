@@ -147,6 +147,19 @@ def test_header_counts_matching_paragraphs_and_articles(sample_index):
     )
 
 
+def test_header_counts_across_updates_and_stops_at_the_count_limit(run, tmp_path, monkeypatch):
+    folder = tmp_path / "berita"
+    for n in range(3):  # three runs: three segments
+        write(folder / f"a{n}.txt", f"A{n}\n\nBanjir melanda kota {n}.\n\nBanjir surut di kota {n}.")
+        run("index", str(folder))
+    write(folder / "a1.txt", "A1\n\nKemarau panjang.\n\nBanjir datang lagi.")  # one banjir paragraph gone
+    run("index", str(folder))
+    assert run("query", "banjir").stdout.startswith("5 paragraphs in 3 articles match")
+    monkeypatch.setattr("searcher.search.COUNT_LIMIT", 4)
+    assert run("query", "banjir").stdout.startswith("4+ paragraphs in 2+ articles match")
+    assert run("query", "banjir OR kemarau").stdout.startswith("4+ paragraphs in 2+ articles match")  # Whoosh's matchers
+
+
 def test_an_index_without_paragraphs_answers_with_nothing_found(run, tmp_path):
     (tmp_path / "empty").mkdir()
     assert run("index", str(tmp_path / "empty")).exit_code == 0
