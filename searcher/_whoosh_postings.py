@@ -21,8 +21,8 @@ import zlib
 from bisect import bisect_left
 from itertools import accumulate, repeat
 
-from whoosh.columns import FixedBytesColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.columns import FixedBytesColumn
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -50,7 +50,7 @@ class SegmentPostings:
             return
         self.document_frequency = info.doc_frequency()
         self.max_frequency = info.max_weight()
-        if info.is_inlined():
+        if info.is_inlined():  # as W3Codec.postings_reader reads them
             ids, weights, _ = info.inlined_postings()
             self._last_ids.append(max(ids, default=-1))
             self._decoded[0] = self._live(dict(zip(ids, weights)))
@@ -148,7 +148,8 @@ def column_values(reader, fieldname: str, docs: list[int]) -> list[bytes]:
             values += [column[docnum] for docnum in mine]
             continue
         width, start = column._fixedlen, mine[0]
-        stored = column._dbfile.get(column._basepos + width * start, width * max(0, min(mine[-1] + 1, column._count) - start))
+        end = min(mine[-1] + 1, column._count)  # documents past the column's end have the default
+        stored = column._dbfile.get(column._basepos + width * start, width * max(0, end - start))
         for docnum in mine:
             at = width * (docnum - start)
             values.append(stored[at : at + width] or column._defaultbytes)

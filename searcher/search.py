@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import heapq
 import time
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from searcher import duplicates, spelling
