@@ -132,17 +132,28 @@ def length_bytes(reader, fieldname: str) -> bytes:
     return stored + bytes(doccount - len(stored))
 
 
+def split_by_segment(docs: list[int], segments: list[tuple[int, int]]) -> list[list[int]]:
+    """Sorted index-wide document numbers, cut into each segment's share
+    (segments given as (first document number, size)), numbered as the
+    segment numbers them."""
+    shares = []
+    for offset, size in segments:
+        first = bisect_left(docs, offset)
+        last = bisect_left(docs, offset + size, first)
+        shares.append([docnum - offset for docnum in docs[first:last]])
+    return shares
+
+
 def column_values(reader, fieldname: str, docs: list[int]) -> list[bytes]:
     """The raw value of a fixed-width column for each of ``docs`` (sorted
     index-wide document numbers): one read per segment, of the stretch from
     the first of them to the last, instead of one read per document."""
     values: list[bytes] = []
-    for segment, offset in reader.leaf_readers():
-        first = bisect_left(docs, offset)
-        last = bisect_left(docs, offset + segment.doc_count_all(), first)
-        if first == last:
+    leaves = reader.leaf_readers()
+    shares = split_by_segment(docs, [(offset, segment.doc_count_all()) for segment, offset in leaves])
+    for (segment, _), mine in zip(leaves, shares):
+        if not mine:
             continue
-        mine = [docnum - offset for docnum in docs[first:last]]
         column = segment.column_reader(fieldname, translate=False)
         if not isinstance(column, FixedBytesColumn.Reader):  # a segment without the column
             values += [column[docnum] for docnum in mine]

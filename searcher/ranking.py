@@ -21,7 +21,6 @@ more than the current k-th best is never scored.
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left
 
 from searcher import _whoosh_postings, scoring
 from searcher import query as queries
@@ -58,12 +57,11 @@ class _TermPostings:
         if len(docs) >= sum(p.blocks for p, _, _ in self._segments):
             self.read_all()  # most blocks would be decoded anyway
             return
-        ordered = sorted(docs)
-        for postings, offset, size in self._segments:
-            first = bisect_left(ordered, offset)
-            last = bisect_left(ordered, offset + size, first)
-            if first < last:
-                self.frequencies.update(_shifted(postings.of([d - offset for d in ordered[first:last]]), offset))
+        spans = [(offset, size) for _, offset, size in self._segments]
+        shares = _whoosh_postings.split_by_segment(sorted(docs), spans)
+        for (postings, offset, _), mine in zip(self._segments, shares):
+            if mine:
+                self.frequencies.update(_shifted(postings.of(mine), offset))
 
     def score(self, docnum: int, k1_plus_1: float) -> float:
         tf = self.frequencies[docnum]

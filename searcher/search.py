@@ -9,9 +9,10 @@ merely because one of its words is missing.  Queries of plain words and
 through Whoosh's matchers.
 
 The best hits of each pass are re-ranked for words standing together, words
-in the forms typed and words that open the paragraph (Rerank); then copies of a paragraph found in other
-articles are folded into the first (``duplicates``), ``--per-article`` caps
-are applied, and the page asked for is cut, with snippets.
+in the forms typed and words that open the paragraph (Rerank); then copies
+of a paragraph found in other articles are folded into the first
+(``duplicates``), ``--per-article`` caps are applied, and the page asked
+for is cut, with snippets.
 """
 
 from __future__ import annotations
