@@ -19,17 +19,33 @@ go through a ``_codecs.encode`` call to be written and another to be read.
 bytes as they are: a posting block pickles and unpickles about 8 times as
 fast and is 40% smaller.  Reading accepts any protocol, so indexes written
 before stay readable and nothing else changes.
+
+Whoosh's ``PostingPool`` keeps one (field, term, document, weight, value)
+tuple per posting, sorts them all (spilling sorted runs to disk and merging
+them back when they outgrow its memory), and writes them one posting call
+at a time, reading each posting's field length from disk.  A writer numbers
+documents in the order they are added, so each term's postings arrive in
+order already: ``TermGroupedPool`` keeps them in lists per term, only the
+terms get sorted, and ``write_postings`` hands Whoosh's postings writer a
+whole block at a time, with field lengths read once per segment.  The files
+written are byte for byte the same (tested).
 """
 
 from __future__ import annotations
 
 import ctypes
+import heapq
 import pickle
 import signal
+from array import array
+from itertools import groupby
+from operator import itemgetter
 
-from whoosh import externalsort
+from whoosh import externalsort, multiproc
 from whoosh.codec import whoosh3
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.util import random_name
+from whoosh.writing import SegmentWriter
 
 MAX_SEGMENTS = 8
 _PR_SET_PDEATHSIG = 1
@@ -69,11 +85,174 @@ class _WorkerTask(SubWriterTask):
     def run(self):
         _die_with_parent()
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # SubWriterTask.run makes its writer from this module-level name;
+        # this runs in the worker process only, after the fork.
+        multiproc.SegmentWriter = TermGroupedWriter
         super().run()
 
 
-class ParallelWriter(MpWriter):
-    """``MpWriter`` with workers that never outlive the parent."""
+class TermGroupedPool:
+    """A segment's postings, grouped by term as they are added (see the
+    module's docstring).  Past ``limitmb`` of postings, the terms gathered
+    so far are written to a sorted run on disk and merged back at the end.
+
+    Takes Whoosh's (field, term bytes, document, weight, value) postings,
+    and relies on what SegmentWriter guarantees: a term's postings come in
+    document order.
+    """
+
+    # Rough bytes per term and per posting (list slots, a float, the value
+    # object), to keep memory near the limit.
+    _TERM_BYTES = 250
+    _POSTING_BYTES = 90
+
+    def __init__(self, tempstorage, limitmb: int):
+        self.fieldnames: set[str] = set()
+        self._terms: dict[tuple[str, bytes], tuple[list, list, list]] = {}
+        self._tempstorage = tempstorage
+        self._limit = limitmb * 1024 * 1024
+        self._size = 0
+        self.runs: list[str] = []
+
+    def add(self, item) -> None:
+        fieldname, tbytes, docnum, weight, value = item
+        postings = self._terms.get((fieldname, tbytes))
+        if postings is None:
+            postings = self._terms[fieldname, tbytes] = ([], [], [])
+            self.fieldnames.add(fieldname)
+            self._size += self._TERM_BYTES + len(tbytes)
+        postings[0].append(docnum)
+        postings[1].append(weight)
+        postings[2].append(value)
+        self._size += self._POSTING_BYTES + len(value or b"")
+        if self._size > self._limit:
+            self._spill()
+
+    def _sorted_terms(self):
+        terms = self._terms
+        return ((*key, *terms[key]) for key in sorted(terms))
+
+    def _spill(self) -> None:
+        name = f"{random_name()}.termrun"  # the workers share one temporary folder
+        with self._tempstorage.create_file(name).raw_file() as run:
+            for record in self._sorted_terms():
+                pickle.dump(record, run, _PICKLE_PROTOCOL)
+        self.runs.append(name)
+        self._terms = {}
+        self._size = 0
+
+    def _read_run(self, name: str):
+        with self._tempstorage.open_file(name).raw_file() as run:
+            while True:
+                try:
+                    yield pickle.load(run)
+                except EOFError:
+                    break
+        self._tempstorage.delete_file(name)
+
+    def terms(self):
+        """(field, term bytes, documents, weights, values) per term, in term order."""
+        if not self.runs:
+            yield from self._sorted_terms()
+            return
+        # Runs hold earlier documents than later runs and the terms still in
+        # memory; heapq.merge keeps that order among equal terms.
+        sources = [self._read_run(name) for name in self.runs] + [self._sorted_terms()]
+        self.runs = []
+        self._terms = {}
+        for (fieldname, tbytes), records in groupby(heapq.merge(*sources, key=_term_key), key=_term_key):
+            records = list(records)
+            if len(records) == 1:
+                yield records[0]
+                continue
+            docnums, weights, values = [], [], []
+            for record in records:
+                docnums += record[2]
+                weights += record[3]
+                values += record[4]
+            yield fieldname, tbytes, docnums, weights, values
+
+    def iter_postings(self):
+        """Whoosh's pool interface: one sorted tuple per posting."""
+        for fieldname, tbytes, docnums, weights, values in self.terms():
+            for docnum, weight, value in zip(docnums, weights, values):
+                yield fieldname, tbytes, docnum, weight, value
+
+    def cleanup(self) -> None:
+        for name in self.runs:
+            try:
+                self._tempstorage.delete_file(name)
+            except OSError:
+                pass
+        self.runs = []
+
+
+_term_key = itemgetter(0, 1)
+
+
+def write_postings(fieldwriter, schema, lengths, terms) -> None:
+    """Write ``TermGroupedPool.terms()`` through Whoosh's W3 field writer,
+    filling its postings writer a block at a time: the same blocks, block
+    statistics and term records as one ``add`` call per posting gives."""
+    current_field = None
+    doc_lengths: list = []
+    for fieldname, tbytes, docnums, weights, values in terms:
+        if fieldname != current_field:
+            if current_field is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            current_field = fieldname
+            length_of = lengths.doc_field_length_reader(fieldname)
+            doc_lengths = [length_of(docnum) for docnum in range(lengths.doc_count_all())]
+        fieldwriter.start_term(tbytes)
+        block = fieldwriter._postwriter
+        size = block._blocklimit
+        for start in range(0, len(docnums), size):
+            if start:
+                block._write_block()  # the last block is written by finish_term
+            end = start + size
+            _fill_block(block, docnums[start:end], weights[start:end], values[start:end], doc_lengths)
+        fieldwriter.finish_term()
+    if current_field is not None:
+        fieldwriter.finish_field()
+
+
+def _fill_block(block, docnums, weights, values, doc_lengths) -> None:
+    """Set a W3 postings writer's block buffer as its ``add_posting`` would."""
+    block._ids = array("I", docnums)
+    block._weights = array("f", weights)
+    block._values = [value for value in values if value]
+    block._maxweight = max(0, max(weights))
+    known = [length for length in (doc_lengths[docnum] for docnum in docnums) if length]
+    block._minlength = min(known) if known else None
+    block._maxlength = max(known) if known else 0
+
+
+class TermGroupedWriting:
+    """Mixed into a SegmentWriter: postings pooled by ``TermGroupedPool``
+    and written by ``write_postings``."""
+
+    def __init__(self, *args, limitmb: int = 128, **kwargs):
+        super().__init__(*args, limitmb=limitmb, **kwargs)
+        self.pool = TermGroupedPool(self._tempstorage, limitmb)
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        lengths = self.per_document_reader()
+        try:
+            write_postings(self.fieldwriter, self.schema, lengths, self.pool.terms())
+        finally:
+            lengths.close()
+        self.fieldwriter.close()
+
+
+class TermGroupedWriter(TermGroupedWriting, SegmentWriter):
+    """Whoosh's one-process writer, with term-grouped postings."""
+
+
+class ParallelWriter(TermGroupedWriting, MpWriter):
+    """``MpWriter`` with term-grouped postings, and workers that never
+    outlive the parent."""
 
     def _new_task(self):
         task = _WorkerTask(

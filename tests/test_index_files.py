@@ -1,0 +1,81 @@
+"""The index files searcher's own writer makes (searcher._whoosh_writer) must
+hold exactly what Whoosh's writer would write for the same paragraphs: any
+difference is a mangled posting, a wrong statistic or a lost paragraph."""
+
+from pathlib import Path
+
+import pytest
+from whoosh.writing import SegmentWriter
+
+from conftest import SAMPLES, write
+from searcher import store
+from searcher._whoosh_writer import TermGroupedWriter
+from searcher.articles import find_files
+
+
+def _build(index_dir: Path, folder: Path, writer_class, pool_limit_bytes=None):
+    index = store.open_or_create_index(index_dir)
+    writer = writer_class(index)
+    if pool_limit_bytes is not None:
+        writer.pool._limit = pool_limit_bytes  # spill sorted runs to disk every few paragraphs
+    report = store.IndexReport()
+    for source in find_files(folder, print):
+        store._index_file(writer, source, None, report, print)
+    writer.commit()
+    assert report.paragraphs > 0
+    return index
+
+
+def _contents(index) -> dict:
+    """Every term's record and the bytes of its posting list, with each
+    field's lengths and the stored fields."""
+    contents = {}
+    with index.reader() as reader:  # one segment: a SegmentReader
+        postfile = reader._terms._postfile
+        for fieldname in index.schema.names():
+            if not index.schema[fieldname].indexed:
+                continue
+            for text in reader.lexicon(fieldname):
+                info = reader.term_info(fieldname, text)
+                offset, extent = info.extent()
+                (extent,) = extent if isinstance(extent, tuple) else (extent,)
+                contents[fieldname, text] = (
+                    info.doc_frequency(),
+                    info.weight(),
+                    info.min_length(),
+                    info.max_length(),
+                    info.max_weight(),
+                    postfile.get(offset, extent),
+                )
+            contents[fieldname, "lengths"] = [
+                reader.doc_field_length(docnum, fieldname) for docnum in range(reader.doc_count_all())
+            ]
+        contents["stored"] = list(reader.all_stored_fields())
+    return contents
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """The samples, and a paragraph long enough for a term to fill several
+    128-posting blocks."""
+    folder = tmp_path / "berita"
+    for sample in SAMPLES.glob("*.txt"):
+        write(folder / sample.name, sample.read_text(encoding="utf-8"))
+    paragraphs = "\n\n".join(f"Banjir ke-{n} melanda Jakarta dan warga mengungsi." for n in range(300))
+    write(folder / "banjir.txt", "Banjir Jakarta\n\n" + paragraphs)
+    return folder
+
+
+def test_the_index_holds_what_whoosh_would_write(tmp_path, folder):
+    ours = _contents(_build(tmp_path / "ours", folder, TermGroupedWriter))
+    whoosh = _contents(_build(tmp_path / "whoosh", folder, SegmentWriter))
+    assert ours.keys() == whoosh.keys()
+    assert ours == whoosh
+    assert ("body", b"banjir") in ours and ours["body", b"banjir"][0] > 256  # three blocks at least
+
+
+def test_postings_spilled_to_disk_come_back_whole_and_in_order(tmp_path, folder):
+    in_memory = _contents(_build(tmp_path / "memory", folder, TermGroupedWriter))
+    spilled = _contents(_build(tmp_path / "spilled", folder, TermGroupedWriter, pool_limit_bytes=20_000))
+    assert spilled == in_memory
+    assert not list((tmp_path / "spilled").rglob("*.termrun"))  # the runs are cleaned up
