@@ -78,4 +78,17 @@ class IndonesianText(TEXT):
         encode = self.format.encode
         boost = self.format.field_boost
         for term, positions in term_positions(value).items():
-            yield term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)
+            if len(positions) == 1:
+                # Most terms occur once in a paragraph: their encoded
+                # position is looked up, not pickled again.
+                encoded = _ONE_POSITION.get(positions[0])
+                if encoded is None:
+                    encoded = _ONE_POSITION[positions[0]] = encode(positions)
+            else:
+                encoded = encode(positions)
+            yield term.encode("utf-8"), len(positions), len(positions) * boost, encoded
+
+
+# Position: its encoding by the Positions format, which IndonesianText
+# fields always have.
+_ONE_POSITION: dict[int, bytes] = {}

@@ -27,8 +27,8 @@ at a time, reading each posting's field length from disk.  A writer numbers
 documents in the order they are added, so each term's postings arrive in
 order already: ``TermGroupedPool`` keeps them in lists per term, only the
 terms get sorted, and ``write_postings`` hands Whoosh's postings writer a
-whole block at a time, with field lengths read once per segment.  The files
-written are byte for byte the same (tested).
+whole block at a time, with field lengths read once per segment.  The
+postings, blocks and term records written are the same (tested).
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 hold exactly what Whoosh's writer would write for the same paragraphs: any
 difference is a mangled posting, a wrong statistic or a lost paragraph."""
 
+import io
+import pickle
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -26,9 +30,28 @@ def _build(index_dir: Path, folder: Path, writer_class, pool_limit_bytes=None):
     return index
 
 
+def _blocks(raw: bytes) -> list[tuple]:
+    """A W3 posting list's blocks: each one's header (postings, last
+    document, largest weight, shortest and longest field) and its unpickled
+    (documents, weights, values)."""
+    blocks, at = [], 4  # after the list's magic number
+    while True:
+        (size,) = struct.unpack_from("!i", raw, at)
+        stream = io.BytesIO(raw[at + 4 : at + 4 + abs(size)])
+        header = pickle.load(stream)
+        data = stream.read()
+        compressed = header[3]  # left out: it depends on the pickled size
+        blocks.append((header[:3] + header[4:], pickle.loads(zlib.decompress(data) if compressed else data)))
+        if size < 0:
+            return blocks
+        at += 4 + abs(size)
+
+
 def _contents(index) -> dict:
-    """Every term's record and the bytes of its posting list, with each
-    field's lengths and the stored fields."""
+    """Every term's record and its posting list, block by block, with each
+    field's lengths and the stored fields.  Blocks are compared unpickled:
+    where pickle writes one copy of a value shared by several postings,
+    their bytes (and so whether they were worth compressing) differ."""
     contents = {}
     with index.reader() as reader:  # one segment: a SegmentReader
         postfile = reader._terms._postfile
@@ -45,7 +68,7 @@ def _contents(index) -> dict:
                     info.min_length(),
                     info.max_length(),
                     info.max_weight(),
-                    postfile.get(offset, extent),
+                    _blocks(postfile.get(offset, extent)),
                 )
             contents[fieldname, "lengths"] = [
                 reader.doc_field_length(docnum, fieldname) for docnum in range(reader.doc_count_all())
