@@ -29,16 +29,24 @@ order already: ``TermGroupedPool`` keeps them in lists per term, only the
 terms get sorted, and ``write_postings`` hands Whoosh's postings writer a
 whole block at a time, with field lengths read once per segment.  The
 postings, blocks and term records written are the same (tested).
+
+Stemming a word form Sastrawi has not seen is the costliest step of
+analysis, and each worker starts with only the roots its parent knew when
+it forked.  A worker hands the roots it worked out to the parent (a file in
+the index folder) when it finishes its segment; the workers of the next
+batch, forked after the commit, then start knowing them.
 """
 
 from __future__ import annotations
 
 import ctypes
 import heapq
+import os
 import pickle
 import signal
 from array import array
-from itertools import groupby
+from itertools import groupby, islice
+from pathlib import Path
 from operator import itemgetter
 
 from whoosh import externalsort, multiproc
@@ -46,6 +54,8 @@ from whoosh.codec import whoosh3
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
+
+from searcher import analysis
 
 MAX_SEGMENTS = 8
 _PR_SET_PDEATHSIG = 1
@@ -88,7 +98,37 @@ class _WorkerTask(SubWriterTask):
         # SubWriterTask.run makes its writer from this module-level name;
         # this runs in the worker process only, after the fork.
         multiproc.SegmentWriter = TermGroupedWriter
+        inherited = len(analysis.known_stems())
         super().run()
+        _hand_over_stems(Path(self.storage.folder), inherited)
+
+
+_STEMS_GLOB = "stems-*"  # stems-<worker pid>.pickle, or .partial while written
+
+
+def _hand_over_stems(folder: Path, inherited: int) -> None:
+    """Leave the roots this worker worked out for its parent."""
+    stems = analysis.known_stems()
+    new = dict(islice(stems.items(), inherited if len(stems) >= inherited else 0, None))
+    path = folder / f"stems-{os.getpid()}.pickle"
+    partial = path.with_suffix(".partial")
+    try:
+        partial.write_bytes(pickle.dumps(new, _PICKLE_PROTOCOL))
+        partial.replace(path)  # whole or absent, never half-written
+    except OSError:
+        pass  # only a cache; the next writer removes what is left
+
+
+def _take_over_stems(folder: Path, learn: bool = True) -> None:
+    """Learn the roots the workers left, and remove their files (``learn``
+    False: only remove them, left by a run that was stopped)."""
+    for path in folder.glob(_STEMS_GLOB):
+        try:
+            if learn and path.suffix == ".pickle":
+                analysis.learn_stems(pickle.loads(path.read_bytes()))
+            path.unlink()
+        except (OSError, pickle.UnpicklingError, EOFError):
+            pass
 
 
 class TermGroupedPool:
@@ -251,8 +291,16 @@ class TermGroupedWriter(TermGroupedWriting, SegmentWriter):
 
 
 class ParallelWriter(TermGroupedWriting, MpWriter):
-    """``MpWriter`` with term-grouped postings, and workers that never
-    outlive the parent."""
+    """``MpWriter`` with term-grouped postings, workers that never outlive
+    the parent, and the roots the workers worked out kept for the next."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _take_over_stems(Path(self.storage.folder), learn=False)
+
+    def _commit(self, *args):
+        super()._commit(*args)  # returns once every worker has ended
+        _take_over_stems(Path(self.storage.folder))
 
     def _new_task(self):
         task = _WorkerTask(

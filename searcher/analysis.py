@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple
 
 # Pure function words, dropped from the index and from queries.  Deliberately
@@ -149,16 +148,40 @@ def _sastrawi():
     return _stemmer
 
 
-@lru_cache(maxsize=200_000)
+_stems: dict[str, str] = {}  # form: root, as worked out in this process
+_STEMS_CACHE_SIZE = 200_000  # forms; emptied when full, so memory stays bounded
+
+
 def stem(form: str) -> str:
     """Return the Indonesian root of a folded word form.
 
     A module-level function so that Whoosh's StemFilter pickles a reference
     to it, not a Sastrawi object with its 30,000-word dictionary.
     """
-    if not form.isalpha() and not ("-" in form and form.replace("-", "").isalpha()):
-        return form  # numbers, codes like "a330"
-    return _sastrawi().stem_word(form) or form
+    root = _stems.get(form)
+    if root is None:
+        if not form.isalpha() and not ("-" in form and form.replace("-", "").isalpha()):
+            root = form  # numbers, codes like "a330"
+        else:
+            root = _sastrawi().stem_word(form) or form
+        if len(_stems) >= _STEMS_CACHE_SIZE:
+            _stems.clear()
+        _stems[form] = root
+    return root
+
+
+def known_stems() -> dict[str, str]:
+    """The roots this process has worked out so far, oldest first (the
+    dictionary itself: copy it to keep it)."""
+    return _stems
+
+
+def learn_stems(stems: dict[str, str]) -> None:
+    """Take roots worked out elsewhere (by an indexing worker), so that
+    ``stem`` need not run Sastrawi on those forms again."""
+    if len(_stems) + len(stems) > _STEMS_CACHE_SIZE:
+        _stems.clear()
+    _stems.update(stems)
 
 
 def related_words(text: str, terms: Iterable[str]) -> Iterator[tuple[Word, str | None]]:

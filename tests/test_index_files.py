@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from whoosh.writing import SegmentWriter
 
-from conftest import SAMPLES, write
-from searcher import store
+from conftest import SAMPLES, json_hits, write
+from searcher import analysis, store
 from searcher._whoosh_writer import TermGroupedWriter
 from searcher.articles import find_files
 
@@ -102,3 +102,32 @@ def test_postings_spilled_to_disk_come_back_whole_and_in_order(tmp_path, folder)
     spilled = _contents(_build(tmp_path / "spilled", folder, TermGroupedWriter, pool_limit_bytes=20_000))
     assert spilled == in_memory
     assert not list((tmp_path / "spilled").rglob("*.termrun"))  # the runs are cleaned up
+
+
+def test_indexing_workers_hand_the_roots_they_found_to_the_next_batch(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("SEARCH_PROCS", "2")
+    monkeypatch.setenv("SEARCH_BATCH_PARAGRAPHS", "2")  # a commit, and new workers, every file or so
+    folder = tmp_path / "berita"
+    for n in range(4):
+        write(folder / f"{n}.txt", f"Berita {n}\n\nFilm itu dipertontonkan di Jakarta.\n\nWarga menonton film ke-{n}.")
+    analysis.known_stems().pop("dipertontonkan", None)  # as if never stemmed in this process
+    assert run("index", str(folder)).exit_code == 0
+    # Only the workers stemmed it; the parent now knows its root too.
+    assert analysis.known_stems()["dipertontonkan"] == "tonton"
+    assert not list((tmp_path / "index").glob("stems-*"))
+
+
+def test_roots_left_by_a_stopped_run_are_removed_not_learned(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("SEARCH_PROCS", "2")
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Berita\n\nWarga menonton film.")
+    assert run("index", str(folder)).exit_code == 0
+    # A worker killed with its parent left this; another version may stem differently.
+    leftover = tmp_path / "index" / "stems-99999.pickle"
+    leftover.write_bytes(pickle.dumps({"menonton": "salah"}))
+    (tmp_path / "index" / "stems-99998.partial").write_bytes(b"\x80")
+    write(folder / "b.txt", "Berita lain\n\nAnak menonton televisi.")
+    assert run("index", str(folder)).exit_code == 0
+    assert not list((tmp_path / "index").glob("stems-*"))
+    assert analysis.known_stems().get("menonton") != "salah"
+    assert len(json_hits(run("query", "tonton", "--json").output)) == 2
