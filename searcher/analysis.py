@@ -148,8 +148,13 @@ def _sastrawi():
     return _stemmer
 
 
+# How roots are made: Sastrawi's version (pinned in pyproject.toml) and the
+# roots added to its dictionary.  A stem table made otherwise is not used.
+STEMMER = "pysastrawi-1.2.1+" + "+".join(EXTRA_ROOTS)
+
 _stems: dict[str, str] = {}  # form: root, as worked out in this process
 _STEMS_CACHE_SIZE = 200_000  # forms; emptied when full, so memory stays bounded
+_table = None  # the open index's stem table (searcher.stem_table), consulted before Sastrawi
 
 
 def stem(form: str) -> str:
@@ -159,15 +164,26 @@ def stem(form: str) -> str:
     to it, not a Sastrawi object with its 30,000-word dictionary.
     """
     root = _stems.get(form)
+    if root is not None:
+        return root
+    if _table is not None:
+        root = _table.get(form)
     if root is None:
         if not form.isalpha() and not ("-" in form and form.replace("-", "").isalpha()):
             root = form  # numbers, codes like "a330"
         else:
             root = _sastrawi().stem_word(form) or form
-        if len(_stems) >= _STEMS_CACHE_SIZE:
-            _stems.clear()
-        _stems[form] = root
+    if len(_stems) >= _STEMS_CACHE_SIZE:
+        _stems.clear()
+    _stems[form] = root
     return root
+
+
+def use_stem_table(table) -> None:
+    """Look forms up in ``table`` (a ``stem_table.StemTable``, or None)
+    before stemming them with Sastrawi."""
+    global _table
+    _table = table
 
 
 def known_stems() -> dict[str, str]:

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from searcher import duplicates, spelling
+from searcher import analysis, duplicates, spelling
 from searcher import query as queries
 from searcher.analysis import STOPWORDS, related_forms, stem
 from searcher.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
+from searcher.stem_table import STEM_TABLE, StemTable
 from searcher.store import open_index
 
 BM25_B = 0.75
@@ -165,6 +166,8 @@ class ParagraphSearcher:
 
         self._index = open_index(index_dir)
         self._reader = self._index.reader()
+        # The roots the index worked out: most queries need not load Sastrawi.
+        analysis.use_stem_table(StemTable.read(index_dir / STEM_TABLE, analysis.STEMMER))
         self._whoosh = None  # Whoosh's searcher, opened for the queries that need its matchers
         self._words = PlainWordScorer(self._reader, k1=BM25_K1, b=BM25_B)
         # Columns of paragraph documents; absent while the index holds none.

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from searcher import analysis
 from searcher.duplicates import SIGNATURE_BYTES, signature, sketch
+from searcher.stem_table import STEM_TABLE, StemTable, write_stem_table
 
 if TYPE_CHECKING:
     from searcher.articles import SourceFile, Warn
@@ -257,6 +259,8 @@ def update_index(
     batch_paragraphs = max(1, setting("SEARCH_BATCH_PARAGRAPHS", BATCH_PARAGRAPHS))
     report = IndexReport()
     index = open_or_create_index(index_dir, rebuild)
+    # Roots worked out by earlier runs; the workers, forked later, know them too.
+    analysis.learn_stems(dict(StemTable.read(index_dir / STEM_TABLE, analysis.STEMMER).items()))
     writer = _open_writer(index, index_dir)
     pending_files = 0
     try:
@@ -298,6 +302,7 @@ def update_index(
                 report.removed += known[path]["articles"]
         _commit(writer, rebuild)
         report.saved_files += pending_files
+        _save_stem_table(index_dir)
     except KeyboardInterrupt:
         _cancel(writer)
         raise Interrupted(report) from None
@@ -305,6 +310,16 @@ def update_index(
         _cancel(writer)
         raise
     return report
+
+
+def _save_stem_table(index_dir: Path) -> None:
+    """Keep the roots of every form indexed so far, for queries (see
+    ``stem_table``).  Only a cache: when it cannot be written, queries stem
+    with Sastrawi as before."""
+    try:
+        write_stem_table(index_dir / STEM_TABLE, analysis.known_stems(), analysis.STEMMER)
+    except OSError:
+        pass
 
 
 def _cancel(writer) -> None:

@@ -1,0 +1,85 @@
+"""The roots of the word forms an index holds, kept with the index.
+
+Indexing stems every form it meets; a query needs the roots of its own
+words and of the words in the paragraphs it highlights.  Loading Sastrawi
+and stemming those forms again took a cold query 40 to 100 ms, while the
+index had already worked each of them out.  ``search index`` writes them
+to a table; a query looks its forms up there and calls Sastrawi only for a
+form the index has never seen.
+
+The table is a sorted text file of ``form<TAB>root`` lines (the root left
+empty when it is the form itself), searched in place with a binary search:
+opening it reads the file and parses nothing, which a dictionary of
+50,000 forms could not do in under 10 ms.  Its first line names how the
+roots were made (``analysis.STEMMER``); a table made another way is not
+used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+STEM_TABLE = "stems.txt"
+_HEADER = b"searcher stems 1 "
+
+
+class StemTable:
+    """Look roots up in a table file's bytes."""
+
+    def __init__(self, data: bytes = b"", start: int = 0):
+        self._data = data
+        self._start = start  # where the first form's line begins
+
+    def __len__(self) -> int:
+        return self._data.count(b"\n", self._start)
+
+    @classmethod
+    def read(cls, path: Path, stemmer: str) -> StemTable:
+        """The table at ``path``; empty when there is none, or when it was
+        made by another stemmer, or cannot be read."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return cls()
+        header = _HEADER + stemmer.encode() + b"\n"
+        if not data.startswith(header) or not data.endswith(b"\n"):
+            return cls()
+        return cls(data, len(header))
+
+    def get(self, form: str) -> str | None:
+        """The root of ``form``, or None when the table does not hold it."""
+        data = self._data
+        key = form.encode("utf-8") + b"\t"
+        lo, hi = self._start, len(data)  # lo is always the start of a line
+        while lo < hi:
+            mid = (lo + hi) // 2
+            line_start = data.rfind(b"\n", 0, mid) + 1
+            line_end = data.index(b"\n", line_start)
+            if data[line_start:line_end] < key:
+                lo = line_end + 1
+            else:
+                hi = line_start
+        if not data.startswith(key, lo):
+            return None
+        root = data[lo + len(key) : data.index(b"\n", lo)].decode("utf-8")
+        return root or form
+
+    def items(self):
+        """Every (form, root) the table holds."""
+        for line in self._data[self._start :].splitlines():
+            form, _, root = line.decode("utf-8").partition("\t")
+            yield form, root or form
+
+
+def write_stem_table(path: Path, stems: dict[str, str], stemmer: str) -> None:
+    """Write ``stems`` as the table at ``path``, replacing any table there
+    in one step (a reader sees the old table or the new, never half)."""
+    lines = sorted(
+        f"{form}\t{root if root != form else ''}".encode("utf-8")
+        for form, root in stems.items()
+        if "\t" not in form + root and "\n" not in form + root
+    )
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(_HEADER + stemmer.encode() + b"\n" + b"".join(line + b"\n" for line in lines))
+    os.replace(partial, path)

@@ -1,0 +1,66 @@
+"""The roots an index keeps for its queries (searcher.stem_table)."""
+
+import sys
+
+import pytest
+
+from conftest import json_hits, write
+from searcher import analysis
+from searcher.stem_table import STEM_TABLE, StemTable, write_stem_table
+
+STEMS = {
+    "makan": "makan",
+    "makanan": "makan",
+    "makan-makan": "makan",
+    "dimakan": "makan",
+    "ekonomi": "ekonomi",
+    "perekonomian": "ekonomi",
+    "françois": "françois",
+    "0,5": "0,5",
+    "zona": "zona",
+}
+
+
+@pytest.fixture
+def table(tmp_path):
+    write_stem_table(tmp_path / STEM_TABLE, STEMS, "test-stemmer")
+    return StemTable.read(tmp_path / STEM_TABLE, "test-stemmer")
+
+
+def test_every_form_written_is_found_with_its_root(table):
+    assert len(table) == len(STEMS)
+    assert {form: table.get(form) for form in STEMS} == STEMS
+    assert dict(table.items()) == STEMS
+
+
+@pytest.mark.parametrize("form", ["maka", "makanannya", "makan-", "a", "zonasi", "ékonomi", ""])
+def test_a_form_not_written_is_not_found(table, form):
+    assert table.get(form) is None
+
+
+def test_a_table_made_by_another_stemmer_or_cut_short_is_not_used(tmp_path):
+    path = tmp_path / STEM_TABLE
+    write_stem_table(path, STEMS, "old-stemmer")
+    assert StemTable.read(path, "new-stemmer").get("makanan") is None
+    path.write_bytes(path.read_bytes()[:-3])  # not ending in a whole line
+    assert StemTable.read(path, "old-stemmer").get("makanan") is None
+    assert StemTable.read(tmp_path / "missing.txt", "old-stemmer").get("makanan") is None
+
+
+def _forget_roots_and_hide_sastrawi(monkeypatch):
+    """Stemming as in a fresh query process, where loading Sastrawi would fail."""
+    monkeypatch.setattr(analysis, "_stems", {})
+    monkeypatch.setattr(analysis, "_stemmer", None)
+    monkeypatch.setitem(sys.modules, "Sastrawi", None)  # importing it raises ImportError
+    monkeypatch.setitem(sys.modules, "Sastrawi.Stemmer.StemmerFactory", None)
+
+
+def test_queries_on_indexed_words_find_their_roots_without_sastrawi(run, tmp_path, monkeypatch):
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Kabar pagi\n\nPerekonomian Indonesia tumbuh.\n\nWarga makan bersama.")
+    assert run("index", str(folder)).exit_code == 0
+    assert (tmp_path / "index" / STEM_TABLE).is_file()
+    _forget_roots_and_hide_sastrawi(monkeypatch)
+    hits = json_hits(run("query", "--json", "perekonomian").output)
+    assert [hit["text"] for hit in hits] == ["Perekonomian Indonesia tumbuh."]
+
