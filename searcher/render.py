@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -149,6 +148,8 @@ def quote(word: str) -> str:
 
 
 def hit_json(hit: Hit) -> str:
+    import json  # here: most queries print no JSON, and a cold one saves 2 ms
+
     snippet = hit.snippet
     return json.dumps(
         {
@@ -191,6 +192,8 @@ def article_text(
 
 
 def article_json(article: StoredArticle, focus: int | None = None, context: int = 1) -> str:
+    import json
+
     return json.dumps(
         {
             "article": article.article,
