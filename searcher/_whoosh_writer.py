@@ -46,8 +46,8 @@ import pickle
 import signal
 from array import array
 from itertools import groupby, islice
-from pathlib import Path
 from operator import itemgetter
+from pathlib import Path
 
 from whoosh import externalsort, multiproc
 from whoosh.codec import whoosh3
@@ -107,7 +107,8 @@ _STEMS_GLOB = "stems-*"  # stems-<worker pid>.pickle, or .partial while written
 
 
 def _hand_over_stems(folder: Path, inherited: int) -> None:
-    """Leave the roots this worker worked out for its parent."""
+    """Leave the roots this worker worked out for its parent (those added
+    after the ``inherited`` it started with; all, if its cache was emptied)."""
     stems = analysis.known_stems()
     new = dict(islice(stems.items(), inherited if len(stems) >= inherited else 0, None))
     path = folder / f"stems-{os.getpid()}.pickle"

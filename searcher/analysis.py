@@ -193,8 +193,8 @@ def known_stems() -> dict[str, str]:
 
 
 def learn_stems(stems: dict[str, str]) -> None:
-    """Take roots worked out elsewhere (by an indexing worker), so that
-    ``stem`` need not run Sastrawi on those forms again."""
+    """Take roots worked out elsewhere (by an indexing worker, or an earlier
+    run), so that ``stem`` need not run Sastrawi on those forms again."""
     if len(_stems) + len(stems) > _STEMS_CACHE_SIZE:
         _stems.clear()
     _stems.update(stems)

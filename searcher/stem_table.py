@@ -81,5 +81,9 @@ def write_stem_table(path: Path, stems: dict[str, str], stemmer: str) -> None:
         if "\t" not in form + root and "\n" not in form + root
     )
     partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(_HEADER + stemmer.encode() + b"\n" + b"".join(line + b"\n" for line in lines))
-    os.replace(partial, path)
+    try:
+        partial.write_bytes(_HEADER + stemmer.encode() + b"\n" + b"".join(line + b"\n" for line in lines))
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise

@@ -261,6 +261,7 @@ def update_index(
     index = open_or_create_index(index_dir, rebuild)
     # Roots worked out by earlier runs; the workers, forked later, know them too.
     analysis.learn_stems(dict(StemTable.read(index_dir / STEM_TABLE, analysis.STEMMER).items()))
+    roots_known = len(analysis.known_stems())
     writer = _open_writer(index, index_dir)
     pending_files = 0
     try:
@@ -302,7 +303,8 @@ def update_index(
                 report.removed += known[path]["articles"]
         _commit(writer, rebuild)
         report.saved_files += pending_files
-        _save_stem_table(index_dir)
+        if len(analysis.known_stems()) != roots_known:
+            _save_stem_table(index_dir)
     except KeyboardInterrupt:
         _cancel(writer)
         raise Interrupted(report) from None
