@@ -260,8 +260,8 @@ def update_index(
     report = IndexReport()
     index = open_or_create_index(index_dir, rebuild)
     # Roots worked out by earlier runs; the workers, forked later, know them too.
-    analysis.learn_stems(dict(StemTable.read(index_dir / STEM_TABLE, analysis.STEMMER).items()))
-    roots_known = len(analysis.known_stems())
+    stem_table = StemTable.read(index_dir / STEM_TABLE, analysis.STEMMER)
+    analysis.learn_stems(dict(stem_table.items()))
     writer = _open_writer(index, index_dir)
     pending_files = 0
     try:
@@ -303,7 +303,7 @@ def update_index(
                 report.removed += known[path]["articles"]
         _commit(writer, rebuild)
         report.saved_files += pending_files
-        if len(analysis.known_stems()) != roots_known:
+        if len(analysis.known_stems()) > len(stem_table):  # roots the table lacks
             _save_stem_table(index_dir)
     except KeyboardInterrupt:
         _cancel(writer)
