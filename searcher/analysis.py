@@ -208,7 +208,9 @@ def related_words(text: str, terms: Iterable[str]) -> Iterator[tuple[Word, str |
     a query reads thousands of words of candidate paragraphs.  A root minus
     its first letter (which a nasal prefix may replace: tulis, menulis) is
     always part of the word (checked on 36,830 news word forms), so a word
-    holding no term minus its first letter need not be stemmed.
+    holding no term minus its first letter need not be stemmed.  Nor need a
+    stopword: it is never indexed, so it matches no term by its root (and
+    stays out of the index's stem table, so stemming it would load Sastrawi).
     """
     present = _cores_in(text, terms)
     for word in words(text):
@@ -227,7 +229,9 @@ def _cores_in(text: str, terms: Iterable[str]) -> list[str]:
 
 
 def _root_if_related(form: str, cores: list[str]) -> str | None:
-    return stem(form) if cores and any(core in form for core in cores) else None
+    if not cores or form in STOPWORDS or not any(core in form for core in cores):
+        return None
+    return stem(form)
 
 
 def _index_forms(text: str) -> list[str]:
