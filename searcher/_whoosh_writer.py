@@ -303,6 +303,16 @@ class ParallelWriter(TermGroupedWriting, MpWriter):
         super()._commit(*args)  # returns once every worker has ended
         _take_over_stems(Path(self.storage.folder))
 
+    def cancel(self):
+        # Stop the workers before Whoosh deletes the job files they read:
+        # a worker left running fails on the missing file and prints a
+        # traceback on the user's terminal.  What they wrote is dropped anyway.
+        for task in self.tasks:
+            task.terminate()
+        for task in self.tasks:
+            task.join(timeout=10)
+        super().cancel()
+
     def _new_task(self):
         task = _WorkerTask(
             self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment

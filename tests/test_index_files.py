@@ -13,7 +13,7 @@ from whoosh.writing import SegmentWriter
 
 from conftest import SAMPLES, json_hits, write
 from searcher import analysis, store
-from searcher._whoosh_writer import TermGroupedWriter
+from searcher._whoosh_writer import ParallelWriter, TermGroupedWriter
 from searcher.articles import find_files
 
 
@@ -131,3 +131,17 @@ def test_roots_left_by_a_stopped_run_are_removed_not_learned(run, tmp_path, monk
     assert not list((tmp_path / "index").glob("stems-*"))
     assert analysis.known_stems().get("menonton") != "salah"
     assert len(json_hits(run("query", "tonton", "--json").output)) == 2
+
+
+def test_cancelling_stops_the_workers_before_their_files_are_deleted(tmp_path, capfd):
+    """Ctrl-C cancels the writer; a worker still reading a job file that the
+    cancel deletes would die with a traceback on the user's terminal."""
+    index = store.open_or_create_index(tmp_path / "index")
+    writer = ParallelWriter(index, procs=2, multisegment=True, batchsize=16)
+    for n in range(3000):
+        writer.add_document(kind="para", body=f"Banjir ke-{n} melanda Jakarta dan warga mengungsi ke tempat aman.")
+    workers = list(writer.tasks)
+    writer.cancel()
+    assert workers and not any(worker.is_alive() for worker in workers)
+    assert "Traceback" not in capfd.readouterr().err
+    assert not list((tmp_path / "index").glob("*.tmp"))
