@@ -123,8 +123,12 @@ class SegmentPostings:
 def length_bytes(reader, fieldname: str) -> bytes:
     """Each document's length in a field, one byte per document in Whoosh's
     coding (see BYTE_TO_LENGTH); 0 for a document without the field."""
-    doccount = reader.doc_count_all()
     perdoc = getattr(reader, "_perdoc", None)  # absent from an empty index's reader
+    return segment_length_bytes(perdoc, fieldname, reader.doc_count_all())
+
+
+def segment_length_bytes(perdoc, fieldname: str, doccount: int) -> bytes:
+    """The same, from a segment's per-document reader (None: no lengths)."""
     column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
     if column is None:
         return bytes(doccount)

@@ -56,6 +56,7 @@ from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from searcher import analysis
+from searcher._whoosh_postings import BYTE_TO_LENGTH, segment_length_bytes
 
 MAX_SEGMENTS = 8
 _PR_SET_PDEATHSIG = 1
@@ -243,8 +244,8 @@ def write_postings(fieldwriter, schema, lengths, terms) -> None:
                 fieldwriter.finish_field()
             fieldwriter.start_field(fieldname, schema[fieldname])
             current_field = fieldname
-            length_of = lengths.doc_field_length_reader(fieldname)
-            doc_lengths = [length_of(docnum) for docnum in range(lengths.doc_count_all())]
+            stored = segment_length_bytes(lengths, fieldname, lengths.doc_count_all())
+            doc_lengths = [BYTE_TO_LENGTH[byte] for byte in stored]
         fieldwriter.start_term(tbytes)
         block = fieldwriter._postwriter
         size = block._blocklimit
