@@ -27,7 +27,7 @@ from searcher import analysis, duplicates, spelling
 from searcher import query as queries
 from searcher.analysis import STOPWORDS, related_forms, stem
 from searcher.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
-from searcher.stem_table import STEM_TABLE, StemTable
+from searcher.stem_table import index_stem_table
 from searcher.store import open_index
 
 BM25_B = 0.75
@@ -167,7 +167,7 @@ class ParagraphSearcher:
         self._index = open_index(index_dir)
         self._reader = self._index.reader()
         # The roots the index worked out: most queries need not load Sastrawi.
-        analysis.use_stem_table(StemTable.read(index_dir / STEM_TABLE, analysis.STEMMER))
+        analysis.use_stem_table(index_stem_table(index_dir))
         self._whoosh = None  # Whoosh's searcher, opened for the queries that need its matchers
         self._words = PlainWordScorer(self._reader, k1=BM25_K1, b=BM25_B)
         # Columns of paragraph documents; absent while the index holds none.

@@ -20,6 +20,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from searcher.analysis import STEMMER
+
 STEM_TABLE = "stems.txt"
 _HEADER = b"searcher stems 1 "
 
@@ -87,3 +89,13 @@ def write_stem_table(path: Path, stems: dict[str, str], stemmer: str) -> None:
     except OSError:
         partial.unlink(missing_ok=True)
         raise
+
+
+def index_stem_table(index_dir: Path) -> StemTable:
+    """The table kept in an index folder, if this version's stemmer made it."""
+    return StemTable.read(index_dir / STEM_TABLE, STEMMER)
+
+
+def save_index_stem_table(index_dir: Path, stems: dict[str, str]) -> None:
+    """Write ``stems`` as the table kept in an index folder."""
+    write_stem_table(index_dir / STEM_TABLE, stems, STEMMER)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from searcher import analysis
 from searcher.duplicates import SIGNATURE_BYTES, signature, sketch
-from searcher.stem_table import STEM_TABLE, StemTable, write_stem_table
+from searcher.stem_table import index_stem_table, save_index_stem_table
 
 if TYPE_CHECKING:
     from searcher.articles import SourceFile, Warn
@@ -260,7 +260,7 @@ def update_index(
     report = IndexReport()
     index = open_or_create_index(index_dir, rebuild)
     # Roots worked out by earlier runs; the workers, forked later, know them too.
-    stem_table = StemTable.read(index_dir / STEM_TABLE, analysis.STEMMER)
+    stem_table = index_stem_table(index_dir)
     analysis.learn_stems(dict(stem_table.items()))
     writer = _open_writer(index, index_dir)
     pending_files = 0
@@ -319,7 +319,7 @@ def _save_stem_table(index_dir: Path) -> None:
     ``stem_table``).  Only a cache: when it cannot be written, queries stem
     with Sastrawi as before."""
     try:
-        write_stem_table(index_dir / STEM_TABLE, analysis.known_stems(), analysis.STEMMER)
+        save_index_stem_table(index_dir, analysis.known_stems())
     except OSError:
         pass
 
