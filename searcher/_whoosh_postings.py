@@ -8,8 +8,8 @@ numbers, term frequencies and positions) is decoded with C-level calls
 when first needed, so looking a common word up for a few documents decodes
 a few blocks, not all of them.  This leans on the block layout of Whoosh's
 W3 codec (pinned in pyproject.toml), and starts from the term's record
-in the term table: its statistics, and where its postings are (or the
-postings themselves, for a term stored inline).
+in the term table (``_whoosh_reader``): its statistics, and where its
+postings are (or the postings themselves, for a term stored inline).
 """
 
 from __future__ import annotations
@@ -21,52 +21,46 @@ import zlib
 from bisect import bisect_left
 from itertools import accumulate, repeat
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
-from whoosh.columns import FixedBytesColumn
-from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
-
 _BLOCK_SIZE = struct.Struct("!i")
-# The field length Whoosh stores as one byte, for each byte value.
-BYTE_TO_LENGTH = tuple(byte_to_length(b) for b in range(256))
+_POSTINGS_MAGIC = b"W3Bl"  # what opens a term's postings (WHOOSH3_HEADER_MAGIC)
+# The field length Whoosh stores as one byte, for each byte value: its
+# byte_to_length table, from the formula that made it.
+BYTE_TO_LENGTH = tuple(int(round((1.033**n - 1) * 27)) for n in range(256))
 
 
 class SegmentPostings:
     """One term's postings in one segment (deleted documents left out)."""
 
-    def __init__(self, reader, fieldname: str, text: str):
-        self._deleted = reader.deleted_docs_set if reader.has_deletions() else None
+    def __init__(self, segment, fieldname: str, text: str):
+        self._deleted = segment.deleted
         self._last_ids: list[int] = []  # each block's last document number
         self._blocks: list[tuple[int, int, int, bool]] = []  # (postings, start, end, compressed)
         self._decoded: dict[int, dict[int, float]] = {}  # block: {document: frequency}
         self._raw = b""
         self.document_frequency = 0  # deleted documents counted too, as Whoosh counts them
         self.max_frequency = 0.0
-        try:
-            # The term's record, not a matcher: a matcher would read and
-            # decode the first block's header before we read the whole list.
-            info = reader.term_info(fieldname, text)
-        except TermNotFound:
+        # The term's record, not a matcher: a matcher would read and decode
+        # the first block's header before we read the whole list.
+        record = segment.term_record(fieldname, text)
+        if record is None:
             return
-        self.document_frequency = info.doc_frequency()
-        self.max_frequency = info.max_weight()
-        if info.is_inlined():  # as W3Codec.postings_reader reads them
-            ids, weights, _ = info.inlined_postings()
+        self.document_frequency = record.doc_frequency
+        self.max_frequency = record.max_weight
+        if record.inlined is not None:  # as W3Codec.postings_reader reads them
+            ids, weights, _ = record.inlined
             self._last_ids.append(max(ids, default=-1))
             self._decoded[0] = self._live(dict(zip(ids, weights)))
         else:
-            self._read_directory(reader, *info.extent())
+            self._read_directory(segment.postings(*record.extent))
 
-    def _read_directory(self, reader, offset: int, extent) -> None:
+    def _read_directory(self, raw: bytes) -> None:
         # The postings are one piece on disk; each block is its signed length
         # (negative for the last), a pickled header (postings, last id, max
         # weight, compressed?, min and max length) and the pickled, maybe
         # compressed, (delta-coded ids, weights, values).
-        if isinstance(extent, tuple):
-            (extent,) = extent  # whoosh3 3.54 keeps it as struct.unpack left it
-        raw = self._raw = reader._terms._postfile.get(offset, extent)
+        self._raw = raw
         stream = io.BytesIO(raw)
-        at = len(WHOOSH3_HEADER_MAGIC)
+        at = len(_POSTINGS_MAGIC)
         while True:
             (size,) = _BLOCK_SIZE.unpack_from(raw, at)
             stream.seek(at + _BLOCK_SIZE.size)
@@ -120,22 +114,6 @@ class SegmentPostings:
         return found
 
 
-def length_bytes(reader, fieldname: str) -> bytes:
-    """Each document's length in a field, one byte per document in Whoosh's
-    coding (see BYTE_TO_LENGTH); 0 for a document without the field."""
-    perdoc = getattr(reader, "_perdoc", None)  # absent from an empty index's reader
-    return segment_length_bytes(perdoc, fieldname, reader.doc_count_all())
-
-
-def segment_length_bytes(perdoc, fieldname: str, doccount: int) -> bytes:
-    """The same, from a segment's per-document reader (None: no lengths)."""
-    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
-    if column is None:
-        return bytes(doccount)
-    stored = column._dbfile.get(column._basepos, min(column._count, doccount))
-    return stored + bytes(doccount - len(stored))
-
-
 def split_by_segment(docs: list[int], segments: list[tuple[int, int]]) -> list[list[int]]:
     """Sorted index-wide document numbers, cut into each segment's share
     (segments given as (first document number, size)), numbered as the
@@ -146,26 +124,3 @@ def split_by_segment(docs: list[int], segments: list[tuple[int, int]]) -> list[l
         last = bisect_left(docs, offset + size, first)
         shares.append([docnum - offset for docnum in docs[first:last]])
     return shares
-
-
-def column_values(reader, fieldname: str, docs: list[int]) -> list[bytes]:
-    """The raw value of a fixed-width column for each of ``docs`` (sorted
-    index-wide document numbers): one read per segment, of the stretch from
-    the first of them to the last, instead of one read per document."""
-    values: list[bytes] = []
-    leaves = reader.leaf_readers()
-    shares = split_by_segment(docs, [(offset, segment.doc_count_all()) for segment, offset in leaves])
-    for (segment, _), mine in zip(leaves, shares):
-        if not mine:
-            continue
-        column = segment.column_reader(fieldname, translate=False)
-        if not isinstance(column, FixedBytesColumn.Reader):  # a segment without the column
-            values += [column[docnum] for docnum in mine]
-            continue
-        width, start = column._fixedlen, mine[0]
-        end = min(mine[-1] + 1, column._count)  # documents past the column's end have the default
-        stored = column._dbfile.get(column._basepos + width * start, width * max(0, end - start))
-        for docnum in mine:
-            at = width * (docnum - start)
-            values.append(stored[at : at + width] or column._defaultbytes)
-    return values

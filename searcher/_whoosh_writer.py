@@ -56,7 +56,7 @@ from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from searcher import analysis
-from searcher._whoosh_postings import BYTE_TO_LENGTH, segment_length_bytes
+from searcher._whoosh_postings import BYTE_TO_LENGTH
 
 MAX_SEGMENTS = 8
 _PR_SET_PDEATHSIG = 1
@@ -230,6 +230,17 @@ class TermGroupedPool:
 
 
 _term_key = itemgetter(0, 1)
+
+
+def segment_length_bytes(perdoc, fieldname: str, doccount: int) -> bytes:
+    """Each document's length in a field, one byte per document in Whoosh's
+    coding (see BYTE_TO_LENGTH), read from a segment's per-document reader in
+    one piece; 0 for a document without the field."""
+    column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if column is None:
+        return bytes(doccount)
+    stored = column._dbfile.get(column._basepos, min(column._count, doccount))
+    return stored + bytes(doccount - len(stored))
 
 
 def write_postings(fieldwriter, schema, lengths, terms) -> None:

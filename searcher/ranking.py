@@ -71,15 +71,14 @@ class _TermPostings:
 
 
 class PlainWordScorer:
-    """BM25 over an open Whoosh reader's postings, for one index snapshot:
-    LuceneBM25F's scores, computed as Whoosh's searcher would."""
+    """BM25 over the postings of one index generation (``IndexFiles``):
+    scoring.lucene_bm25f's scores, computed as Whoosh's searcher would."""
 
-    def __init__(self, reader, k1: float, b: float):
-        self._reader = reader
+    def __init__(self, files, k1: float, b: float):
+        self._files = files
         self._k1 = k1
         self._b = b
         self.k1_plus_1 = k1 + 1
-        self._leaves = reader.leaf_readers()
         self._paragraphs: int | None = None
         self._norms: dict[str, tuple[tuple[float, ...], bytes]] = {}
 
@@ -108,15 +107,15 @@ class PlainWordScorer:
         """The IDF of a term in that many documents (deleted ones too, as
         Whoosh counts them)."""
         if self._paragraphs is None:
-            self._paragraphs = scoring.paragraph_count(self._reader)
+            self._paragraphs = scoring.paragraph_count(self._files)
         return scoring.lucene_idf(self._paragraphs, document_frequency)
 
     def segment_postings(self, field: str, text: str) -> list[tuple[_whoosh_postings.SegmentPostings, int, int]]:
         """The term's postings in each segment, with the segment's first
         document number and its size."""
         return [
-            (_whoosh_postings.SegmentPostings(reader, field, text), offset, reader.doc_count_all())
-            for reader, offset in self._leaves
+            (_whoosh_postings.SegmentPostings(segment, field, text), segment.offset, segment.doc_count)
+            for segment in self._files.segments
         ]
 
     def field_norms(self, field: str) -> tuple[tuple[float, ...], bytes]:
@@ -125,9 +124,9 @@ class PlainWordScorer:
         if field not in self._norms:
             k1, b = self._k1, self._b
             # As Whoosh's Searcher.avg_field_length computes it.
-            average = self._reader.field_length(field) / (self._reader.doc_count_all() or 1) or 1
+            average = self._files.field_length(field) / (self._files.doc_count_all() or 1) or 1
             norms = tuple(k1 * ((1 - b) + b * length / average) for length in _whoosh_postings.BYTE_TO_LENGTH)
-            lengths = b"".join(_whoosh_postings.length_bytes(r, field) for r, _ in self._leaves)
+            lengths = b"".join(segment.length_bytes(field) for segment in self._files.segments)
             self._norms[field] = norms, lengths
         return self._norms[field]
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from math import log
 
-from whoosh.scoring import BM25F
-
 
 def paragraph_count(reader) -> int:
-    """The paragraphs in the index (a Whoosh reader or searcher), not
+    """The paragraphs in the index (a Whoosh reader or IndexFiles), not
     counting the per-file bookkeeping documents."""
     return reader.doc_frequency("kind", "para") or reader.doc_count_all()
 
@@ -24,7 +22,15 @@ def lucene_idf(paragraphs: int, found: int) -> float:
     return log(1 + (paragraphs - found + 0.5) / (found + 0.5))
 
 
-class LuceneBM25F(BM25F):
-    def idf(self, searcher, fieldname: str, text: str) -> float:
-        parent = searcher.get_parent()
-        return lucene_idf(paragraph_count(parent), parent.doc_frequency(fieldname, text))
+def lucene_bm25f(B: float, K1: float):
+    """Whoosh's BM25F with Lucene's IDF, for the queries Whoosh's own
+    matchers run (made here so that importing this module imports no
+    Whoosh: plain-word queries score without it, see ``ranking``)."""
+    from whoosh.scoring import BM25F
+
+    class LuceneBM25F(BM25F):
+        def idf(self, searcher, fieldname: str, text: str) -> float:
+            parent = searcher.get_parent()
+            return lucene_idf(paragraph_count(parent), parent.doc_frequency(fieldname, text))
+
+    return LuceneBM25F(B=B, K1=K1)

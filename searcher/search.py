@@ -28,7 +28,7 @@ from searcher import query as queries
 from searcher.analysis import STOPWORDS, related_forms, stem
 from searcher.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
 from searcher.stem_table import index_stem_table
-from searcher.store import open_index
+from searcher.store import ARTICLE_KEY_BYTES, open_index_files, whoosh_reader
 
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -164,32 +164,31 @@ class ParagraphSearcher:
     def __init__(self, index_dir: Path):
         from searcher.ranking import PlainWordScorer
 
-        self._index = open_index(index_dir)
-        self._reader = self._index.reader()
+        self._index_dir = index_dir
+        # Read without Whoosh: plain-word queries (most) never import it.
+        self._files = open_index_files(index_dir)
         # The roots the index worked out: most queries need not load Sastrawi.
         analysis.use_stem_table(index_stem_table(index_dir))
         self._whoosh = None  # Whoosh's searcher, opened for the queries that need its matchers
-        self._words = PlainWordScorer(self._reader, k1=BM25_K1, b=BM25_B)
-        # Columns of paragraph documents; absent while the index holds none.
-        self._signatures = self._reader.column_reader("signature") if self._reader.has_column("signature") else None
+        self._words = PlainWordScorer(self._files, k1=BM25_K1, b=BM25_B)
 
     def _whoosh_searcher(self):
-        """Whoosh's searcher on the same reader, for phrases, prefixes, OR
-        and the like; opened on first use, since plain-word queries (most)
-        never need it and importing it costs a cold query ~10 ms."""
+        """Whoosh's searcher on the same generation, for phrases, prefixes,
+        OR and the like, and for the vocabulary spelling corrections walk;
+        opened on first use."""
         if self._whoosh is None:
             from whoosh.searching import Searcher
 
-            from searcher.scoring import LuceneBM25F
+            from searcher.scoring import lucene_bm25f
 
-            self._whoosh = Searcher(self._reader, weighting=LuceneBM25F(B=BM25_B, K1=BM25_K1), fromindex=self._index)
+            reader = whoosh_reader(self._index_dir, self._files)
+            self._whoosh = Searcher(reader, weighting=lucene_bm25f(B=BM25_B, K1=BM25_K1))
         return self._whoosh
 
     def close(self) -> None:
         if self._whoosh is not None:
-            self._whoosh.close()  # closes the reader too
-        else:
-            self._reader.close()
+            self._whoosh.close()  # closes its reader too
+        self._files.close()
 
     def __enter__(self):
         return self
@@ -215,7 +214,7 @@ class ParagraphSearcher:
             batch = []
             for score, docnum in self._best(node, every_word, matches, fetch, seen):
                 seen.add(docnum)
-                fields = self._reader.stored_fields(docnum)
+                fields = self._files.stored_fields(docnum)
                 score *= rerank.factor(fields["body"])
                 batch.append((len(batch) // RERANK_DEPTH, score, docnum, fields))
             # Re-rank within groups of RERANK_DEPTH, so that the first hits
@@ -273,7 +272,7 @@ class ParagraphSearcher:
             for rank, (score, doc, copies) in enumerate(kept, 1)
             if rank > wanted - limit
         ]
-        suggestion = spelling.suggest(self._reader, text, node)
+        suggestion = spelling.suggest(self._files, text, node, lambda: self._whoosh_searcher().reader())
         return Results(text, hits, paragraphs, articles, exact, time.perf_counter() - started, suggestion)
 
     def _collapse(self, candidates, wanted: int, per_article: int | None):
@@ -298,7 +297,7 @@ class ParagraphSearcher:
 
     def duplicates_of(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
         """Paragraphs of other articles with (nearly) the same text."""
-        mine = self._signatures[docnum]
+        mine = self._signature(docnum)
         terms = duplicates.sketch(mine).split()
         needed = min(2, len(terms))
         counts: dict[int, int] = {}
@@ -310,9 +309,9 @@ class ParagraphSearcher:
         for other, count in sorted(counts.items()):
             if count < needed or other == docnum:
                 continue
-            if duplicates.estimated_similarity(mine, self._signatures[other]) < duplicates.CANDIDATE_JACCARD:
+            if duplicates.estimated_similarity(mine, self._signature(other)) < duplicates.CANDIDATE_JACCARD:
                 continue
-            fields = self._reader.stored_fields(other)
+            fields = self._files.stored_fields(other)
             if (fields["source"], fields["article"]) == (doc["source"], doc["article"]):
                 continue
             if my_shingles is None:
@@ -323,14 +322,16 @@ class ParagraphSearcher:
                     break
         return copies
 
+    def _signature(self, docnum: int) -> bytes:
+        width = duplicates.SIGNATURE_BYTES
+        return self._files.column_value("signature", width, bytes(width), docnum)
+
     def _count(self, node, every_word: bool, matches) -> tuple[int, int, bool]:
         """How many paragraphs match the query's last pass and in how many
         articles, and whether that is all of them: like Elasticsearch,
         counting stops at COUNT_LIMIT paragraphs, which keeps broad queries
         fast."""
-        from searcher._whoosh_postings import column_values
-
-        if not self._reader.has_column("article_key"):
+        if not self._files.has_column("article_key"):
             return 0, 0, True  # an index with no paragraph yet
         if matches is not None:
             docs = heapq.nsmallest(COUNT_LIMIT + 1, matches.every_word if every_word else matches.any_word)
@@ -338,7 +339,8 @@ class ParagraphSearcher:
             whoosh_query = queries.to_whoosh(node, strict=every_word)
             docs = list(islice(self._whoosh_searcher().docs_for_query(whoosh_query), COUNT_LIMIT + 1))
         counted = docs[:COUNT_LIMIT]
-        articles = set(column_values(self._reader, "article_key", counted))
+        keys = self._files.column_values("article_key", ARTICLE_KEY_BYTES, bytes(ARTICLE_KEY_BYTES), counted)
+        articles = set(keys)
         return len(counted), len(articles), len(docs) <= COUNT_LIMIT
 
 

@@ -11,6 +11,7 @@ search of the vocabulary to a few milliseconds on a large index.
 from __future__ import annotations
 
 import re
+from typing import Any, Callable
 
 from searcher import query as queries
 from searcher.analysis import stem
@@ -38,12 +39,15 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def is_known(reader, form: str) -> bool:
-    return any(reader.doc_frequency(field, term) for field in ("body", "title") for term in (form, stem(form)))
+def is_known(index, form: str) -> bool:
+    """Whether the index (anything with Whoosh's ``doc_frequency``) holds
+    the word's form or stem."""
+    return any(index.doc_frequency(field, term) for field in ("body", "title") for term in (form, stem(form)))
 
 
 def correct_word(reader, form: str) -> str | None:
-    """The likeliest word the user meant, or None."""
+    """The likeliest word the user meant, or None (``reader``: Whoosh's,
+    which walks the vocabulary)."""
     if len(form) <= _AS_TYPED or any(c.isdigit() for c in form):
         return None
     maxdist = 1 if len(form) <= _SHORT_WORD else 2
@@ -54,15 +58,17 @@ def correct_word(reader, form: str) -> str | None:
     return min(candidates)[2] if candidates else None
 
 
-def suggest(reader, text: str, node: queries.Node | None) -> str | None:
+def suggest(index, text: str, node: queries.Node | None, vocabulary: Callable[[], Any]) -> str | None:
     """The query ``text`` (parsed as ``node``) with its unknown words
-    corrected, or None if there is nothing to correct."""
+    corrected, or None if there is nothing to correct.  ``vocabulary``
+    gives Whoosh's reader, called only when a word is unknown: known words
+    are checked on ``index`` (see ``is_known``)."""
     corrected = text
     changed = False
     for word in queries.positive_words(node):
-        if word.form in queries.QUESTION_WORDS or is_known(reader, word.form):
+        if word.form in queries.QUESTION_WORDS or is_known(index, word.form):
             continue
-        correction = correct_word(reader, word.form)
+        correction = correct_word(vocabulary(), word.form)
         if correction:
             pattern = re.compile(rf"(?<!\w){re.escape(word.form)}(?!\w)", re.IGNORECASE)
             corrected = pattern.sub(correction, corrected)

@@ -9,7 +9,6 @@ marked done whose paragraphs are missing, or the reverse.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -82,11 +81,23 @@ def lock_wait_seconds() -> float:
     return setting("SEARCH_LOCK_TIMEOUT", 10.0)
 
 
+ARTICLE_KEY_BYTES = 8  # an article_key() as its column stores it ("Q": unsigned, big-endian)
+
+
 def article_key(source: str, article: str) -> int:
     """A number naming one article of one file, for grouping paragraphs by
     article quickly (a column read instead of a stored-fields read)."""
+    import hashlib  # not at the top: a query needs none of it, and it loads OpenSSL
+
     digest = hashlib.blake2b(f"{source}\0{article}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big")
+
+
+# make_schema()'s fields: what an index made by this version has.
+FIELD_NAMES = frozenset(
+    {"kind", "source", "state", "root", "article", "article_key", "para", "title", "body", "sketch", "signature"}
+    | {"size", "mtime", "sha1", "articles"}
+)
 
 
 def make_schema():
@@ -134,7 +145,7 @@ def index_exists(index_dir: Path) -> bool:
 
 
 def _is_current(index) -> bool:
-    return set(index.schema.names()) == set(make_schema().names())
+    return set(index.schema.names()) == FIELD_NAMES
 
 
 def open_index(index_dir: Path, readonly: bool = True, current: bool = True):
@@ -148,6 +159,54 @@ def open_index(index_dir: Path, readonly: bool = True, current: bool = True):
     if current and not _is_current(index):
         raise IndexOutdated(f"{index_dir} was made by an older version of searcher; run 'search index --rebuild'")
     return index
+
+
+def open_index_files(index_dir: Path):
+    """The index's current generation, read without Whoosh (see
+    ``_whoosh_reader``), or raise IndexMissing or IndexOutdated."""
+    from searcher._whoosh_reader import IndexFiles, IndexFormatError, latest_generation
+
+    outdated = IndexOutdated(f"{index_dir} was made by an older version of searcher; run 'search index --rebuild'")
+    for _ in range(10):
+        generation = latest_generation(index_dir, INDEX_NAME) if index_dir.is_dir() else -1
+        if generation < 0:
+            raise IndexMissing(f"no index in {index_dir}; run 'search index' first (or pass --index-dir)")
+        try:
+            files = IndexFiles(index_dir, INDEX_NAME, generation)
+        except FileNotFoundError:
+            continue  # a commit replaced that generation as we opened it: open the new one
+        except IndexFormatError:
+            raise outdated from None
+        if files.field_names != FIELD_NAMES:
+            files.close()
+            raise outdated
+        return files
+    raise SearchIndexError(f"{index_dir} changed ten times while being opened; try again")
+
+
+def whoosh_reader(index_dir: Path, files):
+    """Whoosh's reader of the generation an IndexFiles opened, for the
+    queries that need Whoosh's matchers.  It reads the segment files
+    through the handles ``files`` holds, since a commit made since it
+    opened may have merged them away."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.structfile import StructFile
+    from whoosh.index import FileIndex
+
+    held = files.open_files()
+
+    class HeldFiles(FileStorage):
+        def open_file(self, name, **kwargs):
+            if name in held:
+                return StructFile(os.fdopen(os.dup(held[name].fileno()), "rb"), name=name, **kwargs)
+            return super().open_file(name, **kwargs)
+
+        def file_length(self, name):
+            return held[name].size if name in held else super().file_length(name)
+
+    schema, segments = files.whoosh_toc()
+    storage = HeldFiles(str(index_dir), supports_mmap=False, readonly=True)
+    return FileIndex._reader(storage, schema, segments, files.generation)
 
 
 def open_or_create_index(index_dir: Path, rebuild: bool = False):
@@ -184,6 +243,8 @@ Progress = Callable[[int, int, int], None]
 
 
 def _file_hash(data: bytes) -> str:
+    import hashlib
+
     return hashlib.sha1(data).hexdigest()
 
 

@@ -1,0 +1,432 @@
+"""Reading the index's current generation straight from Whoosh's files.
+
+A query on plain words needs little of an index: its segments, a term's
+record and posting bytes, field lengths, stored fields and two fixed-width
+columns.  Opening the index through Whoosh for that costs a cold query more
+than the query itself: importing Whoosh's reading side (its codec pulls in
+fields, analysis, formats, decimal and more) takes 30-60 ms, and its
+readers add layers of their own (several seeks and reads per term looked
+up, every document's stored-field offset rebuilt in a Python loop when a
+segment opens).  This module reads those few things from the files of
+Whoosh's W3 codec (pinned in pyproject.toml) with positioned reads,
+importing no Whoosh; phrases, prefixes and the like open Whoosh on the same generation
+(``IndexFiles.generation``).
+
+The formats, as Whoosh 3 writes them:
+
+- ``_<index>_<generation>.toc``: sizes, version, the pickled schema, then
+  the pickled list of segments (id, document count, deleted documents,
+  total length of each field).  The pickles name Whoosh's classes; they
+  are read into plain stand-ins, so that nothing is imported (or run) to
+  read them.
+- ``<index>_<segment>.seg``: the segment's files in one, with a pickled
+  directory of where each starts (or the files side by side, uncompounded).
+- ``.trm``: the term table, a CDB-like hash file: key (field number, term)
+  to the term's record (statistics, and where its postings are in ``.pst``,
+  or the postings themselves for a rare term).
+- ``.<field>.col``: a column of per-document values, fixed-width or with a
+  length (and, past 32,768 documents, an offset) array at its end.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import re
+import struct
+import sys
+import zlib
+from array import array
+from bisect import bisect_right
+from itertools import accumulate
+
+from searcher._whoosh_postings import split_by_segment
+
+try:  # hashlib would load OpenSSL, a few milliseconds of every cold query
+    from _md5 import md5
+except ImportError:  # a Python built without its own md5
+    from hashlib import md5
+
+_TOC_VERSION = -111  # the TOC layout read here (Whoosh's _CURRENT_TOC_VERSION)
+_BYTE_ORDER_CHECK = -12345
+_INT = struct.Struct("!i")
+_LONG = struct.Struct("!q")
+_TERM_RECORD = struct.Struct("!BfIBBfII")  # flags, weight, documents, min/max length, max weight, first/last id
+_HASH_LENGTHS = struct.Struct("!ii")  # key length, value length
+_HASH_POINTER = struct.Struct("!Iq")  # key hash, item position
+_HASH_DIRECTORY = struct.Struct("!qi")  # table position, slots
+_HASH_TABLES = 256
+_FIELD_NUMBER = struct.Struct("!H")
+_UNKNOWN_FIELD = 65535  # what Whoosh looks up for a field a segment lacks
+_OFFSETS_WRITTEN = ord("X")  # last byte of a variable-width column that stores its offsets
+
+
+class IndexFormatError(Exception):
+    """The files are not what this module reads (another Whoosh version, or
+    damaged): Whoosh itself may still open them."""
+
+
+def _varint(buffer, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = buffer[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, at
+
+
+class _Pickled:
+    """Stands in for a class a Whoosh pickle names: keeps its attributes."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __setstate__(self, state):
+        if isinstance(state, tuple):  # (dict, slots)
+            merged: dict = {}
+            for part in state:
+                merged.update(part or {})
+            state = merged
+        self.__dict__.update(state)
+
+
+class _StandInUnpickler(pickle.Unpickler):
+    _PLAIN = {"builtins", "__builtin__", "collections", "copyreg", "copy_reg", "array", "_codecs"}
+
+    def find_class(self, module, name):
+        if module in self._PLAIN:
+            return super().find_class(module, name)
+        return type(name, (_Pickled,), {})
+
+
+def _unpickle(data: bytes):
+    return _StandInUnpickler(io.BytesIO(data)).load()
+
+
+def latest_generation(index_dir: str, index_name: str) -> int:
+    """The newest generation's number, or -1 when there is none."""
+    pattern = re.compile(rf"^_{re.escape(index_name)}_([0-9]+)\.toc$")
+    numbers = [int(m.group(1)) for m in map(pattern.match, os.listdir(index_dir)) if m]
+    return max(numbers, default=-1)
+
+
+class _OpenFile:
+    """A file open for reads at given positions.  Read, not memory-mapped:
+    the pages a map touches count in the process's memory, and a query on
+    common words touches megabytes."""
+
+    def __init__(self, path: str):
+        self.name = os.path.basename(path)
+        self._file = open(path, "rb")
+        self.size = os.fstat(self._file.fileno()).st_size
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    if hasattr(os, "pread"):
+
+        def read(self, at: int, length: int) -> bytes:
+            return os.pread(self._file.fileno(), length, at)
+
+    else:  # Windows
+
+        def read(self, at: int, length: int) -> bytes:
+            self._file.seek(at)
+            return self._file.read(length)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _Part:
+    """One of a segment's files: a stretch of a compound file, or a whole
+    file; positions count from its start."""
+
+    def __init__(self, file: _OpenFile, start: int, length: int):
+        self._file = file
+        self._start = start
+        self.length = length
+
+    def read(self, at: int, length: int) -> bytes:
+        return self._file.read(self._start + at, length)
+
+
+class SegmentFiles:
+    """One segment: its documents, terms, postings and columns."""
+
+    def __init__(self, index_dir: str, index_name: str, record, offset: int):
+        self.offset = offset  # the index-wide number of its first document
+        self.doc_count = record._doccount  # deleted documents included, as Whoosh numbers them
+        self.deleted: set[int] | None = set(record._deleted) if record._deleted else None
+        self.field_lengths: dict[str, int] = dict(record._fieldlengths)
+        self._name = f"{index_name}_{record.segid}"
+        self._open: list[_OpenFile] = []
+        self._parts: dict[str, _Part] = {}  # file name: where it is
+        try:
+            if getattr(record, "compound", False):
+                self._open_compound(os.path.join(index_dir, self._name + ".seg"))
+            else:
+                self._open_loose(index_dir)
+            self._terms = _TermTable(self._part(".trm"))
+        except BaseException:
+            self.close()
+            raise
+        self._stored: _VarBytesColumn | None = None
+
+    def _open_compound(self, path: str) -> None:
+        file = _OpenFile(path)
+        self._open.append(file)
+        (directory_at,) = _LONG.unpack_from(file.read(0, _LONG.size))
+        stream = io.BytesIO(file.read(directory_at, file.size - directory_at))
+        directory = pickle.load(stream)  # {name: {"offset", "length", "modified"}}
+        self._parts = {name: _Part(file, info["offset"], info["length"]) for name, info in directory.items()}
+
+    def _open_loose(self, index_dir: str) -> None:
+        for name in os.listdir(index_dir):
+            if name.startswith(self._name + "."):
+                file = _OpenFile(os.path.join(index_dir, name))
+                self._open.append(file)
+                self._parts[name] = _Part(file, 0, file.size)
+
+    def _part(self, extension: str) -> _Part | None:
+        return self._parts.get(self._name + extension)
+
+    def open_files(self) -> list[_OpenFile]:
+        return list(self._open)
+
+    def close(self) -> None:
+        for file in self._open:
+            file.close()
+
+    # Terms and postings
+
+    def term_record(self, field: str, text: str) -> TermRecord | None:
+        return self._terms.record(field, text)
+
+    def postings(self, start: int, length: int) -> bytes:
+        return self._part(".pst").read(start, length)
+
+    # Columns
+
+    def has_column(self, name: str) -> bool:
+        return self._part(f".{name}.col") is not None
+
+    def fixed_column(self, name: str, width: int, default: bytes, docs: list[int]) -> list[bytes]:
+        """The values of a fixed-width column for ``docs`` (sorted, numbered
+        in the segment), read in one piece; ``default`` for a document
+        with none."""
+        part = self._part(f".{name}.col")
+        stored = part.length // width if part else 0  # documents past the last stored have the default
+        mine = [docnum for docnum in docs if docnum < stored]
+        if not mine:
+            return [default] * len(docs)
+        first = mine[0]
+        data = part.read(width * first, width * (mine[-1] + 1 - first))
+        values = []
+        for docnum in docs:
+            at = width * (docnum - first)
+            values.append(data[at : at + width] if docnum < stored else default)
+        return values
+
+    def length_bytes(self, field: str) -> bytes:
+        """Each document's length in ``field``, one byte each in Whoosh's
+        coding (BYTE_TO_LENGTH); 0 for a document without the field."""
+        part = self._part(f"._{field}_len.col")
+        stored = part.read(0, min(part.length, self.doc_count)) if part else b""
+        return stored + bytes(self.doc_count - len(stored))
+
+    def stored_fields(self, docnum: int) -> dict:
+        if self._stored is None:
+            self._stored = _VarBytesColumn(self._part("._stored.col"), self.doc_count)
+        value = self._stored[docnum]
+        return pickle.loads(zlib.decompress(value)) if value else {}
+
+
+class TermRecord:
+    """A term's statistics in one segment, and where its postings are."""
+
+    __slots__ = ("doc_frequency", "max_weight", "inlined", "extent")
+
+    def __init__(self, value: bytes):
+        flags, _, self.doc_frequency, _, _, self.max_weight, _, _ = _TERM_RECORD.unpack_from(value)
+        rest = _TERM_RECORD.size
+        # Postings of a rare term sit in the record: (ids, weights, values).
+        self.inlined: tuple | None = pickle.loads(value[rest:]) if flags else None
+        self.extent: tuple[int, int] | None = None  # (start, length) in the postings file
+        if not flags:
+            (start,) = _LONG.unpack_from(value, rest)
+            (length,) = _INT.unpack_from(value, rest + _LONG.size)
+            self.extent = start, length
+
+
+class _TermTable:
+    """The ``.trm`` hash file (Whoosh's HashReader, for lookups only)."""
+
+    def __init__(self, part: _Part):
+        self._part = part
+        header = part.read(0, 5)
+        if header[:4] != b"HSH3":
+            raise IndexFormatError("unknown term table header")
+        if header[4] != 0:
+            raise IndexFormatError("term table not hashed with md5")
+        (extras_length,) = _INT.unpack_from(part.read(part.length - _INT.size, _INT.size))
+        extras_at = part.length - _INT.size - extras_length
+        extras = _unpickle(part.read(extras_at, extras_length))
+        self._field_numbers: dict[str, int] = extras["fieldmap"]
+        directory = part.read(extras_at - _HASH_TABLES * _HASH_DIRECTORY.size, _HASH_TABLES * _HASH_DIRECTORY.size)
+        self._tables = list(_HASH_DIRECTORY.iter_unpack(directory))
+
+    def record(self, field: str, text: str) -> TermRecord | None:
+        key = _FIELD_NUMBER.pack(self._field_numbers.get(field, _UNKNOWN_FIELD)) + text.encode("utf-8")
+        value = self._value(key)
+        return None if value is None else TermRecord(value)
+
+    def _value(self, key: bytes) -> bytes | None:
+        read = self._part.read
+        keyhash = int(md5(key, usedforsecurity=False).hexdigest(), 16) & 0xFFFFFFFF
+        table_at, slots = self._tables[keyhash & 255]
+        if not slots:
+            return None
+        slot = (keyhash >> 8) % slots
+        for _ in range(slots):  # open addressing: on to the next slot until an empty one
+            slot_hash, item_at = _HASH_POINTER.unpack(read(table_at + slot * _HASH_POINTER.size, _HASH_POINTER.size))
+            if not item_at:
+                return None
+            if slot_hash == keyhash:
+                key_length, value_length = _HASH_LENGTHS.unpack(read(item_at, _HASH_LENGTHS.size))
+                if key_length == len(key):
+                    item = read(item_at + _HASH_LENGTHS.size, key_length + value_length)
+                    if item[:key_length] == key:
+                        return item[key_length:]
+            slot = (slot + 1) % slots
+        return None
+
+
+class _VarBytesColumn:
+    """A column of variable-width values (Whoosh's VarBytesColumn)."""
+
+    def __init__(self, part: _Part, doc_count: int):
+        self._part = part
+        last = part.length - 1
+        codes = part.read(last - 2, 3)
+        if codes[2] == _OFFSETS_WRITTEN:
+            lengths_code, offsets_code = chr(codes[0]), chr(codes[1])
+            offsets_at = last - 2 - doc_count * array(offsets_code).itemsize
+            self._offsets = self._array(offsets_code, offsets_at, doc_count)
+            lengths_end = offsets_at
+        else:
+            lengths_code = chr(codes[2])
+            self._offsets = None
+            lengths_end = last
+        lengths_at = lengths_end - doc_count * array(lengths_code).itemsize
+        self._lengths = self._array(lengths_code, lengths_at, doc_count)
+        if self._offsets is None:
+            self._offsets = [0, *accumulate(self._lengths)]
+
+    def _array(self, code: str, at: int, count: int) -> array:
+        values = array(code)
+        values.frombytes(self._part.read(at, count * values.itemsize))
+        if values.itemsize > 1 and sys.byteorder == "little":
+            values.byteswap()  # Whoosh writes its arrays big-endian
+        return values
+
+    def __getitem__(self, docnum: int) -> bytes:
+        length = self._lengths[docnum]
+        return self._part.read(self._offsets[docnum], length) if length else b""
+
+
+class IndexFiles:
+    """One generation of the index, opened for reading."""
+
+    def __init__(self, index_dir, index_name: str, generation: int):
+        self.generation = generation
+        index_dir = os.fspath(index_dir)
+        with open(os.path.join(index_dir, f"_{index_name}_{generation}.toc"), "rb") as file:
+            toc = file.read()
+        # Kept for Whoosh, should a query need it after a commit has
+        # replaced this TOC file (see ``whoosh_toc``).
+        self._schema_pickle, self._segments_pickle = _read_toc(toc)
+        try:
+            schema, records = _unpickle(self._schema_pickle), _unpickle(self._segments_pickle)
+            self.field_names = frozenset(schema._fields)
+        except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError) as error:
+            raise IndexFormatError(f"unreadable TOC: {error}") from error
+        self.segments: list[SegmentFiles] = []
+        offset = 0
+        try:
+            for record in records:
+                self.segments.append(SegmentFiles(index_dir, index_name, record, offset))
+                offset += record._doccount
+        except BaseException:
+            self.close()
+            raise
+        self._starts = [segment.offset for segment in self.segments]
+
+    def close(self) -> None:
+        for segment in self.segments:
+            segment.close()
+
+    def whoosh_toc(self) -> tuple:
+        """This generation's schema and segments as Whoosh's objects (this
+        imports Whoosh)."""
+        return pickle.loads(self._schema_pickle), pickle.loads(self._segments_pickle)
+
+    def open_files(self) -> dict[str, _OpenFile]:
+        """The segment files held open, by name: still readable after a
+        commit has deleted them."""
+        return {file.name: file for segment in self.segments for file in segment.open_files()}
+
+    def doc_count_all(self) -> int:
+        return sum(segment.doc_count for segment in self.segments)
+
+    def field_length(self, field: str) -> int:
+        return sum(segment.field_lengths.get(field, 0) for segment in self.segments)
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        records = (segment.term_record(field, text) for segment in self.segments)
+        return sum(record.doc_frequency for record in records if record is not None)
+
+    def has_column(self, name: str) -> bool:
+        return any(segment.has_column(name) for segment in self.segments)
+
+    def _segment_of(self, docnum: int) -> SegmentFiles:
+        return self.segments[bisect_right(self._starts, docnum) - 1]
+
+    def stored_fields(self, docnum: int) -> dict:
+        segment = self._segment_of(docnum)
+        return segment.stored_fields(docnum - segment.offset)
+
+    def column_value(self, name: str, width: int, default: bytes, docnum: int) -> bytes:
+        """One document's value in a fixed-width column."""
+        segment = self._segment_of(docnum)
+        return segment.fixed_column(name, width, default, [docnum - segment.offset])[0]
+
+    def column_values(self, name: str, width: int, default: bytes, docs: list[int]) -> list[bytes]:
+        """The same for each of ``docs`` (sorted)."""
+        values: list[bytes] = []
+        shares = split_by_segment(docs, [(segment.offset, segment.doc_count) for segment in self.segments])
+        for segment, mine in zip(self.segments, shares):
+            if mine:
+                values += segment.fixed_column(name, width, default, mine)
+        return values
+
+
+def _read_toc(toc: bytes) -> tuple[bytes, bytes]:
+    """The pickled schema and the pickled segment list of a TOC file."""
+    try:
+        at = 0
+        for _ in range(3):  # int, long and float sizes
+            _, at = _varint(toc, at)
+        check, version = struct.unpack_from("!ii", toc, at)
+        if check != _BYTE_ORDER_CHECK or version != _TOC_VERSION:
+            raise IndexFormatError(f"TOC version {version}")
+        at += 8
+        for _ in range(3):  # Whoosh's release
+            _, at = _varint(toc, at)
+        length, at = _varint(toc, at)
+        return toc[at : at + length], toc[at + length + 8 :]  # past the generation, and an unused int
+    except (IndexError, struct.error) as error:
+        raise IndexFormatError(f"unreadable TOC: {error}") from error

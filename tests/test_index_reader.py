@@ -1,0 +1,132 @@
+"""Queries read the index's files themselves (searcher._whoosh_reader), not
+through Whoosh: what they read must be exactly what Whoosh reads, or hits
+would be lost, mis-scored or shown with another paragraph's text."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from whoosh.writing import SegmentWriter
+
+from conftest import SAMPLES, write
+from searcher import store
+from searcher._whoosh_postings import BYTE_TO_LENGTH, SegmentPostings
+from searcher._whoosh_reader import IndexFiles, latest_generation
+from searcher.articles import find_files
+from searcher.search import ParagraphSearcher
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "berita"
+    for sample in SAMPLES.glob("*.txt"):
+        write(folder / sample.name, sample.read_text(encoding="utf-8"))
+    paragraphs = "\n\n".join(f"Banjir ke-{n} melanda Jakarta dan warga mengungsi." for n in range(300))
+    write(folder / "banjir.txt", "Banjir Jakarta\n\n" + paragraphs)
+    return folder
+
+
+def _files(index_dir: Path) -> IndexFiles:
+    return IndexFiles(index_dir, store.INDEX_NAME, latest_generation(index_dir, store.INDEX_NAME))
+
+
+def _assert_reads_as_whoosh_does(index_dir: Path) -> None:
+    files = _files(index_dir)
+    index = store.open_index(index_dir)
+    with index.reader() as reader:
+        assert files.doc_count_all() == reader.doc_count_all()
+        assert files.field_names == set(index.schema.names())
+        live = [docnum for docnum in range(reader.doc_count_all()) if not reader.is_deleted(docnum)]
+        for field in ("body", "title", "sketch", "kind"):
+            assert files.field_length(field) == reader.field_length(field)
+            for text in reader.lexicon(field):
+                word = text.decode("utf-8")
+                assert files.doc_frequency(field, word) == reader.doc_frequency(field, text)
+                ours = {}
+                for segment in files.segments:
+                    postings = SegmentPostings(segment, field, word).all()
+                    ours.update({segment.offset + docnum: weight for docnum, weight in postings.items()})
+                assert ours == dict(reader.postings(field, text).items_as("weight")), (field, word)
+            lengths = b"".join(segment.length_bytes(field) for segment in files.segments)
+            assert [BYTE_TO_LENGTH[lengths[d]] for d in live] == [reader.doc_field_length(d, field) or 0 for d in live]
+        assert [files.stored_fields(d) for d in live] == [reader.stored_fields(d) for d in live]
+        signatures = reader.column_reader("signature")
+        assert files.column_values("signature", 64, bytes(64), live) == [signatures[d] for d in live]
+        assert [files.column_value("signature", 64, bytes(64), d) for d in live] == [signatures[d] for d in live]
+        keys = reader.column_reader("article_key")
+        assert [int.from_bytes(v, "big") for v in files.column_values("article_key", 8, bytes(8), live)] == [
+            keys[d] for d in live
+        ]
+    files.close()
+
+
+def test_reading_an_index_and_its_updates_as_whoosh_does(run, tmp_path):
+    folder = _folder(tmp_path)
+    index_dir = tmp_path / "index"
+    assert run("index", str(folder)).exit_code == 0
+    # A changed file and a removed one leave deleted paragraphs in the segment.
+    write(folder / "banjir.txt", "Banjir Bekasi\n\nBanjir melanda Bekasi, ribuan warga mengungsi ke masjid.")
+    next(folder.glob("0*.txt")).unlink()
+    assert run("index", str(folder)).exit_code == 0
+    files = _files(index_dir)
+    assert any(segment.deleted for segment in files.segments)
+    files.close()
+    _assert_reads_as_whoosh_does(index_dir)
+
+
+def test_reading_segments_whoosh_left_as_separate_files(tmp_path):
+    index_dir = tmp_path / "index"
+    index = store.open_or_create_index(index_dir)
+    writer = SegmentWriter(index, compound=False)
+    report = store.IndexReport()
+    for source in find_files(_folder(tmp_path), print):
+        store._index_file(writer, source, None, report, print)
+    writer.commit()
+    assert not list(index_dir.glob("*.seg"))
+    _assert_reads_as_whoosh_does(index_dir)
+
+
+def test_a_plain_query_runs_without_importing_whoosh(sample_index, tmp_path):
+    """Whoosh's import alone is a third of a cold query; the queries most
+    people type must not pay it."""
+    check = (
+        "import sys; from searcher.cli import main\n"
+        "try: main(['query', 'pakta', 'pertahanan'])\n"
+        "except SystemExit as done: assert done.code == 0, done.code\n"
+        # (the CLI puts a stand-in for one Whoosh module, with no file, in sys.modules)
+        "print(sorted(n for n, m in sys.modules.items() if n.split('.')[0] == 'whoosh' and getattr(m, '__file__', 0)))"
+    )
+    env = dict(os.environ, SEARCH_INDEX_DIR=str(tmp_path / "index"), NO_COLOR="1")
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "pertahanan" in result.stdout.lower()
+    assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_the_fields_an_index_must_have_are_the_schema_s():
+    assert set(store.make_schema().names()) == store.FIELD_NAMES
+
+
+def test_an_index_made_by_an_older_version_is_reported_not_misread(sample_index, tmp_path):
+    toc = next((tmp_path / "index").glob("_paragraphs_*.toc"))
+    data = toc.read_bytes()
+    toc.write_bytes(data.replace(b"article_key", b"article_kez"))  # a field this version does not know
+    result = sample_index("query", "pakta")
+    assert result.exit_code != 0
+    assert "older version" in result.output and "--rebuild" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_searcher_opened_before_a_commit_keeps_to_what_it_opened(run, tmp_path):
+    """Whoosh's matchers (here for a phrase) read the generation the
+    searcher opened, even once a commit has replaced its TOC file: mixing
+    two generations would pair one's document numbers with the other's."""
+    folder = _folder(tmp_path)
+    index_dir = tmp_path / "index"
+    assert run("index", str(folder)).exit_code == 0
+    with ParagraphSearcher(index_dir) as searcher:
+        write(folder / "banjir.txt", "Banjir Bekasi\n\nBanjir melanda Bekasi, ribuan warga mengungsi ke masjid.")
+        assert run("index", str(folder)).exit_code == 0
+        assert latest_generation(index_dir, store.INDEX_NAME) > searcher._files.generation
+        hits = searcher.search('"banjir ke-7 melanda"').hits
+    assert [hit.text for hit in hits] == ["Banjir ke-7 melanda Jakarta dan warga mengungsi."]
