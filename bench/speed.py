@@ -92,8 +92,12 @@ def measure(n: int, nqueries: int, work: Path) -> None:
     base_index = timed([sys.executable, "-c", BASELINE_INDEX, str(corpus), str(base_dir)])
     reindex = timed([*SEARCH, "index", str(corpus)], env)
 
-    ours_cold = [timed([*SEARCH, "query", q], env) for q in queries]
-    base_cold = [timed([sys.executable, "-c", BASELINE_QUERY, str(base_dir), q]) for q in queries]
+    # Alternated query by query, so that a machine slowing down or speeding
+    # up in the meantime weighs on both sides alike.
+    ours_cold, base_cold = [], []
+    for q in queries:
+        ours_cold.append(timed([*SEARCH, "query", q], env))
+        base_cold.append(timed([sys.executable, "-c", BASELINE_QUERY, str(base_dir), q]))
 
     sys.path.insert(0, str(ROOT))
     from searcher.search import ParagraphSearcher
