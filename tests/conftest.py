@@ -40,3 +40,14 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def long_term_folder(tmp_path: Path) -> Path:
+    """The samples, and an article with a word in 300 paragraphs: enough for
+    its postings to fill several 128-posting blocks."""
+    folder = tmp_path / "berita"
+    for sample in SAMPLES.glob("*.txt"):
+        write(folder / sample.name, sample.read_text(encoding="utf-8"))
+    paragraphs = "\n\n".join(f"Banjir ke-{n} melanda Jakarta dan warga mengungsi." for n in range(300))
+    write(folder / "banjir.txt", "Banjir Jakarta\n\n" + paragraphs)
+    return folder

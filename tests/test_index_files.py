@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from whoosh.writing import SegmentWriter
 
-from conftest import SAMPLES, json_hits, write
+from conftest import json_hits, long_term_folder, write
 from searcher import analysis, store
 from searcher._whoosh_writer import ParallelWriter, TermGroupedWriter
 from searcher.articles import find_files
@@ -79,14 +79,7 @@ def _contents(index) -> dict:
 
 @pytest.fixture
 def folder(tmp_path):
-    """The samples, and a paragraph long enough for a term to fill several
-    128-posting blocks."""
-    folder = tmp_path / "berita"
-    for sample in SAMPLES.glob("*.txt"):
-        write(folder / sample.name, sample.read_text(encoding="utf-8"))
-    paragraphs = "\n\n".join(f"Banjir ke-{n} melanda Jakarta dan warga mengungsi." for n in range(300))
-    write(folder / "banjir.txt", "Banjir Jakarta\n\n" + paragraphs)
-    return folder
+    return long_term_folder(tmp_path)
 
 
 def test_the_index_holds_what_whoosh_would_write(tmp_path, folder):

@@ -9,21 +9,12 @@ from pathlib import Path
 
 from whoosh.writing import SegmentWriter
 
-from conftest import SAMPLES, write
+from conftest import long_term_folder, write
 from searcher import store
 from searcher._whoosh_postings import BYTE_TO_LENGTH, SegmentPostings
 from searcher._whoosh_reader import IndexFiles, latest_generation
 from searcher.articles import find_files
 from searcher.search import ParagraphSearcher
-
-
-def _folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "berita"
-    for sample in SAMPLES.glob("*.txt"):
-        write(folder / sample.name, sample.read_text(encoding="utf-8"))
-    paragraphs = "\n\n".join(f"Banjir ke-{n} melanda Jakarta dan warga mengungsi." for n in range(300))
-    write(folder / "banjir.txt", "Banjir Jakarta\n\n" + paragraphs)
-    return folder
 
 
 def _files(index_dir: Path) -> IndexFiles:
@@ -61,7 +52,7 @@ def _assert_reads_as_whoosh_does(index_dir: Path) -> None:
 
 
 def test_reading_an_index_and_its_updates_as_whoosh_does(run, tmp_path):
-    folder = _folder(tmp_path)
+    folder = long_term_folder(tmp_path)
     index_dir = tmp_path / "index"
     assert run("index", str(folder)).exit_code == 0
     # A changed file and a removed one leave deleted paragraphs in the segment.
@@ -79,7 +70,7 @@ def test_reading_segments_whoosh_left_as_separate_files(tmp_path):
     index = store.open_or_create_index(index_dir)
     writer = SegmentWriter(index, compound=False)
     report = store.IndexReport()
-    for source in find_files(_folder(tmp_path), print):
+    for source in find_files(long_term_folder(tmp_path), print):
         store._index_file(writer, source, None, report, print)
     writer.commit()
     assert not list(index_dir.glob("*.seg"))
@@ -121,7 +112,7 @@ def test_a_searcher_opened_before_a_commit_keeps_to_what_it_opened(run, tmp_path
     """Whoosh's matchers (here for a phrase) read the generation the
     searcher opened, even once a commit has replaced its TOC file: mixing
     two generations would pair one's document numbers with the other's."""
-    folder = _folder(tmp_path)
+    folder = long_term_folder(tmp_path)
     index_dir = tmp_path / "index"
     assert run("index", str(folder)).exit_code == 0
     with ParagraphSearcher(index_dir) as searcher:
