@@ -41,6 +41,14 @@ class IndexOutdated(SearchIndexError):
     pass
 
 
+def _missing(index_dir: Path) -> IndexMissing:
+    return IndexMissing(f"no index in {index_dir}; run 'search index' first (or pass --index-dir)")
+
+
+def _outdated(index_dir: Path) -> IndexOutdated:
+    return IndexOutdated(f"{index_dir} was made by an older version of searcher; run 'search index --rebuild'")
+
+
 class Interrupted(Exception):
     """Indexing was stopped (Ctrl-C); ``report`` says what was saved."""
 
@@ -137,11 +145,16 @@ def _storage(index_dir: Path, readonly: bool = False):
 
 
 def index_exists(index_dir: Path) -> bool:
-    if not index_dir.is_dir():
-        return False
-    from whoosh.index import exists
+    return _latest_generation(index_dir) >= 0
 
-    return exists(_storage(index_dir, readonly=True), INDEX_NAME)
+
+def _latest_generation(index_dir: Path) -> int:
+    """The number of the index's newest TOC file, -1 when there is none.
+    (Whoosh's own check reads and unpickles that TOC, which opening the
+    index then does again.)"""
+    from searcher._whoosh_reader import latest_generation
+
+    return latest_generation(index_dir, INDEX_NAME) if index_dir.is_dir() else -1
 
 
 def _is_current(index) -> bool:
@@ -152,34 +165,33 @@ def open_index(index_dir: Path, readonly: bool = True, current: bool = True):
     """Open an existing index, or raise IndexMissing, or IndexOutdated when
     ``current`` asks for one made by this version."""
     if not index_exists(index_dir):
-        raise IndexMissing(f"no index in {index_dir}; run 'search index' first (or pass --index-dir)")
+        raise _missing(index_dir)
     from whoosh.index import FileIndex
 
     index = FileIndex(_storage(index_dir, readonly=readonly), indexname=INDEX_NAME)
     if current and not _is_current(index):
-        raise IndexOutdated(f"{index_dir} was made by an older version of searcher; run 'search index --rebuild'")
+        raise _outdated(index_dir)
     return index
 
 
 def open_index_files(index_dir: Path):
     """The index's current generation, read without Whoosh (see
     ``_whoosh_reader``), or raise IndexMissing or IndexOutdated."""
-    from searcher._whoosh_reader import IndexFiles, IndexFormatError, latest_generation
+    from searcher._whoosh_reader import IndexFiles, IndexFormatError
 
-    outdated = IndexOutdated(f"{index_dir} was made by an older version of searcher; run 'search index --rebuild'")
     for _ in range(10):
-        generation = latest_generation(index_dir, INDEX_NAME) if index_dir.is_dir() else -1
+        generation = _latest_generation(index_dir)
         if generation < 0:
-            raise IndexMissing(f"no index in {index_dir}; run 'search index' first (or pass --index-dir)")
+            raise _missing(index_dir)
         try:
             files = IndexFiles(index_dir, INDEX_NAME, generation)
         except FileNotFoundError:
             continue  # a commit replaced that generation as we opened it: open the new one
         except IndexFormatError:
-            raise outdated from None
+            raise _outdated(index_dir) from None
         if files.field_names != FIELD_NAMES:
             files.close()
-            raise outdated
+            raise _outdated(index_dir)
         return files
     raise SearchIndexError(f"{index_dir} changed ten times while being opened; try again")
 
