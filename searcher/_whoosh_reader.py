@@ -57,6 +57,9 @@ _HASH_LENGTHS = struct.Struct("!ii")  # key length, value length
 _HASH_POINTER = struct.Struct("!Iq")  # key hash, item position
 _HASH_DIRECTORY = struct.Struct("!qi")  # table position, slots
 _HASH_TABLES = 256
+_SLOTS_READ = 4  # hash slots read at a time: a lookup probes two or three
+_EXTRAS_GUESS = 4096  # bytes read for a term table's extras pickle (see _TermTable)
+_VALUE_GUESS = 96  # bytes read for a term record with the key: most fit (a rare term's postings included)
 _FIELD_NUMBER = struct.Struct("!H")
 _UNKNOWN_FIELD = 65535  # what Whoosh looks up for a field a segment lacks
 _OFFSETS_WRITTEN = ord("X")  # last byte of a variable-width column that stores its offsets
@@ -274,7 +277,13 @@ class _TermTable:
             raise IndexFormatError("term table not hashed with md5")
         (extras_length,) = _INT.unpack_from(part.read(part.length - _INT.size, _INT.size))
         extras_at = part.length - _INT.size - extras_length
-        extras = _unpickle(part.read(extras_at, extras_length))
+        # The extras are a small pickle (the field map) and then an array of
+        # every term's position, which only ordered walks use: read the
+        # pickle alone when it fits in _EXTRAS_GUESS bytes, as it does.
+        try:
+            extras = _unpickle(part.read(extras_at, min(extras_length, _EXTRAS_GUESS)))
+        except (pickle.UnpicklingError, EOFError):
+            extras = _unpickle(part.read(extras_at, extras_length))
         self._field_numbers: dict[str, int] = extras["fieldmap"]
         directory = part.read(extras_at - _HASH_TABLES * _HASH_DIRECTORY.size, _HASH_TABLES * _HASH_DIRECTORY.size)
         self._tables = list(_HASH_DIRECTORY.iter_unpack(directory))
@@ -291,17 +300,31 @@ class _TermTable:
         if not slots:
             return None
         slot = (keyhash >> 8) % slots
+        pointers = b""
         for _ in range(slots):  # open addressing: on to the next slot until an empty one
-            slot_hash, item_at = _HASH_POINTER.unpack(read(table_at + slot * _HASH_POINTER.size, _HASH_POINTER.size))
+            if not pointers:  # a few slots in one read
+                count = min(_SLOTS_READ, slots - slot)
+                pointers = read(table_at + slot * _HASH_POINTER.size, count * _HASH_POINTER.size)
+            slot_hash, item_at = _HASH_POINTER.unpack_from(pointers)
+            pointers = pointers[_HASH_POINTER.size :]
             if not item_at:
                 return None
             if slot_hash == keyhash:
-                key_length, value_length = _HASH_LENGTHS.unpack(read(item_at, _HASH_LENGTHS.size))
-                if key_length == len(key):
-                    item = read(item_at + _HASH_LENGTHS.size, key_length + value_length)
-                    if item[:key_length] == key:
-                        return item[key_length:]
-            slot = (slot + 1) % slots
+                # The item's lengths, key and (mostly) whole value in one read:
+                # a read is a system call, and a disk seek when the index is
+                # not in the page cache.
+                item = read(item_at, _HASH_LENGTHS.size + len(key) + _VALUE_GUESS)
+                key_length, value_length = _HASH_LENGTHS.unpack_from(item)
+                key_at = _HASH_LENGTHS.size
+                if key_length == len(key) and item[key_at : key_at + key_length] == key:
+                    value_at = key_at + key_length
+                    missing = value_at + value_length - len(item)
+                    if missing > 0:
+                        item += read(item_at + len(item), missing)
+                    return item[value_at : value_at + value_length]
+            slot += 1
+            if slot == slots:
+                slot, pointers = 0, b""
         return None
 
 
