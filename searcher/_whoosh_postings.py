@@ -100,6 +100,12 @@ class SegmentPostings:
             found.update(self._block(number))
         return found
 
+    def in_order(self):
+        """The document numbers holding the term, smallest first, decoding
+        blocks only as far as they are asked for."""
+        for number in range(len(self._last_ids)):
+            yield from self._block(number)  # a block's keys are in order
+
     def of(self, docs: list[int]) -> dict[int, float]:
         """The same, for those of ``docs`` (sorted) that hold the term."""
         found: dict[int, float] = {}

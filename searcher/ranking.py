@@ -49,6 +49,13 @@ class _TermPostings:
             self._complete = True
         return self.frequencies
 
+    def in_order(self):
+        """The documents holding the term, smallest number first, read as
+        far as asked."""
+        for postings, offset, _ in self._segments:
+            for docnum in postings.in_order():
+                yield offset + docnum
+
     def look_up(self, docs: set[int]) -> None:
         """Make sure ``frequencies`` holds the term's frequency in each of
         ``docs`` that has it."""
@@ -167,7 +174,6 @@ class PlainWordMatches:
         self._k1_plus_1 = k1_plus_1
         self._flat = [t for word in self._terms for t in word if t.document_frequency]
         self._every_word: set[int] | None = None
-        self._any_word: set[int] | None = None
 
     def _docs(self, word: list[_TermPostings]) -> set[int]:
         return set().union(*(t.read_all() for t in word)) - self._excluded
@@ -183,11 +189,19 @@ class PlainWordMatches:
             self._every_word = candidates
         return self._every_word
 
-    @property
-    def any_word(self) -> set[int]:
-        if self._any_word is None:
-            self._any_word = set().union(*(self._docs(word) for word in self._terms))
-        return self._any_word
+    def first_of_any_word(self, count: int) -> list[int]:
+        """The ``count`` smallest document numbers among the paragraphs with
+        some of the words, read from the first blocks of each term only:
+        counting "1,000+" matches of a common word need not decode its
+        every posting."""
+        merged = heapq.merge(*(term.in_order() for term in self._flat))
+        first: list[int] = []
+        for docnum in merged:
+            if docnum not in self._excluded and (not first or docnum != first[-1]):
+                first.append(docnum)
+                if len(first) == count:
+                    break
+        return first
 
     def score(self, docnum: int) -> float:
         total = 0.0

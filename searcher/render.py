@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from searcher.search import Hit, Results
@@ -40,9 +41,19 @@ def display_path(path: str) -> str:
 
 
 def terminal_width() -> int:
-    import shutil
-
-    return max(40, min(shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns, MAX_WIDTH))
+    """The terminal's width as shutil.get_terminal_size finds it (COLUMNS,
+    then the terminal), kept within reason; shutil itself is not imported:
+    its imports cost a query a few milliseconds."""
+    try:
+        columns = int(os.environ.get("COLUMNS", 0))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = DEFAULT_WIDTH
+    return max(40, min(columns or DEFAULT_WIDTH, MAX_WIDTH))
 
 
 def snippet_chars(width: int) -> int:

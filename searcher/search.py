@@ -334,7 +334,10 @@ class ParagraphSearcher:
         if not self._files.has_column("article_key"):
             return 0, 0, True  # an index with no paragraph yet
         if matches is not None:
-            docs = heapq.nsmallest(COUNT_LIMIT + 1, matches.every_word if every_word else matches.any_word)
+            if every_word:
+                docs = heapq.nsmallest(COUNT_LIMIT + 1, matches.every_word)
+            else:
+                docs = matches.first_of_any_word(COUNT_LIMIT + 1)
         else:
             whoosh_query = queries.to_whoosh(node, strict=every_word)
             docs = list(islice(self._whoosh_searcher().docs_for_query(whoosh_query), COUNT_LIMIT + 1))

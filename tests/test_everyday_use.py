@@ -155,8 +155,13 @@ def test_header_counts_across_updates_and_stops_at_the_count_limit(run, tmp_path
     write(folder / "a1.txt", "A1\n\nKemarau panjang.\n\nBanjir datang lagi.")  # one banjir paragraph gone
     run("index", str(folder))
     assert run("query", "banjir").stdout.startswith("5 paragraphs in 3 articles match")
+    # Two words: paragraphs with either count, read from the start of each posting list.
+    assert run("query", "banjir kemarau").stdout.startswith("6 paragraphs in 3 articles match")
+    assert run("query", "banjir kemarau -panjang").stdout.startswith("5 paragraphs in 3 articles match")
     monkeypatch.setattr("searcher.search.COUNT_LIMIT", 4)
     assert run("query", "banjir").stdout.startswith("4+ paragraphs in 2+ articles match")
+    assert run("query", "banjir kemarau").stdout.startswith("4+ paragraphs in 2+ articles match")
+    assert run("query", "banjir kemarau -panjang").stdout.startswith("4+ paragraphs in 2+ articles match")
     assert run("query", "banjir OR kemarau").stdout.startswith("4+ paragraphs in 2+ articles match")  # Whoosh's matchers
 
 
