@@ -19,7 +19,8 @@ import pickle
 import struct
 import zlib
 from bisect import bisect_left
-from itertools import accumulate, repeat
+from itertools import accumulate, islice, repeat
+from typing import Iterable
 
 _BLOCK_SIZE = struct.Struct("!i")
 _POSTINGS_MAGIC = b"W3Bl"  # what opens a term's postings (WHOOSH3_HEADER_MAGIC)
@@ -72,14 +73,19 @@ class SegmentPostings:
                 return
             at = end
 
+    def _decode(self, number: int) -> tuple[list[int], Iterable[float]]:
+        """A block's delta-coded document numbers and their frequencies."""
+        count, start, end, compressed = self._blocks[number]
+        data = self._raw[start:end]
+        deltas, weights, _ = pickle.loads(zlib.decompress(data) if compressed else data)
+        if weights is None or isinstance(weights, float):
+            weights = repeat(weights or 1.0, count)
+        return deltas, weights
+
     def _block(self, number: int) -> dict[int, float]:
         found = self._decoded.get(number)
         if found is None:
-            count, start, end, compressed = self._blocks[number]
-            data = self._raw[start:end]
-            deltas, weights, _ = pickle.loads(zlib.decompress(data) if compressed else data)
-            if weights is None or isinstance(weights, float):
-                weights = repeat(weights or 1.0, count)
+            deltas, weights = self._decode(number)
             found = self._decoded[number] = self._live(dict(zip(accumulate(deltas), weights)))  # blocks count from 0
         return found
 
@@ -93,12 +99,19 @@ class SegmentPostings:
     def blocks(self) -> int:
         return len(self._last_ids)
 
-    def all(self) -> dict[int, float]:
-        """{document number: term frequency} for every document holding the term."""
-        found: dict[int, float] = {}
+    def add_all(self, found: dict[int, float], offset: int) -> None:
+        """Add {``offset`` + document number: term frequency} for every
+        document holding the term to ``found``.  Blocks not decoded yet go
+        straight in, numbered from ``offset``: no dictionary of their own in
+        between (a common word has tens of thousands of postings)."""
         for number in range(len(self._last_ids)):
-            found.update(self._block(number))
-        return found
+            block = self._decoded.get(number)
+            if block is None and not self._deleted:
+                deltas, weights = self._decode(number)
+                found.update(zip(islice(accumulate(deltas, initial=offset), 1, None), weights))
+                continue
+            block = self._block(number)
+            found.update(zip([offset + docnum for docnum in block], block.values()) if offset else block)
 
     def in_order(self):
         """The document numbers holding the term, smallest first, decoding

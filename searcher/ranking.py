@@ -45,7 +45,7 @@ class _TermPostings:
     def read_all(self) -> dict[int, float]:
         if not self._complete:
             for postings, offset, _ in self._segments:
-                self.frequencies.update(_shifted(postings.all(), offset))
+                postings.add_all(self.frequencies, offset)
             self._complete = True
         return self.frequencies
 
@@ -107,7 +107,7 @@ class PlainWordScorer:
         -word excludes, or the paragraphs sharing a duplicate sketch term."""
         found: dict[int, float] = {}
         for postings, offset, _ in self.segment_postings(field, text):
-            found.update(_shifted(postings.all(), offset))
+            postings.add_all(found, offset)
         return found
 
     def idf(self, document_frequency: int) -> float:

@@ -33,11 +33,14 @@ def _assert_reads_as_whoosh_does(index_dir: Path) -> None:
             for text in reader.lexicon(field):
                 word = text.decode("utf-8")
                 assert files.doc_frequency(field, word) == reader.doc_frequency(field, text)
-                ours = {}
+                ours, in_order, decoded_first = {}, [], {}
                 for segment in files.segments:
-                    postings = SegmentPostings(segment, field, word).all()
-                    ours.update({segment.offset + docnum: weight for docnum, weight in postings.items()})
+                    SegmentPostings(segment, field, word).add_all(ours, segment.offset)
+                    postings = SegmentPostings(segment, field, word)
+                    in_order += [segment.offset + docnum for docnum in postings.in_order()]
+                    postings.add_all(decoded_first, segment.offset)  # from the blocks in_order decoded
                 assert ours == dict(reader.postings(field, text).items_as("weight")), (field, word)
+                assert in_order == sorted(ours) and decoded_first == ours
             lengths = b"".join(segment.length_bytes(field) for segment in files.segments)
             assert [BYTE_TO_LENGTH[lengths[d]] for d in live] == [reader.doc_field_length(d, field) or 0 for d in live]
         assert [files.stored_fields(d) for d in live] == [reader.stored_fields(d) for d in live]
