@@ -79,7 +79,7 @@ def setting(name: str, default: float) -> float:
         value = type(default)(text)
     except ValueError:
         value = -1
-    if value < 0:
+    if not value >= 0:  # "nan" too
         kind = "a whole number" if isinstance(default, int) else "a number"
         raise SearchIndexError(f"{name} must be {kind} of 0 or more, not {text!r}")
     return value

@@ -96,7 +96,7 @@ def test_a_second_writer_gives_up_with_a_message_naming_the_first(run, tmp_path,
 @pytest.mark.parametrize(
     "variable, value",
     [("SEARCH_INDEX_MEMORY_MB", "lots"), ("SEARCH_PROCS", "-2"), ("SEARCH_BATCH_PARAGRAPHS", "1e9x"),
-     ("SEARCH_LOCK_TIMEOUT", "soon")],
+     ("SEARCH_LOCK_TIMEOUT", "soon"), ("SEARCH_LOCK_TIMEOUT", "nan")],
 )
 def test_a_bad_setting_is_named_in_one_line_and_nothing_is_lost(run, monkeypatch, variable, value):
     run("index")
