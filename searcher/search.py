@@ -249,9 +249,10 @@ class ParagraphSearcher:
         matches = self._words.matches(node)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
+        copies = _CopyFinder(self._words, self._files)
         while passes:
             candidates = self._ranked(node, passes, depth, matches)
-            kept = self._collapse(candidates, wanted, per_article)
+            kept = self._collapse(candidates, wanted, per_article, copies)
             if len(kept) >= wanted or len(candidates) < depth:
                 break
             depth *= 4  # capped or collapsed hits left too few: look deeper
@@ -275,7 +276,7 @@ class ParagraphSearcher:
         suggestion = spelling.suggest(self._files, text, node, lambda: self._whoosh_searcher().reader())
         return Results(text, hits, paragraphs, articles, exact, time.perf_counter() - started, suggestion)
 
-    def _collapse(self, candidates, wanted: int, per_article: int | None):
+    def _collapse(self, candidates, wanted: int, per_article: int | None, copies: _CopyFinder):
         """Walk the ranked candidates, keeping each paragraph unless it
         duplicates one kept already or its article has had its share."""
         kept = []
@@ -288,43 +289,12 @@ class ParagraphSearcher:
             if per_article is not None and per_key.get(key, 0) >= per_article:
                 continue
             per_key[key] = per_key.get(key, 0) + 1
-            copies = self.duplicates_of(docnum, doc)
-            hidden.update(copy for copy, _ in copies)
-            kept.append((score, doc, [Duplicate(c["article"], c["para"], c["source"]) for _, c in copies]))
+            found = copies.of(docnum, doc)
+            hidden.update(copy for copy, _ in found)
+            kept.append((score, doc, [Duplicate(c["article"], c["para"], c["source"]) for _, c in found]))
             if len(kept) >= wanted:
                 break
         return kept
-
-    def duplicates_of(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
-        """Paragraphs of other articles with (nearly) the same text."""
-        mine = self._signature(docnum)
-        terms = duplicates.sketch(mine).split()
-        needed = min(2, len(terms))
-        counts: dict[int, int] = {}
-        for term in terms:
-            for other in self._words.documents("sketch", term):
-                counts[other] = counts.get(other, 0) + 1
-        copies = []
-        my_shingles = None  # computed once, for the first candidate that needs them
-        for other, count in sorted(counts.items()):
-            if count < needed or other == docnum:
-                continue
-            if duplicates.estimated_similarity(mine, self._signature(other)) < duplicates.CANDIDATE_JACCARD:
-                continue
-            fields = self._files.stored_fields(other)
-            if (fields["source"], fields["article"]) == (doc["source"], doc["article"]):
-                continue
-            if my_shingles is None:
-                my_shingles = duplicates.shingles(doc["body"])
-            if duplicates.are_near_duplicates(my_shingles, duplicates.shingles(fields["body"])):
-                copies.append((other, fields))
-                if len(copies) >= MAX_DUPLICATES:
-                    break
-        return copies
-
-    def _signature(self, docnum: int) -> bytes:
-        width = duplicates.SIGNATURE_BYTES
-        return self._files.column_value("signature", width, bytes(width), docnum)
 
     def _count(self, node, every_word: bool, matches) -> tuple[int, int, bool]:
         """How many paragraphs match the query's last pass and in how many
@@ -345,6 +315,67 @@ class ParagraphSearcher:
         keys = self._files.column_values("article_key", ARTICLE_KEY_BYTES, bytes(ARTICLE_KEY_BYTES), counted)
         articles = set(keys)
         return len(counted), len(articles), len(docs) <= COUNT_LIMIT
+
+
+class _CopyFinder:
+    """Finds the copies of hits in other articles (see ``duplicates``),
+    remembering what it read for the search it serves: a search's hits
+    share sketch terms and candidates (a quarter of the reads), and a
+    deeper look (see ``ParagraphSearcher.search``) walks the same hits
+    again."""
+
+    def __init__(self, words, files):
+        self._words = words
+        self._files = files
+        self._documents: dict[str, dict[int, float]] = {}  # sketch term: paragraphs holding it
+        self._signatures: dict[int, bytes] = {}
+        self._stored: dict[int, dict] = {}
+        self._copies: dict[int, list[tuple[int, dict]]] = {}  # hit: its copies
+
+    def of(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
+        """Paragraphs of other articles with (nearly) the same text."""
+        if docnum not in self._copies:
+            self._copies[docnum] = self._find(docnum, doc)
+        return self._copies[docnum]
+
+    def _find(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
+        mine = self._signature(docnum)
+        terms = duplicates.sketch(mine).split()
+        needed = min(2, len(terms))
+        counts: dict[int, int] = {}
+        for term in terms:
+            if term not in self._documents:
+                self._documents[term] = self._words.documents("sketch", term)
+            for other in self._documents[term]:
+                counts[other] = counts.get(other, 0) + 1
+        copies = []
+        my_shingles = None  # computed once, for the first candidate that needs them
+        for other, count in sorted(counts.items()):
+            if count < needed or other == docnum:
+                continue
+            if duplicates.estimated_similarity(mine, self._signature(other)) < duplicates.CANDIDATE_JACCARD:
+                continue
+            fields = self._stored_fields(other)
+            if (fields["source"], fields["article"]) == (doc["source"], doc["article"]):
+                continue
+            if my_shingles is None:
+                my_shingles = duplicates.shingles(doc["body"])
+            if duplicates.are_near_duplicates(my_shingles, duplicates.shingles(fields["body"])):
+                copies.append((other, fields))
+                if len(copies) >= MAX_DUPLICATES:
+                    break
+        return copies
+
+    def _signature(self, docnum: int) -> bytes:
+        if docnum not in self._signatures:
+            width = duplicates.SIGNATURE_BYTES
+            self._signatures[docnum] = self._files.column_value("signature", width, bytes(width), docnum)
+        return self._signatures[docnum]
+
+    def _stored_fields(self, docnum: int) -> dict:
+        if docnum not in self._stored:
+            self._stored[docnum] = self._files.stored_fields(docnum)
+        return self._stored[docnum]
 
 
 def search(index_dir: Path, text: str, limit: int = 10, page: int = 1, per_article: int | None = None) -> Results:
