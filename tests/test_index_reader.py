@@ -68,6 +68,19 @@ def test_reading_an_index_and_its_updates_as_whoosh_does(run, tmp_path):
     _assert_reads_as_whoosh_does(index_dir)
 
 
+def test_reading_with_the_shortest_reads_as_whoosh_does(run, tmp_path, monkeypatch):
+    """The reader guesses how much to read at once (hash slots, a term
+    record, a term table's extras) and reads more when it guessed short:
+    with every guess as short as can be, it must read the same."""
+    from searcher import _whoosh_reader
+
+    monkeypatch.setattr(_whoosh_reader, "_SLOTS_READ", 1)
+    monkeypatch.setattr(_whoosh_reader, "_VALUE_GUESS", 0)
+    monkeypatch.setattr(_whoosh_reader, "_EXTRAS_GUESS", 8)
+    assert run("index", str(long_term_folder(tmp_path))).exit_code == 0
+    _assert_reads_as_whoosh_does(tmp_path / "index")
+
+
 def test_reading_segments_whoosh_left_as_separate_files(tmp_path):
     index_dir = tmp_path / "index"
     index = store.open_or_create_index(index_dir)
