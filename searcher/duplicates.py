@@ -22,6 +22,7 @@ SKETCH_SIZE = 4
 SIGNATURE_SIZE = 16
 SIGNATURE_BYTES = 4 * SIGNATURE_SIZE
 NEAR_JACCARD = 0.6
+MAX_DUPLICATES = 100  # copies of one paragraph listed; more are counted as this many
 # Signatures estimate overlap roughly (16 hashes); texts are compared for
 # candidates estimated above this.
 CANDIDATE_JACCARD = 0.35
@@ -68,3 +69,65 @@ def similarity(first: set[int], second: set[int]) -> float:
 
 def are_near_duplicates(first: set[int], second: set[int]) -> bool:
     return similarity(first, second) >= NEAR_JACCARD
+
+
+class CopyFinder:
+    """Finds the copies of a search's hits in other articles, through the
+    index's sketch terms (``ranking.PlainWordScorer.documents``), signatures
+    and stored fields (``IndexFiles``).  One serves one search and remembers
+    what it read: the hits of a search share sketch terms and candidates (a
+    quarter of the reads), and a deeper look (``ParagraphSearcher.search``)
+    walks the same hits again."""
+
+    def __init__(self, words, files):
+        self._words = words
+        self._files = files
+        self._documents: dict[str, dict[int, float]] = {}  # sketch term: paragraphs holding it
+        self._signatures: dict[int, bytes] = {}
+        self._stored: dict[int, dict] = {}
+        self._copies: dict[int, list[tuple[int, dict]]] = {}  # hit: its copies
+
+    def of(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
+        """Paragraphs of other articles with (nearly) the same text."""
+        if docnum not in self._copies:
+            self._copies[docnum] = self._find(docnum, doc)
+        return self._copies[docnum]
+
+    def _find(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
+        mine = self._signature(docnum)
+        terms = sketch(mine).split()
+        needed = min(2, len(terms))
+        counts: dict[int, int] = {}
+        for term in terms:
+            if term not in self._documents:
+                self._documents[term] = self._words.documents("sketch", term)
+            for other in self._documents[term]:
+                counts[other] = counts.get(other, 0) + 1
+        copies = []
+        my_shingles = None  # computed once, for the first candidate that needs them
+        for other, count in sorted(counts.items()):
+            if count < needed or other == docnum:
+                continue
+            if estimated_similarity(mine, self._signature(other)) < CANDIDATE_JACCARD:
+                continue
+            fields = self._stored_fields(other)
+            if (fields["source"], fields["article"]) == (doc["source"], doc["article"]):
+                continue
+            if my_shingles is None:
+                my_shingles = shingles(doc["body"])
+            if are_near_duplicates(my_shingles, shingles(fields["body"])):
+                copies.append((other, fields))
+                if len(copies) >= MAX_DUPLICATES:
+                    break
+        return copies
+
+    def _signature(self, docnum: int) -> bytes:
+        if docnum not in self._signatures:
+            default = bytes(SIGNATURE_BYTES)
+            self._signatures[docnum] = self._files.column_value("signature", SIGNATURE_BYTES, default, docnum)
+        return self._signatures[docnum]
+
+    def _stored_fields(self, docnum: int) -> dict:
+        if docnum not in self._stored:
+            self._stored[docnum] = self._files.stored_fields(docnum)
+        return self._stored[docnum]

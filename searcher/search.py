@@ -45,7 +45,6 @@ EXACT_BONUS = 0.2
 LEAD_BONUS = 0.4
 LEAD_WORDS = 20
 RERANK_DEPTH = 20
-MAX_DUPLICATES = 100  # copies of one paragraph listed; more are counted as this many
 COUNT_LIMIT = 1000  # matching paragraphs counted exactly; past it, "1,000+"
 
 
@@ -249,7 +248,7 @@ class ParagraphSearcher:
         matches = self._words.matches(node)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
-        copies = _CopyFinder(self._words, self._files)
+        copies = duplicates.CopyFinder(self._words, self._files)
         while passes:
             candidates = self._ranked(node, passes, depth, matches)
             kept = self._collapse(candidates, wanted, per_article, copies)
@@ -276,7 +275,7 @@ class ParagraphSearcher:
         suggestion = spelling.suggest(self._files, text, node, lambda: self._whoosh_searcher().reader())
         return Results(text, hits, paragraphs, articles, exact, time.perf_counter() - started, suggestion)
 
-    def _collapse(self, candidates, wanted: int, per_article: int | None, copies: _CopyFinder):
+    def _collapse(self, candidates, wanted: int, per_article: int | None, copies: duplicates.CopyFinder):
         """Walk the ranked candidates, keeping each paragraph unless it
         duplicates one kept already or its article has had its share."""
         kept = []
@@ -315,67 +314,6 @@ class ParagraphSearcher:
         keys = self._files.column_values("article_key", ARTICLE_KEY_BYTES, bytes(ARTICLE_KEY_BYTES), counted)
         articles = set(keys)
         return len(counted), len(articles), len(docs) <= COUNT_LIMIT
-
-
-class _CopyFinder:
-    """Finds the copies of hits in other articles (see ``duplicates``),
-    remembering what it read for the search it serves: a search's hits
-    share sketch terms and candidates (a quarter of the reads), and a
-    deeper look (see ``ParagraphSearcher.search``) walks the same hits
-    again."""
-
-    def __init__(self, words, files):
-        self._words = words
-        self._files = files
-        self._documents: dict[str, dict[int, float]] = {}  # sketch term: paragraphs holding it
-        self._signatures: dict[int, bytes] = {}
-        self._stored: dict[int, dict] = {}
-        self._copies: dict[int, list[tuple[int, dict]]] = {}  # hit: its copies
-
-    def of(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
-        """Paragraphs of other articles with (nearly) the same text."""
-        if docnum not in self._copies:
-            self._copies[docnum] = self._find(docnum, doc)
-        return self._copies[docnum]
-
-    def _find(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
-        mine = self._signature(docnum)
-        terms = duplicates.sketch(mine).split()
-        needed = min(2, len(terms))
-        counts: dict[int, int] = {}
-        for term in terms:
-            if term not in self._documents:
-                self._documents[term] = self._words.documents("sketch", term)
-            for other in self._documents[term]:
-                counts[other] = counts.get(other, 0) + 1
-        copies = []
-        my_shingles = None  # computed once, for the first candidate that needs them
-        for other, count in sorted(counts.items()):
-            if count < needed or other == docnum:
-                continue
-            if duplicates.estimated_similarity(mine, self._signature(other)) < duplicates.CANDIDATE_JACCARD:
-                continue
-            fields = self._stored_fields(other)
-            if (fields["source"], fields["article"]) == (doc["source"], doc["article"]):
-                continue
-            if my_shingles is None:
-                my_shingles = duplicates.shingles(doc["body"])
-            if duplicates.are_near_duplicates(my_shingles, duplicates.shingles(fields["body"])):
-                copies.append((other, fields))
-                if len(copies) >= MAX_DUPLICATES:
-                    break
-        return copies
-
-    def _signature(self, docnum: int) -> bytes:
-        if docnum not in self._signatures:
-            width = duplicates.SIGNATURE_BYTES
-            self._signatures[docnum] = self._files.column_value("signature", width, bytes(width), docnum)
-        return self._signatures[docnum]
-
-    def _stored_fields(self, docnum: int) -> dict:
-        if docnum not in self._stored:
-            self._stored[docnum] = self._files.stored_fields(docnum)
-        return self._stored[docnum]
 
 
 def search(index_dir: Path, text: str, limit: int = 10, page: int = 1, per_article: int | None = None) -> Results:
