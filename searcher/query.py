@@ -19,45 +19,81 @@ and ANDs every word, which returns nothing for most questions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from searcher.analysis import QUESTION_FRAME_WORDS, QUESTION_WORDS, STOPWORDS, fold, stem, words
 
 FIELDS = ("title",)
 
 
-@dataclass(frozen=True)
-class Word:
-    form: str
-    field: str | None = None
+class _Node:
+    """A node of the query tree: immutable, and equal to a node of the same
+    kind with the same fields.  (Plain classes rather than dataclasses:
+    making a dataclass costs about half a millisecond, and every query
+    process makes all of these.)"""
+
+    __slots__: tuple[str, ...] = ()
+
+    def __init__(self, *values) -> None:
+        for name, value in zip(self.__slots__, values):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other._values() == self._values()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._values()))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
 
 
-@dataclass(frozen=True)
-class Prefix:
-    text: str
-    field: str | None = None
+class Word(_Node):
+    __slots__ = ("form", "field")
+
+    def __init__(self, form: str, field: str | None = None):
+        super().__init__(form, field)
 
 
-@dataclass(frozen=True)
-class Phrase:
-    forms: tuple[str, ...]
-    field: str | None = None
+class Prefix(_Node):
+    __slots__ = ("text", "field")
+
+    def __init__(self, text: str, field: str | None = None):
+        super().__init__(text, field)
 
 
-@dataclass(frozen=True)
-class Not:
-    child: "Node"
+class Phrase(_Node):
+    __slots__ = ("forms", "field")
+
+    def __init__(self, forms: tuple[str, ...], field: str | None = None):
+        super().__init__(forms, field)
 
 
-@dataclass(frozen=True)
-class And:
-    children: tuple["Node", ...]
-    explicit: bool  # False for words that were merely typed side by side
+class Not(_Node):
+    __slots__ = ("child",)
+
+    def __init__(self, child: Node):
+        super().__init__(child)
 
 
-@dataclass(frozen=True)
-class Or:
-    children: tuple["Node", ...]
+class And(_Node):
+    __slots__ = ("children", "explicit")  # explicit: False for words merely typed side by side
+
+    def __init__(self, children: tuple[Node, ...], explicit: bool):
+        super().__init__(children, explicit)
+
+
+class Or(_Node):
+    __slots__ = ("children",)
+
+    def __init__(self, children: tuple[Node, ...]):
+        super().__init__(children)
 
 
 Node = Word | Prefix | Phrase | Not | And | Or
@@ -236,12 +272,12 @@ def positive_words(node: Node | None) -> list[Word]:
     return []
 
 
-@dataclass
 class HighlightTerms:
     """What a snippet should mark: word forms and stems, and prefixes."""
 
-    terms: set[str] = field(default_factory=set)
-    prefixes: set[str] = field(default_factory=set)
+    def __init__(self) -> None:
+        self.terms: set[str] = set()
+        self.prefixes: set[str] = set()
 
     def matches(self, form: str, root: str | None) -> bool:
         """Whether a word (its form, and its root when it may matter, see

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from searcher.store import SearchIndexError, open_index
 
@@ -15,8 +15,7 @@ class ArticleNotFound(SearchIndexError):
     pass
 
 
-@dataclass
-class StoredArticle:
+class StoredArticle(NamedTuple):
     article: str
     title: str
     source: str

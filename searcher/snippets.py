@@ -8,7 +8,7 @@ functions the index uses, so a stemmed match ("menandatangani" for the query
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from searcher.analysis import related_words
 from searcher.query import HighlightTerms
@@ -17,15 +17,13 @@ SNIPPET_CHARS = 220
 _LEAD_CHARS = 40  # context kept before the first match in a cut snippet
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
     key: str  # the matched word's stem: one query word counts once
 
 
-@dataclass
-class Snippet:
+class Snippet(NamedTuple):
     text: str
     spans: list[tuple[int, int]]  # matched words, as offsets into ``text``
     cut_before: bool
