@@ -93,15 +93,17 @@ def test_reading_segments_whoosh_left_as_separate_files(tmp_path):
     _assert_reads_as_whoosh_does(index_dir)
 
 
-def test_a_plain_query_runs_without_importing_whoosh(sample_index, tmp_path):
+def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, tmp_path):
     """Whoosh's import alone is a third of a cold query; the queries most
-    people type must not pay it."""
+    people type must not pay it, nor Sastrawi's, nor the few milliseconds of
+    dataclasses (exec for every class made) and shutil (bz2, lzma)."""
+    costly = ("whoosh", "Sastrawi", "dataclasses", "shutil")
     check = (
         "import sys; from searcher.cli import main\n"
         "try: main(['query', 'pakta', 'pertahanan'])\n"
         "except SystemExit as done: assert done.code == 0, done.code\n"
         # (the CLI puts a stand-in for one Whoosh module, with no file, in sys.modules)
-        "print(sorted(n for n, m in sys.modules.items() if n.split('.')[0] == 'whoosh' and getattr(m, '__file__', 0)))"
+        f"print(sorted(n for n, m in sys.modules.items() if n.split('.')[0] in {costly!r} and getattr(m, '__file__', 0)))"
     )
     env = dict(os.environ, SEARCH_INDEX_DIR=str(tmp_path / "index"), NO_COLOR="1")
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, env=env)
