@@ -6,7 +6,11 @@ join the index in the parent's commit, so a commit stays one atomic step.
 On two cores that builds an index about 1.6 times as fast.  Whoosh's workers
 are made safe for a command-line tool here: they ignore Ctrl-C (the parent
 decides what is saved) and die with the parent, even when it is killed with
-``kill -9``, instead of waiting forever for work that will not come.
+``kill -9``, instead of waiting forever for work that will not come.  And
+a worker that fails (out of memory, killed, a full disk) fails the batch:
+Whoosh's parent would commit without that worker's segment, losing its
+documents while recording their files as indexed, or wait forever to hand
+work to workers that are all gone.
 
 Every commit adds segments, and a query pays for each one; ``merge_smallest``
 keeps at most MAX_SEGMENTS by merging the smallest, so that merging work
@@ -43,6 +47,7 @@ import ctypes
 import heapq
 import os
 import pickle
+import queue
 import signal
 from array import array
 from itertools import groupby, islice
@@ -57,6 +62,7 @@ from whoosh.writing import SegmentWriter
 
 from searcher import analysis
 from searcher._whoosh_postings import BYTE_TO_LENGTH
+from searcher.store import SearchIndexError
 
 MAX_SEGMENTS = 8
 _PR_SET_PDEATHSIG = 1
@@ -100,8 +106,87 @@ class _WorkerTask(SubWriterTask):
         # this runs in the worker process only, after the fork.
         multiproc.SegmentWriter = TermGroupedWriter
         inherited = len(analysis.known_stems())
-        super().run()
+        try:
+            super().run()
+        except BaseException as err:
+            # Tell the parent why, rather than print a traceback on the
+            # user's terminal; the parent drops the batch.
+            try:
+                self.resultqueue.put(_WorkerError(err), timeout=5)
+            except BaseException:
+                pass  # the parent still sees the exit status
+            raise SystemExit(1) from None
         _hand_over_stems(Path(self.storage.folder), inherited)
+
+
+class WorkerFailed(SearchIndexError):
+    """An indexing worker failed, so the batch it was part of cannot be saved."""
+
+
+class _WorkerError:
+    """What made a worker fail, as it crosses to the parent (any exception
+    pickled, and readable there)."""
+
+    def __init__(self, err: BaseException):
+        self.errno = getattr(err, "errno", None)
+        self.strerror = getattr(err, "strerror", None)
+        self.filename = getattr(err, "filename", None)
+        self.description = f"{err.__class__.__name__}: {err}"
+
+    def exception(self) -> Exception:
+        if self.errno is not None:  # a full disk, above all: reported as the parent's own would be
+            return OSError(self.errno, self.strerror, self.filename)
+        return WorkerFailed(f"an indexing worker failed ({self.description}); {_NOTHING_LOST}")
+
+
+_NOTHING_LOST = "this batch was not saved, what was indexed before is intact; run the command again"
+
+
+class _WatchedQueue:
+    """One of MpWriter's queues, as the parent uses it, watching the workers:
+    a put does not wait forever for workers that are gone, and a worker that
+    failed is reported rather than passed over when the results are
+    collected."""
+
+    def __init__(self, inner, tasks, results):
+        self._inner = inner
+        self._tasks = tasks
+        self._results = results  # the queue where a failing worker says why
+
+    def put(self, item, block=True, timeout=None):
+        while True:
+            self._raise_if_failed()
+            try:
+                return self._inner.put(item, timeout=0.5)
+            except queue.Full:
+                pass
+
+    def get(self, block=True, timeout=None):
+        try:
+            item = self._inner.get(block, timeout)
+        except queue.Empty:
+            self._raise_if_failed()
+            raise
+        if isinstance(item, _WorkerError):
+            raise item.exception()
+        return item
+
+    def _raise_if_failed(self) -> None:
+        failed = [task.exitcode for task in self._tasks if task.exitcode not in (None, 0)]
+        if not failed:
+            return
+        while True:  # the reason, when the worker could say it
+            try:
+                item = self._results.get(timeout=0.1)
+            except (queue.Empty, EOFError, OSError):
+                break
+            if isinstance(item, _WorkerError):
+                raise item.exception()
+        code = failed[0]
+        how = f"was killed by signal {-code}" if code < 0 else f"ended with status {code}"
+        if code == -signal.SIGKILL:
+            how += " (out of memory?)"
+        raise WorkerFailed(f"an indexing worker {how}; {_NOTHING_LOST}")
 
 
 _STEMS_GLOB = "stems-*"  # stems-<worker pid>.pickle, or .partial while written
@@ -310,6 +395,11 @@ class ParallelWriter(TermGroupedWriting, MpWriter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _take_over_stems(Path(self.storage.folder), learn=False)
+        # The workers get the queues themselves (_new_task); the parent's
+        # own puts and gets go through watchers.
+        self._jobs, self._results = self.jobqueue, self.resultqueue
+        self.jobqueue = _WatchedQueue(self._jobs, self.tasks, self._results)
+        self.resultqueue = _WatchedQueue(self._results, self.tasks, self._results)
 
     def _commit(self, *args):
         super()._commit(*args)  # returns once every worker has ended
@@ -326,9 +416,7 @@ class ParallelWriter(TermGroupedWriting, MpWriter):
         super().cancel()
 
     def _new_task(self):
-        task = _WorkerTask(
-            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment
-        )
+        task = _WorkerTask(self.storage, self.indexname, self._jobs, self._results, self.subargs, self.multisegment)
         self.tasks.append(task)
         task.start()
         return task

@@ -1,12 +1,15 @@
-"""Killing a real `search index` at random moments never damages the index."""
+"""Killing a real `search index` at random moments, or its workers failing,
+never damages the index."""
 
 import json
 import os
 import random
 import signal
 import subprocess
+import sys
 import time
 
+import pytest
 from test_cli import _installed_search
 
 
@@ -88,3 +91,60 @@ def test_kill_9_and_ctrl_c_leave_a_working_index_that_the_next_run_completes(tmp
         assert with_workers, "no indexing worker was running when the signals came"
     assert run(["index", str(corpus)], env, timeout=300).returncode == 0
     assert counts(env) == expected
+
+
+# Runs `search index` with its workers made to fail part-way through their
+# share: a MemoryError raised, or the process killed as the kernel's OOM
+# killer would.
+FAILING_WORKERS = r"""
+import os, signal, sys
+import searcher._whoosh_writer as writer
+how, after = sys.argv.pop(1), int(sys.argv.pop(1))
+parent, added = os.getpid(), [0]
+add = writer.TermGroupedPool.add
+def failing_add(self, posting):
+    if os.getpid() != parent:
+        added[0] += 1
+        if added[0] > after:
+            if how == "memory":
+                raise MemoryError("cannot allocate")
+            os.kill(os.getpid(), signal.SIGKILL)
+    return add(self, posting)
+writer.TermGroupedPool.add = failing_add
+from searcher.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("how, files, after, message", [
+    # A worker fails once every job is handed out: Whoosh's parent committed
+    # without its segment, its files recorded as indexed, their paragraphs
+    # missing.
+    ("memory", 30, 50, "(MemoryError: cannot allocate)"),
+    # The workers fail with jobs left to hand out (more than Whoosh's job
+    # queue holds): Whoosh's parent waited forever.
+    ("memory", 1500, 2000, "(MemoryError: cannot allocate)"),
+    ("kill", 1500, 2000, "killed by signal 9"),
+])
+def test_a_failing_indexing_worker_fails_the_batch_and_loses_nothing(tmp_path, how, files, after, message):
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index"), "SEARCH_PROCS": "2", "NO_COLOR": "1"}
+    first = tmp_path / "first"
+    make_corpus(first, articles=20)
+    assert run(["index", str(first)], env).returncode == 0
+    before = counts(env)
+    more = tmp_path / "more"
+    more.mkdir()
+    for i in range(files):
+        (more / f"{i}.txt").write_text(f"Kabar {i}\n\nHujan deras turun di kota nomor {i}.\n\nJalan tergenang.")
+
+    failed = subprocess.run([sys.executable, "-c", FAILING_WORKERS, how, str(after), "index", str(more)], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 2
+    assert failed.stderr.startswith("search: error: an indexing worker ") and failed.stderr.count("\n") == 1
+    assert message in failed.stderr and "what was indexed before is intact" in failed.stderr
+    assert counts(env) == before
+    assert run(["query", "banjir"], env).returncode == 0
+
+    done = run(["index", str(more)], env, timeout=300)
+    assert done.returncode == 0 and f"{files:,} new" in done.stdout
+    assert counts(env) == (before[0] + files, before[1] + 2 * files, before[2] + files)
