@@ -10,11 +10,10 @@ search of the vocabulary to a few milliseconds on a large index.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable
 
 from searcher import query as queries
-from searcher.analysis import stem
+from searcher.analysis import stem, words
 
 FIELD = "body"
 _SHORT_WORD = 4  # words this short get at most one edit, or anything would match
@@ -63,14 +62,21 @@ def suggest(index, text: str, node: queries.Node | None, vocabulary: Callable[[]
     corrected, or None if there is nothing to correct.  ``vocabulary``
     gives Whoosh's reader, called only when a word is unknown: known words
     are checked on ``index`` (see ``is_known``)."""
-    corrected = text
-    changed = False
+    corrections: dict[str, str] = {}
     for word in queries.positive_words(node):
-        if word.form in queries.QUESTION_WORDS or is_known(index, word.form):
+        if word.form in corrections or word.form in queries.QUESTION_WORDS or is_known(index, word.form):
             continue
         correction = correct_word(vocabulary(), word.form)
         if correction:
-            pattern = re.compile(rf"(?<!\w){re.escape(word.form)}(?!\w)", re.IGNORECASE)
-            corrected = pattern.sub(correction, corrected)
-            changed = True
-    return corrected if changed else None
+            corrections[word.form] = correction
+    if not corrections:
+        return None
+    # Replace the words where they were typed: a word's form is folded
+    # ("Ñandú" is looked up as "nandu"), so it may not appear in the text.
+    corrected, end = [], 0
+    for typed in words(text):
+        if typed.form in corrections:
+            corrected += [text[end : typed.start], corrections[typed.form]]
+            end = typed.end
+    corrected.append(text[end:])
+    return "".join(corrected) if end else None

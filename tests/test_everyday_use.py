@@ -124,6 +124,13 @@ def test_with_json_the_suggestion_goes_to_stderr(sample_index):
     assert "Did you mean: pakta pertahanan?" in result.stderr
 
 
+def test_a_suggestion_replaces_the_word_as_typed_with_accents_and_capitals(sample_index):
+    # Words are looked up folded ("Pertahánn" as "pertahann"); the
+    # suggestion must still replace what the user typed.
+    result = sample_index("query", "Pakta Pertahánn")
+    assert "Did you mean: Pakta pertahanan?" in result.stdout
+
+
 def test_a_rare_real_word_is_not_corrected_to_a_frequent_neighbour(run, tmp_path):
     folder = tmp_path / "b"
     for n in range(5):
