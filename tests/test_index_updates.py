@@ -224,3 +224,27 @@ def test_a_rebuild_stopped_half_way_leaves_the_old_index_whole(run, tmp_path, mo
     assert stats(run) == before
     roots = json.loads(run("stats", "--json").stdout)["roots"]
     assert roots == sorted([str(first), str(second)])
+
+
+def test_merging_segments_keeps_every_paragraph_and_removes_the_edited_ones(run, tmp_path, monkeypatch):
+    # Each run adds a segment; past MAX_SEGMENTS the smallest are merged
+    # into one, edits and deletions applied.
+    from searcher.store import open_index_files
+
+    monkeypatch.setenv("SEARCH_PROCS", "1")  # one segment per run
+    monkeypatch.setattr("searcher._whoosh_writer.MAX_SEGMENTS", 2)
+    folder = tmp_path / "berita"
+    for n in range(6):
+        write(folder / f"a{n}.txt", f"A{n}\n\nBanjir melanda kota{n}.\n\nWarga kota{n} mengungsi.")
+        if n == 3:
+            write(folder / "a0.txt", "A0\n\nGempa mengguncang kota0.")
+        run("index", str(folder))
+    files = open_index_files(tmp_path / "index")
+    try:
+        assert len(files.segments) <= 3
+    finally:
+        files.close()
+    assert stats(run) == {"articles": 6, "paragraphs": 11, "files": 6}
+    assert run("query", "banjir").stdout.startswith("5 paragraphs in 5 articles match")
+    for n in range(6):
+        assert run("query", f"kota{n}").exit_code == 0
