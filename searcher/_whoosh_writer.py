@@ -157,7 +157,7 @@ class _WatchedQueue:
         self._tasks = tasks
         self._results = results  # the queue where a failing worker says why
 
-    def put(self, item, block=True, timeout=None):
+    def put(self, item):
         while True:
             self._raise_if_failed()
             try:

@@ -249,10 +249,10 @@ class ParagraphSearcher:
         matches = self._words.matches(node)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
-        copies = duplicates.CopyFinder(self._words, self._files)
+        copy_finder = duplicates.CopyFinder(self._words, self._files)
         while passes:
             candidates = self._ranked(node, passes, depth, matches)
-            kept = self._collapse(candidates, wanted, per_article, copies)
+            kept = self._collapse(candidates, wanted, per_article, copy_finder)
             if len(kept) >= wanted or len(candidates) < depth:
                 break
             depth *= 4  # capped or collapsed hits left too few: look deeper
@@ -276,7 +276,7 @@ class ParagraphSearcher:
         suggestion = spelling.suggest(self._files, text, node, lambda: self._whoosh_searcher().reader())
         return Results(text, hits, paragraphs, articles, exact, time.perf_counter() - started, suggestion)
 
-    def _collapse(self, candidates, wanted: int, per_article: int | None, copies: duplicates.CopyFinder):
+    def _collapse(self, candidates, wanted: int, per_article: int | None, copy_finder: duplicates.CopyFinder):
         """Walk the ranked candidates, keeping each paragraph unless it
         duplicates one kept already or its article has had its share."""
         kept = []
@@ -289,7 +289,7 @@ class ParagraphSearcher:
             if per_article is not None and per_key.get(key, 0) >= per_article:
                 continue
             per_key[key] = per_key.get(key, 0) + 1
-            found = copies.of(docnum, doc)
+            found = copy_finder.of(docnum, doc)
             hidden.update(copy for copy, _ in found)
             kept.append((score, doc, [Duplicate(c["article"], c["para"], c["source"]) for _, c in found]))
             if len(kept) >= wanted:
