@@ -65,7 +65,7 @@ from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from searcher import analysis
-from searcher._whoosh_postings import BYTE_TO_LENGTH
+from searcher._whoosh_postings import BYTE_TO_LENGTH, frequency_list
 from searcher.store import SearchIndexError
 
 MAX_SEGMENTS = 16  # see merge_smallest
@@ -335,7 +335,9 @@ def segment_length_bytes(perdoc, fieldname: str, doccount: int) -> bytes:
 def write_postings(fieldwriter, schema, lengths, terms) -> None:
     """Write ``TermGroupedPool.terms()`` through Whoosh's W3 field writer,
     filling its postings writer a block at a time: the same blocks, block
-    statistics and term records as one ``add`` call per posting gives."""
+    statistics and term records as one ``add`` call per posting gives.
+    After the blocks of a term with more than one, its frequency list
+    (``_whoosh_postings.frequency_list``), for scoring."""
     current_field = None
     doc_lengths: list = []
     for fieldname, tbytes, docnums, weights, values in terms:
@@ -355,6 +357,9 @@ def write_postings(fieldwriter, schema, lengths, terms) -> None:
             end = start + size
             _fill_block(block, docnums[start:end], weights[start:end], values[start:end], doc_lengths)
         fieldwriter.finish_term()
+        frequencies = frequency_list(docnums, weights)
+        if frequencies is not None:  # past the blocks the term's record points to
+            fieldwriter._postfile.write(frequencies)
     if current_field is not None:
         fieldwriter.finish_field()
 

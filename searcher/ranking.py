@@ -4,12 +4,13 @@ Most queries are a few words or a question: every word matches by its root
 in the paragraph body, and in the article title at a lower weight
 (``query.word_terms``).  For those, this module computes the very scores
 Whoosh's BM25F would give, term by term in the same order of operations,
-but from posting blocks decoded in bulk (``_whoosh_postings``) and with set
-operations for "every word" and "some word", instead of Whoosh's
-per-posting matcher calls: a query on common words that took 100-250 ms
-takes 10-30.  The rarest word's postings are read whole; the others' only
-in the blocks that hold its paragraphs, when those are fewer than the
-blocks.  Anything else (phrases, prefixes, OR, NOT of more than a
+but from postings read in bulk (``_whoosh_postings``: a common word's
+frequency list, a rarer one's blocks) and with set operations for "every
+word" and "some word", and a term's scores added in one loop over the
+paragraphs that hold it, instead of Whoosh's per-posting matcher calls: a
+query on common words that took 100-250 ms takes 5-15.  The rarest word's
+postings are read whole; the others' only for its paragraphs, when those
+are few.  Anything else (phrases, prefixes, OR, NOT of more than a
 word) goes through Whoosh's own matchers.
 
 "Some words" (the looser second pass) is where a common word would make us
@@ -21,6 +22,7 @@ more than the current k-th best is never scored.
 from __future__ import annotations
 
 import heapq
+from operator import neg
 
 from searcher import _whoosh_postings, scoring
 from searcher import query as queries
@@ -61,8 +63,8 @@ class _TermPostings:
         ``docs`` that has it."""
         if self._complete or not self.document_frequency:
             return
-        if len(docs) >= sum(p.blocks for p, _, _ in self._segments):
-            self.read_all()  # most blocks would be decoded anyway
+        if len(docs) >= sum(p.lookups_worth_reading_all for p, _, _ in self._segments):
+            self.read_all()
             return
         spans = [(offset, size) for _, offset, size in self._segments]
         shares = _whoosh_postings.split_by_segment(sorted(docs), spans)
@@ -70,11 +72,19 @@ class _TermPostings:
             if mine:
                 self.frequencies.update(_shifted(postings.of(mine), offset))
 
-    def score(self, docnum: int, k1_plus_1: float) -> float:
-        tf = self.frequencies[docnum]
-        # Whoosh's bm25() then its boost wrapper, operation for operation,
-        # so that ties and orders come out as Whoosh's would.
-        return self.idf * ((tf * k1_plus_1) / (tf + self.norms[self.lengths[docnum]])) * self.boost
+    def add_scores(self, scores: dict[int, float], k1_plus_1: float) -> None:
+        """Add the term's score to each document of ``scores`` that holds it."""
+        frequencies, norms, lengths = self.frequencies, self.norms, self.lengths
+        idf, boost = self.idf, self.boost
+        if len(frequencies) < len(scores):
+            holding = [docnum for docnum in frequencies if docnum in scores]
+        else:
+            holding = [docnum for docnum in scores if docnum in frequencies]
+        for docnum in holding:
+            tf = frequencies[docnum]
+            # Whoosh's bm25() then its boost wrapper, operation for
+            # operation, so that ties and orders come out as Whoosh's would.
+            scores[docnum] += idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]])) * boost
 
 
 class PlainWordScorer:
@@ -117,11 +127,11 @@ class PlainWordScorer:
             self._paragraphs = scoring.paragraph_count(self._files)
         return scoring.lucene_idf(self._paragraphs, document_frequency)
 
-    def segment_postings(self, field: str, text: str) -> list[tuple[_whoosh_postings.SegmentPostings, int, int]]:
-        """The term's postings in each segment, with the segment's first
-        document number and its size."""
+    def segment_postings(self, field: str, text: str) -> list[tuple]:
+        """The term's postings in each segment (``_whoosh_postings``), with
+        the segment's first document number and its size."""
         return [
-            (_whoosh_postings.SegmentPostings(segment, field, text), segment.offset, segment.doc_count)
+            (_whoosh_postings.segment_postings(segment, field, text), segment.offset, segment.doc_count)
             for segment in self._files.segments
         ]
 
@@ -203,21 +213,20 @@ class PlainWordMatches:
                     break
         return first
 
-    def score(self, docnum: int) -> float:
-        total = 0.0
-        k1_plus_1 = self._k1_plus_1
+    def scores(self, docs: set[int]) -> dict[int, float]:
+        """Each document's score: its terms' scores added up in one order
+        (``_flat``), term by term over the documents that hold it."""
+        scores = dict.fromkeys(docs, 0.0)
         for term in self._flat:
-            if docnum in term.frequencies:
-                total += term.score(docnum, k1_plus_1)
-        return total
+            term.add_scores(scores, self._k1_plus_1)
+        return scores
 
     def best(self, limit: int, every_word: bool, skip: set[int]) -> list[tuple[float, int]]:
         """The ``limit`` best (score, document number), best first; ties in
         document order, as Whoosh breaks them.  ``every_word`` False: from
         the paragraphs holding some but not all of the words."""
         if every_word:
-            scored = ((self.score(d), d) for d in self.every_word - skip)
-            return heapq.nsmallest(limit, scored, key=_rank_key)
+            return _best_first(self.scores(self.every_word - skip), limit)
         return self._best_of_some(limit, skip | self.every_word)
 
     def _best_of_some(self, limit: int, skip: set[int]) -> list[tuple[float, int]]:
@@ -229,33 +238,28 @@ class PlainWordMatches:
 
         order = sorted(self._terms, key=bound, reverse=True)
         remaining = sum(bound(word) for word in order)
-        best: list[tuple[float, int]] = []  # a heap of the kept, worst first
+        best: list[tuple[float, int]] = []
         visited = set(skip)
         for word in order:
-            if len(best) >= limit and remaining * _ROUNDING < best[0][0]:
+            if len(best) >= limit and remaining * _ROUNDING < best[-1][0]:
                 break
             docs = self._docs(word)
             new = docs - visited
             for term in self._flat:
                 term.look_up(new)
-            for docnum in new:
-                _keep(best, (self.score(docnum), -docnum), limit)
+            scores = self.scores(new)
+            scores.update((docnum, score) for score, docnum in best)  # the best so far stay in the running
+            best = _best_first(scores, limit)
             visited |= docs
             remaining -= bound(word)
-        return sorted(((score, -negated) for score, negated in best), key=_rank_key)
+        return best
 
 
 _ROUNDING = 1 + 1e-9  # a bound must hold after floating-point rounding too
 
 
-def _keep(best: list[tuple[float, int]], item: tuple[float, int], limit: int) -> None:
-    """Add (score, -document number) to a heap of the ``limit`` best."""
-    if len(best) < limit:
-        heapq.heappush(best, item)
-    elif item > best[0]:
-        heapq.heapreplace(best, item)
-
-
-def _rank_key(item: tuple[float, int]) -> tuple[float, int]:
-    score, docnum = item
-    return (-score, docnum)
+def _best_first(scores: dict[int, float], limit: int) -> list[tuple[float, int]]:
+    """The ``limit`` best (score, document number) of {document: score},
+    best first, ties in document order."""
+    best = heapq.nsmallest(limit, zip(map(neg, scores.values()), scores))
+    return [(-negated, docnum) for negated, docnum in best]

@@ -7,11 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from whoosh.writing import SegmentWriter
 
 from conftest import long_term_folder, write
-from searcher import store
-from searcher._whoosh_postings import BYTE_TO_LENGTH, SegmentPostings
+from searcher import _whoosh_writer, store
+from searcher._whoosh_postings import BYTE_TO_LENGTH, FrequencyList, SegmentPostings, segment_postings
 from searcher._whoosh_reader import IndexFiles, latest_generation
 from searcher.articles import find_files
 from searcher.search import ParagraphSearcher
@@ -21,8 +22,9 @@ def _files(index_dir: Path) -> IndexFiles:
     return IndexFiles(index_dir, store.INDEX_NAME, latest_generation(index_dir, store.INDEX_NAME))
 
 
-def _assert_reads_as_whoosh_does(index_dir: Path) -> None:
+def _assert_reads_as_whoosh_does(index_dir: Path, frequency_lists: bool = True) -> None:
     files = _files(index_dir)
+    read_from = set()  # the kinds of postings read
     index = store.open_index(index_dir)
     with index.reader() as reader:
         assert files.doc_count_all() == reader.doc_count_all()
@@ -33,14 +35,21 @@ def _assert_reads_as_whoosh_does(index_dir: Path) -> None:
             for text in reader.lexicon(field):
                 word = text.decode("utf-8")
                 assert files.doc_frequency(field, word) == reader.doc_frequency(field, text)
-                ours, in_order, decoded_first = {}, [], {}
+                ours, in_order, decoded_first, looked_up, expected = {}, [], {}, {}, {}
                 for segment in files.segments:
-                    SegmentPostings(segment, field, word).add_all(ours, segment.offset)
-                    postings = SegmentPostings(segment, field, word)
+                    segment_postings(segment, field, word).add_all(ours, segment.offset)
+                    postings = segment_postings(segment, field, word)
+                    read_from.add(type(postings))
                     in_order += [segment.offset + docnum for docnum in postings.in_order()]
                     postings.add_all(decoded_first, segment.offset)  # from the blocks in_order decoded
+                    # Every third document, holding the term or not (deleted ones too).
+                    probe = [segment.offset + docnum for docnum in range(0, segment.doc_count, 3)]
+                    found = segment_postings(segment, field, word).of([docnum - segment.offset for docnum in probe])
+                    looked_up.update((segment.offset + docnum, frequency) for docnum, frequency in found.items())
+                    expected.update((docnum, ours[docnum]) for docnum in probe if docnum in ours)
                 assert ours == dict(reader.postings(field, text).items_as("weight")), (field, word)
                 assert in_order == sorted(ours) and decoded_first == ours
+                assert looked_up == expected
             lengths = b"".join(segment.length_bytes(field) for segment in files.segments)
             assert [BYTE_TO_LENGTH[lengths[d]] for d in live] == [reader.doc_field_length(d, field) or 0 for d in live]
         assert [files.stored_fields(d) for d in live] == [reader.stored_fields(d) for d in live]
@@ -52,9 +61,17 @@ def _assert_reads_as_whoosh_does(index_dir: Path) -> None:
             keys[d] for d in live
         ]
     files.close()
+    # Common terms are read from their frequency lists when the index has them.
+    assert (FrequencyList in read_from) == frequency_lists and SegmentPostings in read_from
 
 
-def test_reading_an_index_and_its_updates_as_whoosh_does(run, tmp_path):
+
+@pytest.mark.parametrize("frequency_lists", [True, False], ids=["index-now", "index-without-frequency-lists"])
+def test_reading_an_index_and_its_updates_as_whoosh_does(run, tmp_path, monkeypatch, frequency_lists):
+    """Also an index written before frequency lists were: its terms are read
+    from their blocks."""
+    if not frequency_lists:
+        monkeypatch.setattr(_whoosh_writer, "frequency_list", lambda docnums, weights: None)
     folder = long_term_folder(tmp_path)
     index_dir = tmp_path / "index"
     assert run("index", str(folder)).exit_code == 0
@@ -65,7 +82,7 @@ def test_reading_an_index_and_its_updates_as_whoosh_does(run, tmp_path):
     files = _files(index_dir)
     assert any(segment.deleted for segment in files.segments)
     files.close()
-    _assert_reads_as_whoosh_does(index_dir)
+    _assert_reads_as_whoosh_does(index_dir, frequency_lists)
 
 
 def test_reading_with_the_shortest_reads_as_whoosh_does(run, tmp_path, monkeypatch):
@@ -90,7 +107,7 @@ def test_reading_segments_whoosh_left_as_separate_files(tmp_path):
         store._index_file(writer, source, None, report, print)
     writer.commit()
     assert not list(index_dir.glob("*.seg"))
-    _assert_reads_as_whoosh_does(index_dir)
+    _assert_reads_as_whoosh_does(index_dir, frequency_lists=False)  # Whoosh's writer writes none
 
 
 def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, tmp_path):
