@@ -103,6 +103,14 @@ class FrequencyList:
             for docnum in self._deleted:
                 found.pop(offset + docnum, None)
 
+    def add_holding(self, found: dict[int, float], offset: int, docs: set[int]) -> None:
+        """Add those of ``docs`` (numbered from ``offset``) that hold the term."""
+        ids = map(offset.__add__, self._ids) if offset else self._ids
+        found.update({docnum: frequency for docnum, frequency in zip(ids, self._frequencies) if docnum in docs})
+        if self._deleted:
+            for docnum in self._deleted:
+                found.pop(offset + docnum, None)
+
     def in_order(self):
         deleted = self._deleted
         return (docnum for docnum in self._ids if docnum not in deleted) if deleted else iter(self._ids)
@@ -205,6 +213,11 @@ class SegmentPostings:
                 continue
             block = self._block(number)
             found.update(zip([offset + docnum for docnum in block], block.values()) if offset else block)
+
+    def add_holding(self, found: dict[int, float], offset: int, docs: set[int]) -> None:
+        """Add those of ``docs`` that hold the term, and others (every block
+        is decoded, so all its postings are added)."""
+        self.add_all(found, offset)
 
     def in_order(self):
         """The document numbers holding the term, smallest first, decoding

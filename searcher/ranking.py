@@ -64,7 +64,8 @@ class _TermPostings:
         if self._complete or not self.document_frequency:
             return
         if len(docs) >= sum(p.lookups_worth_reading_all for p, _, _ in self._segments):
-            self.read_all()
+            for postings, offset, _ in self._segments:
+                postings.add_holding(self.frequencies, offset, docs)
             return
         spans = [(offset, size) for _, offset, size in self._segments]
         shares = _whoosh_postings.split_by_segment(sorted(docs), spans)

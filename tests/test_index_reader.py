@@ -35,7 +35,7 @@ def _assert_reads_as_whoosh_does(index_dir: Path, frequency_lists: bool = True) 
             for text in reader.lexicon(field):
                 word = text.decode("utf-8")
                 assert files.doc_frequency(field, word) == reader.doc_frequency(field, text)
-                ours, in_order, decoded_first, looked_up, expected = {}, [], {}, {}, {}
+                ours, in_order, decoded_first, looked_up, looked_up_by_set, expected = {}, [], {}, {}, {}, {}
                 for segment in files.segments:
                     segment_postings(segment, field, word).add_all(ours, segment.offset)
                     postings = segment_postings(segment, field, word)
@@ -47,9 +47,14 @@ def _assert_reads_as_whoosh_does(index_dir: Path, frequency_lists: bool = True) 
                     found = segment_postings(segment, field, word).of([docnum - segment.offset for docnum in probe])
                     looked_up.update((segment.offset + docnum, frequency) for docnum, frequency in found.items())
                     expected.update((docnum, ours[docnum]) for docnum in probe if docnum in ours)
+                    # The same, by set (blocks add whatever they decoded).
+                    holding: dict = {}
+                    segment_postings(segment, field, word).add_holding(holding, segment.offset, set(probe))
+                    assert holding.items() <= ours.items()
+                    looked_up_by_set.update((docnum, holding[docnum]) for docnum in probe if docnum in holding)
                 assert ours == dict(reader.postings(field, text).items_as("weight")), (field, word)
                 assert in_order == sorted(ours) and decoded_first == ours
-                assert looked_up == expected
+                assert looked_up == expected and looked_up_by_set == expected
             lengths = b"".join(segment.length_bytes(field) for segment in files.segments)
             assert [BYTE_TO_LENGTH[lengths[d]] for d in live] == [reader.doc_field_length(d, field) or 0 for d in live]
         assert [files.stored_fields(d) for d in live] == [reader.stored_fields(d) for d in live]
