@@ -39,12 +39,12 @@ _BLOCK_SIZE = struct.Struct("!i")
 _POSTINGS_MAGIC = b"W3Bl"  # what opens a term's postings (WHOOSH3_HEADER_MAGIC)
 BLOCK_POSTINGS = 128  # postings in a full W3 block (W3Codec's blocklimit)
 _FREQUENCY_HEADER = struct.Struct("<4sI")  # magic, postings
-_FREQUENCY_MAGIC = b"SqF1"
+_FREQUENCY_MAGIC = b"SqF1"  # searcher's frequencies, version 1
 _FREQUENCY_MAX = 255
 # From how many documents looked up in a frequency list it is cheaper to
-# read it whole than to search it for each (about 0.5 us a search, 0.07 us
-# a posting read).
-_LOOKUPS_PER_READ_ALL = 1 / 7
+# walk the whole list, keeping theirs, than to search it for each (about
+# 0.5 us a search, 0.07 us a posting walked).
+_FULL_PASS_SHARE = 1 / 7
 # The field length Whoosh stores as one byte, for each byte value: its
 # byte_to_length table, from the formula that made it.
 BYTE_TO_LENGTH = tuple(int(round((1.033**n - 1) * 27)) for n in range(256))
@@ -94,19 +94,20 @@ class FrequencyList:
         if sys.byteorder == "big":
             self._ids.byteswap()
         self._frequencies = raw[ids_at + 4 * count :]
-        self.lookups_worth_reading_all = int(count * _LOOKUPS_PER_READ_ALL)
+        self.full_pass_from = int(count * _FULL_PASS_SHARE)
 
     def add_all(self, found: dict[int, float], offset: int) -> None:
         ids = map(offset.__add__, self._ids) if offset else self._ids
         found.update(zip(ids, self._frequencies))
-        if self._deleted:
-            for docnum in self._deleted:
-                found.pop(offset + docnum, None)
+        self._drop_deleted(found, offset)
 
     def add_holding(self, found: dict[int, float], offset: int, docs: set[int]) -> None:
         """Add those of ``docs`` (numbered from ``offset``) that hold the term."""
         ids = map(offset.__add__, self._ids) if offset else self._ids
         found.update({docnum: frequency for docnum, frequency in zip(ids, self._frequencies) if docnum in docs})
+        self._drop_deleted(found, offset)
+
+    def _drop_deleted(self, found: dict[int, float], offset: int) -> None:
         if self._deleted:
             for docnum in self._deleted:
                 found.pop(offset + docnum, None)
@@ -195,7 +196,7 @@ class SegmentPostings:
         return found
 
     @property
-    def lookups_worth_reading_all(self) -> int:
+    def full_pass_from(self) -> int:
         """From how many documents looked up it is as cheap to decode every
         block (most blocks would be decoded anyway)."""
         return len(self._last_ids)

@@ -212,26 +212,26 @@ def related_words(text: str, terms: Iterable[str]) -> Iterator[tuple[Word, str |
     stopword: it is never indexed, so it matches no term by its root (and
     stays out of the index's stem table, so stemming it would load Sastrawi).
     """
-    present = _cores_in(text, terms)
-    for word in words(text):
-        yield word, _root_if_related(word.form, present)
+    found = list(words(text))
+    roots = _related_roots(text, terms, {word.form for word in found})
+    for word in found:
+        yield word, roots.get(word.form)
 
 
 def related_forms(text: str, terms: Iterable[str]) -> list[tuple[str, str | None]]:
     """``related_words`` without character offsets, faster."""
-    present = _cores_in(text, terms)
-    return [(form, _root_if_related(form, present)) for form in _index_forms(text)]
+    forms = _index_forms(text)
+    roots = _related_roots(text, terms, set(forms))
+    return [(form, roots.get(form)) for form in forms]
 
 
-def _cores_in(text: str, terms: Iterable[str]) -> list[str]:
+def _related_roots(text: str, terms: Iterable[str], forms: set[str]) -> dict[str, str]:
+    """The root of each of ``forms`` (the text's) that may be related to
+    ``terms``: one holding a term minus its first letter, not a stopword."""
     folded = fold(text)
-    return [core for core in {term[1:] for term in terms} if core in folded]
-
-
-def _root_if_related(form: str, cores: list[str]) -> str | None:
-    if not cores or form in STOPWORDS or not any(core in form for core in cores):
-        return None
-    return stem(form)
+    cores = [core for core in {term[1:] for term in terms} if core in folded]
+    related = {form for core in cores for form in forms if core in form} - STOPWORDS
+    return {form: stem(form) for form in related}
 
 
 def _index_forms(text: str) -> list[str]:
@@ -239,8 +239,11 @@ def _index_forms(text: str) -> list[str]:
     indexing, taken for ASCII text, where folding is plain lowercasing."""
     if not text.isascii():
         return [word.form for word in words(text)]
+    found = WORD_RE.findall(text.lower())
+    if "-" not in text and SPLIT_COMPOUNDS.keys().isdisjoint(found):
+        return found  # nothing to split
     forms: list[str] = []
-    for form in WORD_RE.findall(text.lower()):
+    for form in found:
         forms += _parts(form)[0]
     return forms
 

@@ -63,7 +63,7 @@ class _TermPostings:
         ``docs`` that has it."""
         if self._complete or not self.document_frequency:
             return
-        if len(docs) >= sum(p.lookups_worth_reading_all for p, _, _ in self._segments):
+        if len(docs) >= sum(p.full_pass_from for p, _, _ in self._segments):
             for postings, offset, _ in self._segments:
                 postings.add_holding(self.frequencies, offset, docs)
             return
@@ -239,7 +239,7 @@ class PlainWordMatches:
 
         order = sorted(self._terms, key=bound, reverse=True)
         remaining = sum(bound(word) for word in order)
-        best: list[tuple[float, int]] = []
+        best: list[tuple[float, int]] = []  # best first
         visited = set(skip)
         for word in order:
             if len(best) >= limit and remaining * _ROUNDING < best[-1][0]:
