@@ -33,7 +33,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from itertools import accumulate, islice, repeat
-from typing import Iterable
+from typing import Iterable, Iterator
 
 _BLOCK_SIZE = struct.Struct("!i")
 _POSTINGS_MAGIC = b"W3Bl"  # what opens a term's postings (WHOOSH3_HEADER_MAGIC)
@@ -155,23 +155,10 @@ class SegmentPostings:
             self._read_directory(segment.postings(*record.extent))
 
     def _read_directory(self, raw: bytes) -> None:
-        # The postings are one piece on disk; each block is its signed length
-        # (negative for the last), a pickled header (postings, last id, max
-        # weight, compressed?, min and max length) and the pickled, maybe
-        # compressed, (delta-coded ids, weights, values).
         self._raw = raw
-        stream = io.BytesIO(raw)
-        at = len(_POSTINGS_MAGIC)
-        while True:
-            (size,) = _BLOCK_SIZE.unpack_from(raw, at)
-            stream.seek(at + _BLOCK_SIZE.size)
-            count, last_id, _, compressed, _, _ = pickle.load(stream)
-            end = at + _BLOCK_SIZE.size + abs(size)
+        for count, last_id, start, end, compressed in _blocks(raw):
             self._last_ids.append(last_id)
-            self._blocks.append((count, stream.tell(), end, bool(compressed)))
-            if size < 0:
-                return
-            at = end
+            self._blocks.append((count, start, end, compressed))
 
     def _decode(self, number: int) -> tuple[list[int], Iterable[float]]:
         """A block's delta-coded document numbers and their frequencies."""
@@ -238,6 +225,51 @@ class SegmentPostings:
             if frequency is not None:
                 found[docnum] = frequency
         return found
+
+
+def _blocks(raw: bytes) -> Iterator[tuple[int, int, int, int, bool]]:
+    """The blocks of a W3 posting list: (postings, last document number,
+    where its data starts and ends in ``raw``, compressed?).
+
+    The postings are one piece on disk; each block is its signed length
+    (negative for the last), a pickled header (postings, last id, max
+    weight, compressed?, min and max length) and the pickled, maybe
+    compressed, (delta-coded ids, weights, values)."""
+    stream = io.BytesIO(raw)
+    at = len(_POSTINGS_MAGIC)
+    while True:
+        (size,) = _BLOCK_SIZE.unpack_from(raw, at)
+        stream.seek(at + _BLOCK_SIZE.size)
+        count, last_id, _, compressed, _, _ = pickle.load(stream)
+        end = at + _BLOCK_SIZE.size + abs(size)
+        yield count, last_id, stream.tell(), end, bool(compressed)
+        if size < 0:
+            return
+        at = end
+
+
+def all_postings(raw: bytes, value_size: int | None) -> tuple[list[int], list[float], list]:
+    """Every posting of a W3 posting list, deleted documents too: document
+    numbers, weights and values (None where the field's format keeps none;
+    ``value_size`` is its ``fixed_value_size()``), for merging segments."""
+    docnums: list[int] = []
+    weights: list[float] = []
+    values: list = []
+    for count, _, start, end, compressed in _blocks(raw):
+        data = raw[start:end]
+        deltas, block_weights, block_values = pickle.loads(zlib.decompress(data) if compressed else data)
+        docnums += accumulate(deltas)  # each block's count from 0
+        if block_weights is None or isinstance(block_weights, float):
+            weights += repeat(block_weights or 1.0, count)
+        else:
+            weights += block_weights
+        if value_size is None or value_size < 0:
+            values += block_values
+        elif value_size == 0:
+            values += repeat(None, count)
+        else:
+            values += (block_values[at : at + value_size] for at in range(0, len(block_values), value_size))
+    return docnums, weights, values
 
 
 def split_by_segment(docs: list[int], segments: list[tuple[int, int]]) -> list[list[int]]:

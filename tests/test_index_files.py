@@ -4,6 +4,7 @@ difference is a mangled posting, a wrong statistic or a lost paragraph."""
 
 import io
 import pickle
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -138,3 +139,31 @@ def test_cancelling_stops_the_workers_before_their_files_are_deleted(tmp_path, c
     assert workers and not any(worker.is_alive() for worker in workers)
     assert "Traceback" not in capfd.readouterr().err
     assert not list((tmp_path / "index").glob("*.tmp"))
+
+
+def test_a_merged_segment_holds_what_whoosh_would_merge(tmp_path, folder):
+    """Merging segments pools their postings a term at a time (and with
+    deleted paragraphs left out and the rest renumbered): the merged
+    segment must hold what Whoosh's own merge, a posting at a time, writes."""
+    base = tmp_path / "base"
+    index = store.open_or_create_index(base)
+    sources = list(find_files(folder, print))
+    for part in (sources[: len(sources) // 2], sources[len(sources) // 2 :]):
+        writer = TermGroupedWriter(index)
+        for source in part:
+            store._index_file(writer, source, None, store.IndexReport(), print)
+        writer.commit()
+    writer = SegmentWriter(index)
+    for docnum in range(0, index.doc_count_all(), 7):
+        writer.delete_document(docnum)
+    writer.commit(merge=False)
+    assert len(index._segments()) == 2 and all(s.has_deletions() for s in index._segments())
+    merged = {}
+    for name, writer_class in (("ours", TermGroupedWriter), ("whoosh", SegmentWriter)):
+        shutil.copytree(base, tmp_path / name)
+        copy = store.open_or_create_index(tmp_path / name)
+        writer_class(copy).commit(optimize=True)
+        assert len(copy._segments()) == 1
+        merged[name] = _contents(copy)
+    assert merged["ours"] == merged["whoosh"]
+    assert merged["ours"]["body", b"banjir"][0] > 256  # a term of several blocks
