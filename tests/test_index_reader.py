@@ -90,6 +90,22 @@ def test_reading_an_index_and_its_updates_as_whoosh_does(run, tmp_path, monkeypa
     _assert_reads_as_whoosh_does(index_dir, frequency_lists)
 
 
+def test_a_term_too_frequent_for_its_frequency_list_is_read_from_its_blocks(run, tmp_path, monkeypatch):
+    """A frequency list holds one byte a posting: a paragraph repeating a
+    word more than 255 times leaves that word without one, and its
+    postings are read (and scored) from the blocks."""
+    monkeypatch.setenv("SEARCH_PROCS", "1")  # one segment
+    folder = long_term_folder(tmp_path)
+    write(folder / "ulang.txt", "Ulang\n\n" + "Jakarta " * 300 + "banjir.")
+    assert run("index", str(folder)).exit_code == 0
+    files = _files(tmp_path / "index")
+    [segment] = files.segments
+    assert isinstance(segment_postings(segment, "body", "jakarta"), SegmentPostings)
+    assert isinstance(segment_postings(segment, "body", "banjir"), FrequencyList)
+    files.close()
+    _assert_reads_as_whoosh_does(tmp_path / "index")
+
+
 def test_reading_with_the_shortest_reads_as_whoosh_does(run, tmp_path, monkeypatch):
     """The reader guesses how much to read at once (hash slots, a term
     record, a term table's extras) and reads more when it guessed short:
