@@ -427,6 +427,18 @@ class TermGroupedWriting:
     def add_reader(self, reader):
         super().add_reader(_LengthsReadOnce(reader))
 
+    def cancel(self):
+        super().cancel()
+        # Whoosh leaves the files of the segment it had begun (until a later
+        # commit cleans up); they are this writer's alone, by their random name.
+        prefix = self.newsegment.segment_id() + "."
+        for name in list(self.storage):
+            if name.startswith(prefix):
+                try:
+                    self.storage.delete_file(name)
+                except OSError:
+                    pass
+
     def add_postings_to_pool(self, reader, startdoc, docmap):
         """A segment's postings, pooled to merge it into this writer's:
         Whoosh walks them one at a time through its matchers (the half of

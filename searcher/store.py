@@ -246,6 +246,8 @@ class IndexReport:
         self.removed = 0
         self.paragraphs = 0  # paragraphs written in this run
         self.files = 0  # files looked at
+        self.files_written = 0  # new, changed or touched: their paragraphs or bookkeeping written
+        self.files_removed = 0  # files gone from their folder
         self.skipped = 0  # files that could not be read
         self.saved_files = 0  # files whose changes are committed
         self.roots: list[str] = []
@@ -338,6 +340,7 @@ def update_index(
     analysis.learn_stems(dict(stem_table.items()))
     writer = _open_writer(index, index_dir)
     pending_files = 0
+    committed_changes = 0  # files written or removed, as of the last commit
     try:
         if rebuild:
             known = {}
@@ -368,6 +371,7 @@ def update_index(
                 # must leave the old index whole, not a part of the new one.
                 if not rebuild and report.paragraphs - batch_start >= batch_paragraphs:
                     _commit(writer, rebuild)
+                    committed_changes = report.files_written + report.files_removed
                     report.saved_files += pending_files
                     pending_files, batch_start = 0, report.paragraphs
                     writer = _open_writer(index, index_dir)
@@ -375,7 +379,14 @@ def update_index(
             for path in gone:
                 writer.delete_by_term("source", path)
                 report.removed += known[path]["articles"]
-        _commit(writer, rebuild)
+                report.files_removed += 1
+        if rebuild or report.files_written + report.files_removed > committed_changes:
+            _commit(writer, rebuild)
+        else:
+            # Nothing to save, and a commit is where segments are merged:
+            # with many segments, a run with nothing to do would spend
+            # minutes merging (two at 100,000 articles).
+            _cancel(writer)
         report.saved_files += pending_files
         if len(analysis.known_stems()) > len(stem_table):  # roots the table lacks
             _save_stem_table(index_dir)
@@ -430,6 +441,7 @@ def _index_file(writer, source: SourceFile, known: dict | None, report: IndexRep
         writer.delete_by_term("state", path)
         _add_file_state(writer, source, stat, digest, known["articles"])
         report.unchanged += known["articles"]
+        report.files_written += 1
         return len(data)
     try:
         articles = list(read_articles(source.path, source.article_id, warn, data=data))
@@ -459,6 +471,7 @@ def _index_file(writer, source: SourceFile, known: dict | None, report: IndexRep
             )
             report.paragraphs += 1
     _add_file_state(writer, source, stat, digest, len(articles))
+    report.files_written += 1
     return len(data)
 
 

@@ -248,3 +248,30 @@ def test_merging_segments_keeps_every_paragraph_and_removes_the_edited_ones(run,
     assert run("query", "banjir").stdout.startswith("5 paragraphs in 5 articles match")
     for n in range(6):
         assert run("query", f"kota{n}").exit_code == 0
+
+
+def test_indexing_an_unchanged_folder_again_commits_nothing(run, tmp_path, monkeypatch):
+    """With nothing to save there is no commit, and so no merge: with many
+    segments, a run that found nothing to do used to merge them (two
+    minutes at 100,000 articles)."""
+    from searcher.store import open_index_files
+
+    monkeypatch.setenv("SEARCH_PROCS", "1")
+    monkeypatch.setenv("SEARCH_BATCH_PARAGRAPHS", "1")  # a commit, and a segment, per file
+    monkeypatch.setattr("searcher._whoosh_writer.MAX_SEGMENTS", 2)
+    folder = make_folder(tmp_path / "berita")
+    run("index", str(folder))
+    files = open_index_files(tmp_path / "index")
+    segments = len(files.segments)
+    files.close()
+    assert segments > 2  # so the next commit would merge
+    before = sorted(p.name for p in (tmp_path / "index").iterdir())
+    result = run("index", str(folder))
+    assert "0 new, 0 changed, 0 removed, 3 unchanged" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "index").iterdir()) == before
+    # A touched file still has its new time saved: the next run does not read it.
+    os.utime(folder / "a.txt", (1, 1))
+    run("index", str(folder))
+    assert sorted(p.name for p in (tmp_path / "index").iterdir()) != before
+    monkeypatch.setattr("searcher.store._file_hash", lambda data: pytest.fail("a touched file was read again"))
+    assert "3 unchanged" in run("index", str(folder)).stdout
