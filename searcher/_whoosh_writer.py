@@ -13,7 +13,8 @@ documents while recording their files as indexed, or wait forever to hand
 work to workers that are all gone.
 
 Every commit adds segments, and a query pays for each one; ``merge_smallest``
-keeps at most MAX_SEGMENTS by merging the smallest.  Whoosh merges in the
+keeps about MAX_SEGMENTS by merging the smallest, as many as the commit's
+size allows (see there).  Whoosh merges in the
 parent process, on one core; it walked each posting through its matchers
 and asked for each document's length in each field from disk, which made
 a merge as slow as indexing the same paragraphs on one core.  Here a
@@ -58,7 +59,8 @@ import pickle
 import queue
 import signal
 from array import array
-from itertools import groupby, islice
+from functools import partial
+from itertools import accumulate, groupby, islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -72,7 +74,10 @@ from searcher import analysis
 from searcher._whoosh_postings import BYTE_TO_LENGTH, all_postings, frequency_list
 from searcher.store import SearchIndexError
 
-MAX_SEGMENTS = 16  # see merge_smallest
+MAX_SEGMENTS = 16  # merging starts past this many segments; see merge_smallest
+HARD_MAX_SEGMENTS = 32  # past this many, merging ignores its budget
+MERGE_FACTOR = 4  # a commit merges at most this many times the paragraphs it adds...
+MERGE_FLOOR = 20_000  # ...or this many paragraphs (about 7 s of merging)
 _PR_SET_PDEATHSIG = 1
 _PICKLE_PROTOCOL = 5
 
@@ -517,18 +522,33 @@ class ParallelWriter(TermGroupedWriting, MpWriter):
         return task
 
 
-def merge_smallest(writer, segments):
+def merge_policy(incoming: int):
+    """The Whoosh merge policy for a commit that adds ``incoming``
+    paragraphs (see ``merge_smallest``)."""
+    return partial(merge_smallest, incoming=incoming)
+
+
+def merge_smallest(writer, segments, incoming: int):
     """A Whoosh merge policy: when there are more than MAX_SEGMENTS segments,
-    merge the smallest into the commit's new segment, down to half as many."""
+    merge the smallest into the commit's new segment, down to half as many,
+    but no more of them than MERGE_FACTOR times the paragraphs the commit
+    adds (or MERGE_FLOOR): a commit of a few new articles must not spend
+    minutes merging big segments, and leaves them for a big one.  Past
+    HARD_MAX_SEGMENTS, merge down to half the limit whatever it costs."""
     from whoosh.reading import SegmentReader
 
     live = [s for s in segments if s.doc_count() > 0]
     if len(live) <= MAX_SEGMENTS:
         return live
     by_size = sorted(live, key=lambda s: s.doc_count_all())
-    merged = by_size[: len(live) - MAX_SEGMENTS // 2 + 1]
-    for segment in merged:
+    count = len(live) - MAX_SEGMENTS // 2 + 1
+    if len(live) <= HARD_MAX_SEGMENTS:
+        budget = max(MERGE_FLOOR, MERGE_FACTOR * incoming)
+        totals = accumulate(s.doc_count_all() for s in by_size[:count])
+        affordable = sum(1 for total in totals if total <= budget)
+        count = affordable if affordable >= 2 else 0  # merging one segment alone gains nothing
+    for segment in by_size[:count]:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()
-    return by_size[len(merged) :]
+    return by_size[count:]

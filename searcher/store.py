@@ -305,13 +305,14 @@ def _open_writer(index, index_dir: Path):
     return writer
 
 
-def _commit(writer, rebuild: bool) -> None:
+def _commit(writer, rebuild: bool, paragraphs: int) -> None:
+    """Commit the batch of ``paragraphs`` new paragraphs."""
     from whoosh.writing import CLEAR
 
-    from searcher._whoosh_writer import merge_smallest
+    from searcher._whoosh_writer import merge_policy
 
     # A rebuild's one commit replaces every older segment.
-    writer.commit(mergetype=CLEAR if rebuild else merge_smallest)
+    writer.commit(mergetype=CLEAR if rebuild else merge_policy(paragraphs))
 
 
 def update_index(
@@ -370,7 +371,7 @@ def update_index(
                 # A rebuild commits once, at the end: stopped half-way, it
                 # must leave the old index whole, not a part of the new one.
                 if not rebuild and report.paragraphs - batch_start >= batch_paragraphs:
-                    _commit(writer, rebuild)
+                    _commit(writer, rebuild, report.paragraphs - batch_start)
                     committed_changes = report.files_written + report.files_removed
                     report.saved_files += pending_files
                     pending_files, batch_start = 0, report.paragraphs
@@ -381,7 +382,7 @@ def update_index(
                 report.removed += known[path]["articles"]
                 report.files_removed += 1
         if rebuild or report.files_written + report.files_removed > committed_changes:
-            _commit(writer, rebuild)
+            _commit(writer, rebuild, report.paragraphs - batch_start)
         else:
             # Nothing to save, and a commit is where segments are merged:
             # with many segments, a run with nothing to do would spend

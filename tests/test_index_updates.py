@@ -275,3 +275,40 @@ def test_indexing_an_unchanged_folder_again_commits_nothing(run, tmp_path, monke
     assert sorted(p.name for p in (tmp_path / "index").iterdir()) != before
     monkeypatch.setattr("searcher.store._file_hash", lambda data: pytest.fail("a touched file was read again"))
     assert "3 unchanged" in run("index", str(folder)).stdout
+
+
+def test_adding_a_few_articles_does_not_merge_the_big_segments(run, tmp_path, monkeypatch):
+    """Past the segment limit a commit merges the smallest segments, but no
+    more paragraphs than a few times what it adds: a journalist adding
+    today's articles to a big index must not wait minutes for a merge."""
+    from searcher import store
+
+    monkeypatch.setenv("SEARCH_PROCS", "1")
+    monkeypatch.setenv("SEARCH_BATCH_PARAGRAPHS", "100")  # a commit, and a segment, per big file
+    monkeypatch.setattr("searcher._whoosh_writer.MAX_SEGMENTS", 2)
+    monkeypatch.setattr("searcher._whoosh_writer.HARD_MAX_SEGMENTS", 5)
+    monkeypatch.setattr("searcher._whoosh_writer.MERGE_FLOOR", 20)
+    folder = tmp_path / "berita"
+    for n in range(3):
+        write(folder / f"besar{n}.txt", f"Besar {n}\n\n" + "\n\n".join(f"Banjir ke-{i} di kota{n}." for i in range(100)))
+    run("index", str(folder))
+
+    def segments():
+        return {s.segment_id(): s.doc_count() for s in store.open_index(tmp_path / "index")._segments()}
+
+    big = segments()
+    assert len(big) == 3  # one past the limit
+    for n in range(6):
+        write(folder / f"kecil{n}.txt", f"Kecil {n}\n\nGempa kecil ke-{n}.")
+        run("index", str(folder))
+        now = segments()
+        assert big.keys() <= now.keys()  # not merged: too big for a commit of one paragraph
+        assert len(now) <= 5
+    assert len(now) < 3 + 6  # the small ones were merged together
+    assert stats(run) == {"articles": 9, "paragraphs": 306, "files": 9}
+    assert run("query", "gempa").stdout.startswith("6 paragraphs in 6 articles match")
+    # A big commit may merge the big segments.
+    write(folder / "besar3.txt", "Besar 3\n\n" + "\n\n".join(f"Banjir ke-{i} di kota3." for i in range(100)))
+    run("index", str(folder))
+    assert not big.keys() <= segments().keys()
+    assert stats(run) == {"articles": 10, "paragraphs": 406, "files": 10}
