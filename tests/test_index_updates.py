@@ -304,7 +304,7 @@ def test_adding_a_few_articles_does_not_merge_the_big_segments(run, tmp_path, mo
         now = segments()
         assert big.keys() <= now.keys()  # not merged: too big for a commit of one paragraph
         assert len(now) <= 5
-    assert len(now) < 3 + 6  # the small ones were merged together
+    assert max(count for name, count in now.items() if name not in big) > 2  # small ones merged: one holds several files
     assert stats(run) == {"articles": 9, "paragraphs": 306, "files": 9}
     assert run("query", "gempa").stdout.startswith("6 paragraphs in 6 articles match")
     # A big commit may merge the big segments.
