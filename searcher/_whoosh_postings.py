@@ -33,7 +33,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from itertools import accumulate, islice, repeat
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 _BLOCK_SIZE = struct.Struct("!i")
 _POSTINGS_MAGIC = b"W3Bl"  # what opens a term's postings (WHOOSH3_HEADER_MAGIC)
@@ -162,11 +162,7 @@ class SegmentPostings:
 
     def _decode(self, number: int) -> tuple[list[int], Iterable[float]]:
         """A block's delta-coded document numbers and their frequencies."""
-        count, start, end, compressed = self._blocks[number]
-        data = self._raw[start:end]
-        deltas, weights, _ = pickle.loads(zlib.decompress(data) if compressed else data)
-        if weights is None or isinstance(weights, float):
-            weights = repeat(weights or 1.0, count)
+        deltas, weights, _ = _block_data(self._raw, *self._blocks[number])
         return deltas, weights
 
     def _block(self, number: int) -> dict[int, float]:
@@ -248,6 +244,16 @@ def _blocks(raw: bytes) -> Iterator[tuple[int, int, int, int, bool]]:
         at = end
 
 
+def _block_data(raw: bytes, count: int, start: int, end: int, compressed: bool) -> tuple[list[int], Iterable[float], Any]:
+    """A block's delta-coded document numbers, weights (written as one
+    value, or none for all 1.0, when they are all the same) and values."""
+    data = raw[start:end]
+    deltas, weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
+    if weights is None or isinstance(weights, float):
+        weights = repeat(weights or 1.0, count)
+    return deltas, weights, values
+
+
 def all_postings(raw: bytes, value_size: int | None) -> tuple[list[int], list[float], list]:
     """Every posting of a W3 posting list, deleted documents too: document
     numbers, weights and values (None where the field's format keeps none;
@@ -256,13 +262,9 @@ def all_postings(raw: bytes, value_size: int | None) -> tuple[list[int], list[fl
     weights: list[float] = []
     values: list = []
     for count, _, start, end, compressed in _blocks(raw):
-        data = raw[start:end]
-        deltas, block_weights, block_values = pickle.loads(zlib.decompress(data) if compressed else data)
+        deltas, block_weights, block_values = _block_data(raw, count, start, end, compressed)
         docnums += accumulate(deltas)  # each block's count from 0
-        if block_weights is None or isinstance(block_weights, float):
-            weights += repeat(block_weights or 1.0, count)
-        else:
-            weights += block_weights
+        weights += block_weights
         if value_size is None or value_size < 0:
             values += block_values
         elif value_size == 0:

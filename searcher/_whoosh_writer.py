@@ -14,10 +14,10 @@ work to workers that are all gone.
 
 Every commit adds segments, and a query pays for each one; ``merge_smallest``
 keeps about MAX_SEGMENTS by merging the smallest, as many as the commit's
-size allows (see there).  Whoosh merges in the
-parent process, on one core; it walked each posting through its matchers
-and asked for each document's length in each field from disk, which made
-a merge as slow as indexing the same paragraphs on one core.  Here a
+size allows (see there).  Whoosh merges in the parent process, on one core;
+it walked each posting through its matchers and asked for each document's
+length in each field from disk, which made a merge as slow as indexing the
+same paragraphs on one core.  Here a
 term's postings are decoded whole and pooled in one call, and each field's
 lengths read once (``add_reader``): a merge takes about 40% less time.
 Still, the limit is set where merging stays rare: at 16, building 100,000
