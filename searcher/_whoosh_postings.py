@@ -32,7 +32,7 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left
-from itertools import accumulate, islice, repeat
+from itertools import accumulate, compress, islice, repeat
 from typing import Any, Iterable, Iterator
 
 _BLOCK_SIZE = struct.Struct("!i")
@@ -106,6 +106,17 @@ class FrequencyList:
         ids = map(offset.__add__, self._ids) if offset else self._ids
         found.update({docnum: frequency for docnum, frequency in zip(ids, self._frequencies) if docnum in docs})
         self._drop_deleted(found, offset)
+
+    def among(self, docs: set[int]) -> dict[int, float]:
+        """{document: frequency} for those of ``docs`` (numbered in the
+        segment) that hold the term: the list walked in C when ``docs``
+        are many, searched for each when they are few."""
+        if len(docs) < self.full_pass_from:
+            return self.of(sorted(docs))
+        holds = list(map(docs.__contains__, self._ids))
+        found = dict(zip(compress(self._ids, holds), compress(self._frequencies, holds)))
+        self._drop_deleted(found, 0)
+        return found
 
     def _drop_deleted(self, found: dict[int, float], offset: int) -> None:
         if self._deleted:
@@ -202,6 +213,15 @@ class SegmentPostings:
         """Add those of ``docs`` that hold the term, and others (every block
         is decoded, so all its postings are added)."""
         self.add_all(found, offset)
+
+    def among(self, docs: set[int]) -> dict[int, float]:
+        """{document: frequency} for those of ``docs`` (numbered in the
+        segment) that hold the term."""
+        if len(docs) < self.full_pass_from:
+            return self.of(sorted(docs))
+        found: dict[int, float] = {}
+        self.add_all(found, 0)
+        return {docnum: found[docnum] for docnum in docs.intersection(found)}
 
     def in_order(self):
         """The document numbers holding the term, smallest first, decoding

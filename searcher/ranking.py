@@ -58,6 +58,26 @@ class _TermPostings:
             for docnum in postings.in_order():
                 yield offset + docnum
 
+    @property
+    def segment_count(self) -> int:
+        return len(self._segments)
+
+    def offset(self, segment: int) -> int:
+        """The index-wide number of the segment's first document."""
+        return self._segments[segment][1]
+
+    def in_segment(self, segment: int) -> set[int]:
+        """The documents of a segment (numbered in it) holding the term."""
+        return set(self._segments[segment][0].in_order())
+
+    def among(self, segment: int, docs: set[int]) -> dict[int, float]:
+        """Those of ``docs`` (numbered in the segment) that hold the term,
+        with their frequencies, which ``frequencies`` now holds too."""
+        postings, offset, _ = self._segments[segment]
+        found = postings.among(docs) if docs else {}
+        self.frequencies.update(_shifted(found, offset))
+        return found
+
     def look_up(self, docs: set[int]) -> None:
         """Make sure ``frequencies`` holds the term's frequency in each of
         ``docs`` that has it."""
@@ -191,13 +211,25 @@ class PlainWordMatches:
 
     @property
     def every_word(self) -> set[int]:
+        """The paragraphs holding every word (in the body or the title),
+        with every term's frequency in them read.  Worked out segment by
+        segment, in the segment's own numbers and with C-level set
+        operations: a common word is walked once, for the paragraphs that
+        hold the rarer words, and the rarest word's frequencies are read
+        for the paragraphs that hold them all, not for every paragraph
+        that holds it."""
         if self._every_word is None:
-            candidates = self._docs(self._terms[0])
-            for word in self._terms[1:]:
-                for term in word:
-                    term.look_up(candidates)
-                candidates = set().union(*(filter(t.frequencies.__contains__, candidates) for t in word))
-            self._every_word = candidates
+            rarest, *others = self._terms
+            found: set[int] = set()
+            for segment in range(rarest[0].segment_count):
+                candidates = set().union(*(term.in_segment(segment) for term in rarest))
+                for word in others:
+                    candidates = set().union(*(term.among(segment, candidates) for term in word))
+                for term in rarest:
+                    term.among(segment, candidates)
+                offset = rarest[0].offset(segment)
+                found.update(map(offset.__add__, candidates) if offset else candidates)
+            self._every_word = found - self._excluded
         return self._every_word
 
     def first_of_any_word(self, count: int) -> list[int]:

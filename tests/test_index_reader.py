@@ -52,6 +52,12 @@ def _assert_reads_as_whoosh_does(index_dir: Path, frequency_lists: bool = True) 
                     segment_postings(segment, field, word).add_holding(holding, segment.offset, set(probe))
                     assert holding.items() <= ours.items()
                     looked_up_by_set.update((docnum, holding[docnum]) for docnum in probe if docnum in holding)
+                    # Those of a set that hold the term, by walking the list
+                    # (many) or searching it (two), in the segment's numbers.
+                    mine = {d - segment.offset: f for d, f in ours.items() if d >= segment.offset}
+                    for docs in ({d - segment.offset for d in probe}, {d - segment.offset for d in probe[1:3]}):
+                        among = segment_postings(segment, field, word).among(docs)
+                        assert among == {d: f for d, f in mine.items() if d in docs}, (field, word)
                 assert ours == dict(reader.postings(field, text).items_as("weight")), (field, word)
                 assert in_order == sorted(ours) and decoded_first == ours
                 assert looked_up == expected and looked_up_by_set == expected
