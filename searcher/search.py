@@ -202,8 +202,12 @@ class ParagraphSearcher:
         node, passes = plan(text)
         return self._ranked(node, passes, depth, self._words.matches(node))
 
-    def _ranked(self, node, passes, depth: int, matches) -> list[tuple[float, int, dict]]:
+    def _ranked(self, node, passes, depth: int, matches, looked=None) -> list[tuple[float, int, dict]]:
+        """``looked`` keeps each hit's re-rank factor and stored fields
+        ({document number: (factor, fields)}) for a deeper look at the same
+        query, which walks the same first hits again."""
         rerank = Rerank(node)
+        looked = {} if looked is None else looked
         found: list[tuple[float, int, dict]] = []
         seen: set[int] = set()
         for every_word in passes:
@@ -214,8 +218,11 @@ class ParagraphSearcher:
             batch = []
             for score, docnum in self._best(node, every_word, matches, fetch, seen):
                 seen.add(docnum)
-                fields = self._files.stored_fields(docnum)
-                score *= rerank.factor(fields["body"])
+                if docnum not in looked:
+                    fields = self._files.stored_fields(docnum)
+                    looked[docnum] = rerank.factor(fields["body"]), fields
+                factor, fields = looked[docnum]
+                score *= factor
                 batch.append((len(batch) // RERANK_DEPTH, score, docnum, fields))
             # Re-rank within groups of RERANK_DEPTH, so that the first hits
             # do not depend on how deep a later page made us look.
@@ -250,8 +257,9 @@ class ParagraphSearcher:
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
         copy_finder = duplicates.CopyFinder(self._words, self._files)
+        looked: dict[int, tuple[float, dict]] = {}
         while passes:
-            candidates = self._ranked(node, passes, depth, matches)
+            candidates = self._ranked(node, passes, depth, matches, looked)
             kept = self._collapse(candidates, wanted, per_article, copy_finder)
             if len(kept) >= wanted or len(candidates) < depth:
                 break
