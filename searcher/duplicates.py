@@ -59,13 +59,16 @@ def sketch(signature: bytes) -> str:
     return " ".join(format(h, "x") for h in hashes if h != _NO_HASH)
 
 
-def estimated_similarity(first: bytes, second: bytes) -> float:
-    """Jaccard overlap estimated from two signatures: the share of the
-    smallest hashes of both that each one holds."""
-    a = set(_SIGNATURE.unpack(first)) - {_NO_HASH}
-    b = set(_SIGNATURE.unpack(second)) - {_NO_HASH}
-    union = sorted(a | b)[:SIGNATURE_SIZE]
-    return sum(1 for h in union if h in a and h in b) / len(union) if union else 1.0
+def signature_hashes(signature: bytes) -> frozenset[int]:
+    return frozenset(_SIGNATURE.unpack(signature)) - {_NO_HASH}
+
+
+def estimated_similarity(first: frozenset[int], second: frozenset[int]) -> float:
+    """Jaccard overlap estimated from two signatures' hashes
+    (``signature_hashes``): the share of the smallest hashes of both that
+    each one holds."""
+    union = sorted(first | second)[:SIGNATURE_SIZE]
+    return len(first.intersection(second, union)) / len(union) if union else 1.0
 
 
 def similarity(first: set, second: set) -> float:
@@ -89,7 +92,7 @@ class CopyFinder:
         self._words = words
         self._files = files
         self._documents: dict[str, dict[int, float]] = {}  # sketch term: paragraphs holding it
-        self._signatures: dict[int, bytes] = {}
+        self._signatures: dict[int, frozenset[int]] = {}  # their hashes
         self._stored: dict[int, dict] = {}
         self._trigram_sets: dict[int, set[tuple[str, ...]]] = {}
         self._copies: dict[int, list[tuple[int, dict]]] = {}  # hit: its copies
@@ -102,7 +105,7 @@ class CopyFinder:
 
     def _find(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
         mine = self._signature(docnum)
-        terms = sketch(mine).split()
+        terms = [format(h, "x") for h in sorted(mine)[:SKETCH_SIZE]]  # as ``sketch`` made them
         needed = min(2, len(terms))
         counts: dict[int, int] = {}
         for term in terms:
@@ -125,10 +128,11 @@ class CopyFinder:
                     break
         return copies
 
-    def _signature(self, docnum: int) -> bytes:
+    def _signature(self, docnum: int) -> frozenset[int]:
         if docnum not in self._signatures:
             default = bytes(SIGNATURE_BYTES)
-            self._signatures[docnum] = self._files.column_value("signature", SIGNATURE_BYTES, default, docnum)
+            value = self._files.column_value("signature", SIGNATURE_BYTES, default, docnum)
+            self._signatures[docnum] = signature_hashes(value)
         return self._signatures[docnum]
 
     def _trigrams(self, docnum: int, fields: dict) -> set[tuple[str, ...]]:
