@@ -150,11 +150,19 @@ class _Part:
 
     def __init__(self, file: _OpenFile, start: int, length: int):
         self._file = file
+        self._fd = file.fileno()
         self._start = start
         self.length = length
 
-    def read(self, at: int, length: int) -> bytes:
-        return self._file.read(self._start + at, length)
+    if hasattr(os, "pread"):  # straight to the system call: every term looked up reads twice
+
+        def read(self, at: int, length: int) -> bytes:
+            return os.pread(self._fd, length, self._start + at)
+
+    else:
+
+        def read(self, at: int, length: int) -> bytes:
+            return self._file.read(self._start + at, length)
 
 
 class SegmentFiles:
@@ -295,36 +303,31 @@ class _TermTable:
 
     def _value(self, key: bytes) -> bytes | None:
         read = self._part.read
-        keyhash = int(md5(key, usedforsecurity=False).hexdigest(), 16) & 0xFFFFFFFF
+        keyhash = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")  # as Whoosh's md5 hash
         table_at, slots = self._tables[keyhash & 255]
-        if not slots:
-            return None
-        slot = (keyhash >> 8) % slots
-        pointers = b""
-        for _ in range(slots):  # open addressing: on to the next slot until an empty one
-            if not pointers:  # a few slots in one read
-                count = min(_SLOTS_READ, slots - slot)
-                pointers = read(table_at + slot * _HASH_POINTER.size, count * _HASH_POINTER.size)
-            slot_hash, item_at = _HASH_POINTER.unpack_from(pointers)
-            pointers = pointers[_HASH_POINTER.size :]
-            if not item_at:
-                return None
-            if slot_hash == keyhash:
-                # The item's lengths, key and (mostly) whole value in one read:
-                # a read is a system call, and a disk seek when the index is
-                # not in the page cache.
-                item = read(item_at, _HASH_LENGTHS.size + len(key) + _VALUE_GUESS)
-                key_length, value_length = _HASH_LENGTHS.unpack_from(item)
-                key_at = _HASH_LENGTHS.size
-                if key_length == len(key) and item[key_at : key_at + key_length] == key:
-                    value_at = key_at + key_length
-                    missing = value_at + value_length - len(item)
-                    if missing > 0:
-                        item += read(item_at + len(item), missing)
-                    return item[value_at : value_at + value_length]
-            slot += 1
-            if slot == slots:
-                slot, pointers = 0, b""
+        slot = (keyhash >> 8) % slots if slots else 0
+        probed = 0
+        while probed < slots:  # open addressing: on to the next slot until an empty one
+            count = min(_SLOTS_READ, slots - slot)  # a few slots in one read
+            pointers = read(table_at + slot * _HASH_POINTER.size, count * _HASH_POINTER.size)
+            for slot_hash, item_at in _HASH_POINTER.iter_unpack(pointers):
+                if not item_at:
+                    return None
+                if slot_hash == keyhash:
+                    # The item's lengths, key and (mostly) whole value in one
+                    # read: a read is a system call, and a disk seek when the
+                    # index is not in the page cache.
+                    item = read(item_at, _HASH_LENGTHS.size + len(key) + _VALUE_GUESS)
+                    key_length, value_length = _HASH_LENGTHS.unpack_from(item)
+                    key_at = _HASH_LENGTHS.size
+                    if key_length == len(key) and item[key_at : key_at + key_length] == key:
+                        value_at = key_at + key_length
+                        missing = value_at + value_length - len(item)
+                        if missing > 0:
+                            item += read(item_at + len(item), missing)
+                        return item[value_at : value_at + value_length]
+            probed += count
+            slot = (slot + count) % slots
         return None
 
 
