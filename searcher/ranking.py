@@ -101,11 +101,22 @@ class _TermPostings:
             holding = [docnum for docnum in frequencies if docnum in scores]
         else:
             holding = [docnum for docnum in scores if docnum in frequencies]
+        # Whoosh's bm25() then its boost wrapper, operation for operation,
+        # so that ties and orders come out as Whoosh's would.  Most
+        # postings have a frequency of 1: their scores, which depend on the
+        # length alone, are worked out once for each length byte.
+        once = [idf * ((1 * k1_plus_1) / (1 + norm)) * boost for norm in norms] if len(holding) > _ONCE_FROM else ()
         for docnum in holding:
             tf = frequencies[docnum]
-            # Whoosh's bm25() then its boost wrapper, operation for
-            # operation, so that ties and orders come out as Whoosh's would.
-            scores[docnum] += idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]])) * boost
+            if tf == 1 and once:
+                scores[docnum] += once[lengths[docnum]]
+            else:
+                scores[docnum] += idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]])) * boost
+
+
+# From how many paragraphs a term's scores for a frequency of 1 are worked
+# out once per length byte (256 of them) rather than for each paragraph.
+_ONCE_FROM = 512
 
 
 class PlainWordScorer:
