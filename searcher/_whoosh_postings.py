@@ -103,20 +103,25 @@ class FrequencyList:
 
     def add_holding(self, found: dict[int, float], offset: int, docs: set[int]) -> None:
         """Add those of ``docs`` (numbered from ``offset``) that hold the term."""
-        ids = map(offset.__add__, self._ids) if offset else self._ids
-        found.update({docnum: frequency for docnum, frequency in zip(ids, self._frequencies) if docnum in docs})
+        found.update(self._holding(list(map(offset.__add__, self._ids)) if offset else self._ids, docs))
         self._drop_deleted(found, offset)
 
     def among(self, docs: set[int]) -> dict[int, float]:
         """{document: frequency} for those of ``docs`` (numbered in the
-        segment) that hold the term: the list walked in C when ``docs``
-        are many, searched for each when they are few."""
+        segment) that hold the term: the list walked when ``docs`` are
+        many, searched for each when they are few."""
         if len(docs) < self.full_pass_from:
             return self.of(sorted(docs))
-        holds = list(map(docs.__contains__, self._ids))
-        found = dict(zip(compress(self._ids, holds), compress(self._frequencies, holds)))
+        found = self._holding(self._ids, docs)
         self._drop_deleted(found, 0)
         return found
+
+    def _holding(self, ids, docs: set[int]) -> dict[int, float]:
+        """{document: frequency} for those of ``ids`` (the list's, maybe
+        shifted) in ``docs``: the list walked in C, a membership mask then
+        itertools.compress, not a Python loop."""
+        holds = list(map(docs.__contains__, ids))
+        return dict(zip(compress(ids, holds), compress(self._frequencies, holds)))
 
     def _drop_deleted(self, found: dict[int, float], offset: int) -> None:
         if self._deleted:
