@@ -55,8 +55,13 @@ def signature(text: str) -> bytes:
 
 def sketch(signature: bytes) -> str:
     """The sketch terms of a signature, space-separated, for a KEYWORD field."""
-    hashes = _SIGNATURE.unpack(signature)[:SKETCH_SIZE]
-    return " ".join(format(h, "x") for h in hashes if h != _NO_HASH)
+    return " ".join(sketch_terms(signature_hashes(signature)))
+
+
+def sketch_terms(hashes: frozenset[int]) -> list[str]:
+    """The sketch terms of a signature's hashes (``signature_hashes``): its
+    SKETCH_SIZE smallest, in hexadecimal."""
+    return [format(h, "x") for h in sorted(hashes)[:SKETCH_SIZE]]
 
 
 def signature_hashes(signature: bytes) -> frozenset[int]:
@@ -105,7 +110,7 @@ class CopyFinder:
 
     def _find(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
         mine = self._signature(docnum)
-        terms = [format(h, "x") for h in sorted(mine)[:SKETCH_SIZE]]  # as ``sketch`` made them
+        terms = sketch_terms(mine)
         needed = min(2, len(terms))
         counts: dict[int, int] = {}
         for term in terms:
