@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Iterator, NamedTuple
+from typing import Callable, Container, Iterable, Iterator, NamedTuple
 
 # Pure function words, dropped from the index and from queries.  Deliberately
 # short: Sastrawi's 809-word stop list also drops content words ("kerja",
@@ -98,18 +98,23 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def words(text: str) -> Iterator[Word]:
-    """Yield the folded word forms of ``text`` with their character offsets."""
+def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
+    """Yield the folded word forms of ``text`` with their character offsets;
+    with ``among``, only the words whose form it holds (a snippet marks a
+    few words of a paragraph: the others are never made into Words)."""
     for match in WORD_RE.finditer(text):
         form = fold(match.group())
-        parts, gap = _parts(form)
-        if len(parts) == 1:
+        if "-" in form or form in SPLIT_COMPOUNDS:
+            parts, gap = _parts(form)
+            if len(parts) > 1:
+                start = match.start()
+                for part in parts:
+                    if among is None or part in among:
+                        yield Word(part, start, start + len(part))
+                    start += len(part) + gap
+                continue
+        if among is None or form in among:
             yield Word(form, match.start(), match.end())
-            continue
-        start = match.start()
-        for part in parts:
-            yield Word(part, start, start + len(part))
-            start += len(part) + gap
 
 
 def _parts(form: str) -> tuple[tuple[str, ...], int]:
@@ -200,9 +205,12 @@ def learn_stems(stems: dict[str, str]) -> None:
     _stems.update(stems)
 
 
-def related_words(text: str, terms: Iterable[str]) -> Iterator[tuple[Word, str | None]]:
+def related_words(
+    text: str, terms: Iterable[str], keep: Callable[[str, str | None], bool] | None = None
+) -> Iterator[tuple[Word, str | None]]:
     """Each word of ``text`` with its root, or with None when its root cannot
-    be one of ``terms``.
+    be one of ``terms``; with ``keep``, only the words it accepts (given
+    their form and that root).
 
     Stemming a word Sastrawi has not seen takes a tenth of a millisecond, and
     a query reads thousands of words of candidate paragraphs.  A root minus
@@ -212,9 +220,10 @@ def related_words(text: str, terms: Iterable[str]) -> Iterator[tuple[Word, str |
     stopword: it is never indexed, so it matches no term by its root (and
     stays out of the index's stem table, so stemming it would load Sastrawi).
     """
-    found = list(words(text))
-    roots = _related_roots(text, terms, {word.form for word in found})
-    for word in found:
+    forms = set(_index_forms(text))
+    roots = _related_roots(text, terms, forms)
+    kept = None if keep is None else {form for form in forms if keep(form, roots.get(form))}
+    for word in words(text, kept):
         yield word, roots.get(word.form)
 
 
@@ -236,15 +245,23 @@ def _related_roots(text: str, terms: Iterable[str], forms: set[str]) -> dict[str
 
 def _index_forms(text: str) -> list[str]:
     """The forms ``words(text)`` yields, without offsets: a faster path for
-    indexing, taken for ASCII text, where folding is plain lowercasing."""
-    if not text.isascii():
-        return [word.form for word in words(text)]
-    found = WORD_RE.findall(text.lower())
-    if "-" not in text and SPLIT_COMPOUNDS.keys().isdisjoint(found):
+    indexing and re-ranking.  ASCII text is lowercased whole (folding is
+    plain lowercasing there); other text is folded word by word, as
+    ``words`` does: folded or lowercased whole, it could be cut into words
+    differently ("3½" folds to "31⁄2", and a lowercased "İ" brings a
+    combining dot that ends a word)."""
+    if text.isascii():
+        found = WORD_RE.findall(text.lower())
+    else:
+        found = list(map(fold, WORD_RE.findall(text)))
+    if SPLIT_COMPOUNDS.keys().isdisjoint(found) and "-" not in text:
         return found  # nothing to split
     forms: list[str] = []
     for form in found:
-        forms += _parts(form)[0]
+        if "-" in form or form in SPLIT_COMPOUNDS:
+            forms += _parts(form)[0]
+        else:
+            forms.append(form)
     return forms
 
 

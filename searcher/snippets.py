@@ -33,8 +33,7 @@ class Snippet(NamedTuple):
 def match_spans(text: str, terms: HighlightTerms) -> list[Span]:
     return [
         Span(word.start, word.end, root or word.form)
-        for word, root in related_words(text, terms.terms | terms.prefixes)
-        if terms.matches(word.form, root)
+        for word, root in related_words(text, terms.terms | terms.prefixes, keep=terms.matches)
     ]
 
 

@@ -47,10 +47,25 @@ def test_function_words_are_dropped_but_content_words_like_kerja_sama_are_not():
     ]
 
 
-def test_whoosh_analyzer_agrees_with_index_terms():
-    text = "Penandatanganan perjanjian ini, negara-negara Rusia-Korea, 1.000 tahanan di François."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Penandatanganan perjanjian ini, negara-negara Rusia-Korea, 1.000 tahanan di François.",
+        # Not ASCII, so folded word by word: folded whole, "3½" would be two
+        # words, and lowercased whole, "İstanbul" too.
+        "Kunjungan ke İstanbul-Ankara, ibukota Türkiye; kerjasama “baru” seluas 3½ hektar.",
+    ],
+)
+def test_whoosh_analyzer_agrees_with_index_terms(text):
     tokens = [(t.text, t.pos) for t in analyzer()(text, positions=True)]
     assert tokens == list(index_terms(text))
+
+
+def test_words_among_a_set_are_the_same_words_with_the_same_offsets():
+    text = "Kerjasama Rusia-Korea di İstanbul: negara-negara, ibukota dan Rusia lagi."
+    wanted = {"rusia", "kerja", "istanbul", "negara-negara", "kota"}
+    assert list(words(text, wanted)) == [w for w in words(text) if w.form in wanted]
+    assert [w.form for w in words(text, wanted)] == ["kerja", "rusia", "istanbul", "negara-negara", "kota", "rusia"]
 
 
 def test_schema_pickles_the_stemmer_by_reference_not_its_dictionary():
