@@ -513,6 +513,12 @@ class ParallelWriter(TermGroupedWriting, MpWriter):
             task.terminate()
         for task in self.tasks:
             task.join(timeout=10)
+        # Nor wait, on the way out, for the queues' feeder threads to pass
+        # on what is left: nobody reads it now, and a Ctrl-C that lands
+        # while a put starts a feeder can leave the feeder never told to
+        # stop, which made the process hang at exit.
+        self._jobs.cancel_join_thread()
+        self._results.cancel_join_thread()
         super().cancel()
 
     def _new_task(self):

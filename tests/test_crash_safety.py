@@ -93,6 +93,36 @@ def test_kill_9_and_ctrl_c_leave_a_working_index_that_the_next_run_completes(tmp
     assert counts(env) == expected
 
 
+# Runs `search index` with a Ctrl-C landing inside the first put on a
+# multiprocessing queue, just after its feeder thread started and before
+# the queue registered the clean-up that stops that thread at exit (a
+# window of microseconds, hit about once in fifty Ctrl-Cs).
+CTRL_C_IN_QUEUE_PUT = r"""
+from multiprocessing import queues
+start_thread = queues.Queue._start_thread
+def interrupted_start_thread(self):
+    start_thread(self)
+    self._close.cancel()  # as if the interrupt came before it was registered
+    queues.Queue._start_thread = start_thread
+    raise KeyboardInterrupt
+queues.Queue._start_thread = interrupted_start_thread
+from searcher.cli import main
+main()
+"""
+
+
+def test_ctrl_c_while_a_queue_starts_ends_the_run_instead_of_hanging(tmp_path):
+    corpus = tmp_path / "berita"
+    make_corpus(corpus, articles=300)
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index"), "SEARCH_PROCS": "2", "NO_COLOR": "1"}
+    stopped = subprocess.run([sys.executable, "-c", CTRL_C_IN_QUEUE_PUT, "index", str(corpus)], env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert stopped.returncode == 130 and "interrupted" in stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    done = run(["index", str(corpus)], env, timeout=300)
+    assert done.returncode == 0 and counts(env) == (300, 2400, 300)
+
+
 # Runs `search index` with its workers made to fail part-way through their
 # share: a MemoryError raised, or the process killed as the kernel's OOM
 # killer would.
