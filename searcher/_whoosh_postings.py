@@ -128,6 +128,12 @@ class FrequencyList:
             for docnum in self._deleted:
                 found.pop(offset + docnum, None)
 
+    def columns(self) -> tuple[array, bytes, set[int] | None]:
+        """(document numbers, frequencies, deleted documents): the list as
+        stored, deleted documents still in it, for a caller that works on
+        whole arrays (``vector_ranking``)."""
+        return self._ids, self._frequencies, self._deleted
+
     def in_order(self):
         deleted = self._deleted
         return (docnum for docnum in self._ids if docnum not in deleted) if deleted else iter(self._ids)
@@ -227,6 +233,13 @@ class SegmentPostings:
         found: dict[int, float] = {}
         self.add_all(found, 0)
         return {docnum: found[docnum] for docnum in docs.intersection(found)}
+
+    def columns(self) -> tuple[list[int], list[float], None]:
+        """(document numbers, frequencies, no deleted documents): every
+        block decoded, deleted documents left out."""
+        found: dict[int, float] = {}
+        self.add_all(found, 0)
+        return list(found), list(found.values()), None
 
     def in_order(self):
         """The document numbers holding the term, smallest first, decoding

@@ -58,6 +58,12 @@ class _TermPostings:
             for docnum in postings.in_order():
                 yield offset + docnum
 
+    def columns(self) -> list[tuple[int, object, object, set[int] | None]]:
+        """Each segment's postings whole: (its first document number,
+        document numbers, frequencies, deleted documents still among them
+        or None), as the postings store them (``columns``)."""
+        return [(offset, *postings.columns()) for postings, offset, _ in self._segments]
+
     @property
     def segment_count(self) -> int:
         return len(self._segments)
@@ -131,8 +137,9 @@ class PlainWordScorer:
         self._paragraphs: int | None = None
         self._norms: dict[str, tuple[tuple[float, ...], bytes]] = {}
 
-    def matches(self, node) -> PlainWordMatches | None:
-        """The query's matches, or None when the query is not plain words."""
+    def matches(self, node, vectorized: bool = False) -> PlainWordMatches | None:
+        """The query's matches, or None when the query is not plain words;
+        ``vectorized``, worked out with NumPy (``vector_ranking``)."""
         shape = plain_words(node)
         if shape is None:
             return None
@@ -142,6 +149,10 @@ class PlainWordScorer:
         for word in excluded:
             for field, text, _ in queries.word_terms(word):
                 excluded_docs.update(self.documents(field, text))
+        if vectorized:
+            from searcher.vector_ranking import VectorMatches
+
+            return VectorMatches(terms, excluded_docs, self.k1_plus_1, self._files.doc_count_all())
         return PlainWordMatches(terms, excluded_docs, self.k1_plus_1)
 
     def documents(self, field: str, text: str) -> dict[int, float]:
@@ -242,6 +253,10 @@ class PlainWordMatches:
                 found.update(map(offset.__add__, candidates) if offset else candidates)
             self._every_word = found - self._excluded
         return self._every_word
+
+    def first(self, count: int, every_word: bool) -> list[int]:
+        """The ``count`` smallest document numbers of a pass, for counting."""
+        return heapq.nsmallest(count, self.every_word) if every_word else self.first_of_any_word(count)
 
     def first_of_any_word(self, count: int) -> list[int]:
         """The ``count`` smallest document numbers among the paragraphs with

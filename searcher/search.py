@@ -17,7 +17,6 @@ for is cut, with snippets.
 
 from __future__ import annotations
 
-import heapq
 import time
 from itertools import islice
 from pathlib import Path
@@ -161,7 +160,10 @@ class Rerank:
 class ParagraphSearcher:
     """An open index, ready for many queries (the CLI makes one per process)."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, vectorized: bool | None = None):
+        """``vectorized``: work plain-word queries out with NumPy
+        (``vector_ranking``); by default from the second search on, since
+        a one-shot query would spend longer importing NumPy than searching."""
         from searcher.ranking import PlainWordScorer
 
         self._index_dir = index_dir
@@ -171,6 +173,8 @@ class ParagraphSearcher:
         analysis.use_stem_table(index_stem_table(index_dir))
         self._whoosh = None  # Whoosh's searcher, opened for the queries that need its matchers
         self._words = PlainWordScorer(self._files, k1=BM25_K1, b=BM25_B)
+        self._vectorized = vectorized
+        self._searches = 0
 
     def _whoosh_searcher(self):
         """Whoosh's searcher on the same generation, for phrases, prefixes,
@@ -200,7 +204,12 @@ class ParagraphSearcher:
         """The best ``depth`` (score, document number, stored fields) for a
         query, best first, before duplicates are collapsed."""
         node, passes = plan(text)
-        return self._ranked(node, passes, depth, self._words.matches(node))
+        return self._ranked(node, passes, depth, self._matches(node))
+
+    def _matches(self, node):
+        vectorized = self._searches > 0 if self._vectorized is None else self._vectorized
+        self._searches += 1
+        return self._words.matches(node, vectorized)
 
     def _ranked(self, node, passes, depth: int, matches, looked=None) -> list[tuple[float, int, dict]]:
         """``looked`` keeps each hit's re-rank factor and stored fields
@@ -253,7 +262,7 @@ class ParagraphSearcher:
         started = time.perf_counter()
         node, passes = plan(text)
         wanted = page * limit
-        matches = self._words.matches(node)
+        matches = self._matches(node)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
         copy_finder = duplicates.CopyFinder(self._words, self._files)
@@ -312,10 +321,7 @@ class ParagraphSearcher:
         if not self._files.has_column("article_key"):
             return 0, 0, True  # an index with no paragraph yet
         if matches is not None:
-            if every_word:
-                docs = heapq.nsmallest(COUNT_LIMIT + 1, matches.every_word)
-            else:
-                docs = matches.first_of_any_word(COUNT_LIMIT + 1)
+            docs = matches.first(COUNT_LIMIT + 1, every_word)
         else:
             whoosh_query = queries.to_whoosh(node, strict=every_word)
             docs = list(islice(self._whoosh_searcher().docs_for_query(whoosh_query), COUNT_LIMIT + 1))

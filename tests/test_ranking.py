@@ -32,10 +32,11 @@ def searcher(run, tmp_path):
         yield opened
 
 
+@pytest.mark.parametrize("vectorized", [False, True], ids=["sets", "numpy"])
 @pytest.mark.parametrize("text", QUERIES)
-def test_postings_scoring_ranks_as_whoosh_does(searcher, text):
+def test_postings_scoring_ranks_as_whoosh_does(searcher, text, vectorized):
     node, passes = plan(text)
-    matches = searcher._words.matches(node)
+    matches = searcher._words.matches(node, vectorized)
     assert matches is not None  # the query took the fast path
     fast = searcher._ranked(node, passes, 50, matches)
     whoosh = searcher._ranked(node, passes, 50, None)
@@ -49,3 +50,15 @@ def test_edited_paragraphs_are_not_found_by_their_old_words(searcher):
     hits = searcher.search("mengungsi").hits
     assert hits == []
     assert [h.text for h in searcher.search("melanda").hits] == ["Warga pulang setelah banjir melanda."]
+
+
+@pytest.mark.parametrize("text", QUERIES + ["jakarta", "banjir warga -pulang", "yang"])
+def test_a_searcher_finds_the_same_with_numpy_as_without(searcher, tmp_path, text):
+    """A long-lived searcher works plain words out with NumPy: the same
+    hits, scores, counts and pages as a one-shot query's sets."""
+    with ParagraphSearcher(tmp_path / "index", vectorized=False) as sets:
+        with ParagraphSearcher(tmp_path / "index", vectorized=True) as arrays:
+            for page in (1, 2):
+                expected = sets.search(text, limit=3, page=page, count=True)
+                found = arrays.search(text, limit=3, page=page, count=True)
+                assert found._replace(seconds=0) == expected._replace(seconds=0)
