@@ -30,6 +30,9 @@ _NO_HASH = 0xFFFFFFFF  # pads the signature of a paragraph with few 3-grams
 _SIGNATURE = struct.Struct(f">{SIGNATURE_SIZE}I")
 _SHINGLE_WORDS = 3
 _WORD = re.compile(r"\w+")
+_ASCII_WORD_CHARACTERS = bytes(  # bytes.translate's table: word characters lowercased, others a space
+    ord(chr(byte).lower()) if _WORD.fullmatch(chr(byte)) else ord(" ") for byte in range(128)
+) + bytes(128)
 
 
 def shingles(text: str) -> set[int]:
@@ -42,7 +45,12 @@ def trigrams(text: str) -> set[tuple[str, ...]]:
     """The text's word 3-grams (case and punctuation ignored); all its
     words for a text of fewer.  Comparing two texts in one process needs no
     hashes that last: a set of tuples is made in a third of the time."""
-    tokens = _WORD.findall(text.casefold())
+    if text.isascii():
+        # What \w+ finds in casefolded ASCII text, five times faster than
+        # the regular expression: letters lowercased, the rest spaces.
+        tokens = text.encode().translate(_ASCII_WORD_CHARACTERS).decode().split()
+    else:
+        tokens = _WORD.findall(text.casefold())
     if len(tokens) < _SHINGLE_WORDS:
         return {tuple(tokens)}
     return set(zip(tokens, tokens[1:], tokens[2:]))
@@ -78,7 +86,8 @@ def estimated_similarity(first: frozenset[int], second: frozenset[int]) -> float
 
 def similarity(first: set, second: set) -> float:
     """Jaccard overlap of two texts' word 3-grams (see ``trigrams``)."""
-    return len(first & second) / len(first | second)
+    shared = len(first & second)
+    return shared / (len(first) + len(second) - shared)
 
 
 def are_near_duplicates(first: set, second: set) -> bool:

@@ -215,6 +215,17 @@ def test_a_syndicated_paragraph_is_shown_once_with_its_other_articles(news):
     assert "also in 1 other article: " in text
 
 
+def test_a_copy_with_typographic_punctuation_is_still_a_copy(news, tmp_path):
+    """Words are cut the same way in plain-ASCII text (a faster path) and in
+    text with curly quotes and dashes."""
+    typeset = "Jakarta (ANTARA) \u2013 " + SYNDICATED.replace("medium", "\u201cmedium\u201d")
+    write(tmp_path / "berita" / "detik.txt", f"Harga beras\n\n{typeset}")
+    assert news("index", str(tmp_path / "berita")).exit_code == 0
+    hits = json_hits(news("query", "--json", "harga beras medium").stdout)
+    [shown] = [h for h in hits if "dihadiri para gubernur" in h["text"]]
+    assert len(shown["duplicates"]) == 2
+
+
 def test_every_copy_is_counted_in_the_header(news):
     header = news("query", "gubernur").stdout.splitlines()[0]
     assert header.startswith("2 paragraphs in 2 articles match")
