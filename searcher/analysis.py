@@ -102,8 +102,11 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
     """Yield the folded word forms of ``text`` with their character offsets;
     with ``among``, only the words whose form it holds (a snippet marks a
     few words of a paragraph: the others are never made into Words)."""
-    for match in WORD_RE.finditer(text):
-        form = fold(match.group())
+    # ASCII text folds by lowercasing, character for character: folded
+    # whole, its offsets stay true and no word needs folding on its own.
+    ascii = text.isascii()
+    for match in WORD_RE.finditer(text.lower() if ascii else text):
+        form = match.group() if ascii else fold(match.group())
         if "-" in form or form in SPLIT_COMPOUNDS:
             parts, gap = _parts(form)
             if len(parts) > 1:

@@ -284,6 +284,8 @@ class HighlightTerms:
         ``analysis.related_words``) is one to mark."""
         if form in self.terms or root in self.terms:
             return True
+        if not self.prefixes:  # most queries: no generator to set up for every word
+            return False
         return any(w.startswith(p) for p in self.prefixes for w in (form, root) if w)
 
 
