@@ -84,6 +84,19 @@ def estimated_similarity(first: frozenset[int], second: frozenset[int]) -> float
     return len(first.intersection(second, union)) / len(union) if union else 1.0
 
 
+def may_be_near(first: frozenset[int], second: frozenset[int]) -> bool:
+    """Whether two signatures' hashes (``signature_hashes``) estimate an
+    overlap of at least CANDIDATE_JACCARD."""
+    shared = len(first & second)
+    # The estimate counts shared hashes among at most SIGNATURE_SIZE, so
+    # it is at most this bound: most candidates fail it, and are rejected
+    # without sorting.
+    union = len(first) + len(second) - shared
+    if shared < CANDIDATE_JACCARD * min(union, SIGNATURE_SIZE):
+        return False
+    return estimated_similarity(first, second) >= CANDIDATE_JACCARD
+
+
 def similarity(first: set, second: set) -> float:
     """Jaccard overlap of two texts' word 3-grams (see ``trigrams``)."""
     shared = len(first & second)
@@ -131,7 +144,7 @@ class CopyFinder:
         for other, count in sorted(counts.items()):
             if count < needed or other == docnum:
                 continue
-            if estimated_similarity(mine, self._signature(other)) < CANDIDATE_JACCARD:
+            if not may_be_near(mine, self._signature(other)):
                 continue
             fields = self._stored_fields(other)
             if (fields["source"], fields["article"]) == (doc["source"], doc["article"]):

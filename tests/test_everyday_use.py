@@ -226,6 +226,15 @@ def test_a_copy_with_typographic_punctuation_is_still_a_copy(news, tmp_path):
     assert len(shown["duplicates"]) == 2
 
 
+def test_a_short_paragraph_copied_word_for_word_is_a_copy(news, tmp_path):
+    """A one-line paragraph has fewer word 3-grams than a signature holds."""
+    write(tmp_path / "berita" / "pasar.txt", "Pasar pagi\n\nHarga cabai juga naik di pasar.")
+    assert news("index", str(tmp_path / "berita")).exit_code == 0
+    hits = json_hits(news("query", "--json", "harga cabai").stdout)
+    [shown] = [h for h in hits if h["text"] == "Harga cabai juga naik di pasar."]
+    assert len(shown["duplicates"]) == 1
+
+
 def test_every_copy_is_counted_in_the_header(news):
     header = news("query", "gubernur").stdout.splitlines()[0]
     assert header.startswith("2 paragraphs in 2 articles match")
