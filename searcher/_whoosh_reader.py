@@ -378,6 +378,7 @@ class IndexFiles:
         try:
             schema, records = _unpickle(self._schema_pickle), _unpickle(self._segments_pickle)
             self.field_names = frozenset(schema._fields)
+            self._fields = schema._fields
         except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError) as error:
             raise IndexFormatError(f"unreadable TOC: {error}") from error
         self.segments: list[SegmentFiles] = []
@@ -417,6 +418,11 @@ class IndexFiles:
 
     def has_column(self, name: str) -> bool:
         return any(segment.has_column(name) for segment in self.segments)
+
+    def column_width(self, name: str) -> int:
+        """The width of a fixed-width column's values, as the index's
+        schema sets it (Whoosh's FixedBytesColumn)."""
+        return self._fields[name].column_type._fixedlen
 
     def _segment_of(self, docnum: int) -> SegmentFiles:
         return self.segments[bisect_right(self._starts, docnum) - 1]

@@ -1,33 +1,33 @@
 """Finding the same paragraph in other articles (news is syndicated).
 
-At indexing time each paragraph gets a *signature*: the 16 smallest hashes
+At indexing time each paragraph gets a *signature*: the 32 smallest hashes
 of its word 3-grams (a bottom-k MinHash), kept in a column, and the first
 four of them are indexed as *sketch* terms.  Two copies of a paragraph share
 their signature, and a copy with a word or two changed still shares most of
 it.  At query time, paragraphs sharing two sketch terms with a hit are
 candidates; the signatures estimate their overlap without reading them, and
 the few that come close have their texts compared: a duplicate shares at
-least NEAR_JACCARD of its word 3-grams with the hit.  "Jakarta (ANTARA) - "
+least NEAR_JACCARD of its word 3-grams with the hit.  Indexes made before
+November 2026 hold 16 hashes a signature, and keep them (a signature's
+size is the index's, set when it is made): there a looser estimate sends
+about four times as many candidates to have their texts compared.  "Jakarta (ANTARA) - "
 in front, a changed figure or a fixed typo leave the same paragraph; a
 paragraph that merely quotes one of its sentences is another.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 import zlib
 
 SKETCH_SIZE = 4
-SIGNATURE_SIZE = 16
+SIGNATURE_SIZE = 32  # hashes in the signatures of a new index
 SIGNATURE_BYTES = 4 * SIGNATURE_SIZE
 NEAR_JACCARD = 0.6
 MAX_DUPLICATES = 100  # copies of one paragraph listed; more are counted as this many
-# Signatures estimate overlap roughly (16 hashes); texts are compared for
-# candidates estimated above this.
-CANDIDATE_JACCARD = 0.35
 _NO_HASH = 0xFFFFFFFF  # pads the signature of a paragraph with few 3-grams
-_SIGNATURE = struct.Struct(f">{SIGNATURE_SIZE}I")
 _SHINGLE_WORDS = 3
 _WORD = re.compile(r"\w+")
 _ASCII_WORD_CHARACTERS = bytes(  # bytes.translate's table: word characters lowercased, others a space
@@ -56,9 +56,10 @@ def trigrams(text: str) -> set[tuple[str, ...]]:
     return set(zip(tokens, tokens[1:], tokens[2:]))
 
 
-def signature(text: str) -> bytes:
-    smallest = sorted(shingles(text))[:SIGNATURE_SIZE]
-    return _SIGNATURE.pack(*smallest, *[_NO_HASH] * (SIGNATURE_SIZE - len(smallest)))
+def signature(text: str, size: int = SIGNATURE_SIZE) -> bytes:
+    """The ``size`` smallest hashes of the text's word 3-grams, packed."""
+    smallest = sorted(shingles(text))[:size]
+    return struct.pack(f">{size}I", *smallest, *[_NO_HASH] * (size - len(smallest)))
 
 
 def sketch(signature: bytes) -> str:
@@ -73,28 +74,37 @@ def sketch_terms(hashes: frozenset[int]) -> list[str]:
 
 
 def signature_hashes(signature: bytes) -> frozenset[int]:
-    return frozenset(_SIGNATURE.unpack(signature)) - {_NO_HASH}
+    return frozenset(struct.unpack(f">{len(signature) // 4}I", signature)) - {_NO_HASH}
 
 
-def estimated_similarity(first: frozenset[int], second: frozenset[int]) -> float:
+def estimated_similarity(first: frozenset[int], second: frozenset[int], size: int) -> float:
     """Jaccard overlap estimated from two signatures' hashes
-    (``signature_hashes``): the share of the smallest hashes of both that
-    each one holds."""
-    union = sorted(first | second)[:SIGNATURE_SIZE]
+    (``signature_hashes``, ``size`` a signature): the share of the
+    ``size`` smallest hashes of both that each one holds."""
+    union = sorted(first | second)[:size]
     return len(first.intersection(second, union)) / len(union) if union else 1.0
 
 
-def may_be_near(first: frozenset[int], second: frozenset[int]) -> bool:
-    """Whether two signatures' hashes (``signature_hashes``) estimate an
-    overlap of at least CANDIDATE_JACCARD."""
+def candidate_jaccard(size: int) -> float:
+    """The estimated overlap from which texts are compared: two standard
+    deviations of an estimate from ``size`` hashes below NEAR_JACCARD, so a
+    copy right at the line is missed about once in 40, and a copy that
+    shares more almost never (0.43 for 32 hashes, 0.36 for 16)."""
+    return NEAR_JACCARD - 2 * math.sqrt(NEAR_JACCARD * (1 - NEAR_JACCARD) / size)
+
+
+def may_be_near(first: frozenset[int], second: frozenset[int], size: int) -> bool:
+    """Whether two signatures' hashes (``signature_hashes``, ``size`` a
+    signature) estimate an overlap of at least ``candidate_jaccard``."""
+    threshold = candidate_jaccard(size)
     shared = len(first & second)
-    # The estimate counts shared hashes among at most SIGNATURE_SIZE, so
-    # it is at most this bound: most candidates fail it, and are rejected
-    # without sorting.
+    # The estimate counts shared hashes among at most ``size``, so it is at
+    # most this bound: most candidates fail it, and are rejected without
+    # sorting.
     union = len(first) + len(second) - shared
-    if shared < CANDIDATE_JACCARD * min(union, SIGNATURE_SIZE):
+    if shared < threshold * min(union, size):
         return False
-    return estimated_similarity(first, second) >= CANDIDATE_JACCARD
+    return estimated_similarity(first, second, size) >= threshold
 
 
 def similarity(first: set, second: set) -> float:
@@ -118,6 +128,7 @@ class CopyFinder:
     def __init__(self, words, files):
         self._words = words
         self._files = files
+        self._width = files.column_width("signature")  # see the module's docstring
         self._documents: dict[str, dict[int, float]] = {}  # sketch term: paragraphs holding it
         self._signatures: dict[int, frozenset[int]] = {}  # their hashes
         self._stored: dict[int, dict] = {}
@@ -144,7 +155,7 @@ class CopyFinder:
         for other, count in sorted(counts.items()):
             if count < needed or other == docnum:
                 continue
-            if not may_be_near(mine, self._signature(other)):
+            if not may_be_near(mine, self._signature(other), self._width // 4):
                 continue
             fields = self._stored_fields(other)
             if (fields["source"], fields["article"]) == (doc["source"], doc["article"]):
@@ -157,8 +168,7 @@ class CopyFinder:
 
     def _signature(self, docnum: int) -> frozenset[int]:
         if docnum not in self._signatures:
-            default = bytes(SIGNATURE_BYTES)
-            value = self._files.column_value("signature", SIGNATURE_BYTES, default, docnum)
+            value = self._files.column_value("signature", self._width, bytes(self._width), docnum)
             self._signatures[docnum] = signature_hashes(value)
         return self._signatures[docnum]
 

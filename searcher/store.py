@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from searcher import analysis
-from searcher.duplicates import SIGNATURE_BYTES, signature, sketch
+from searcher.duplicates import SIGNATURE_BYTES, SIGNATURE_SIZE, signature, sketch
 from searcher.stem_table import index_stem_table, save_index_stem_table
 
 if TYPE_CHECKING:
@@ -340,6 +340,8 @@ def update_index(
     stem_table = index_stem_table(index_dir)
     analysis.learn_stems(dict(stem_table.items()))
     writer = _open_writer(index, index_dir)
+    # An index keeps the signature size it was made with (see duplicates.py).
+    signature_size = len(index.schema["signature"].column_type.default_value()) // 4
     pending_files = 0
     committed_changes = 0  # files written or removed, as of the last commit
     try:
@@ -363,7 +365,7 @@ def update_index(
         for root, sources in work:
             for source in sources:
                 path = str(source.path)
-                bytes_read += _index_file(writer, source, known.get(path), report, warn)
+                bytes_read += _index_file(writer, source, known.get(path), report, warn, signature_size)
                 report.files += 1
                 pending_files += 1
                 if on_progress:
@@ -421,7 +423,14 @@ def _cancel(writer) -> None:
         pass
 
 
-def _index_file(writer, source: SourceFile, known: dict | None, report: IndexReport, warn: Warn) -> int:
+def _index_file(
+    writer,
+    source: SourceFile,
+    known: dict | None,
+    report: IndexReport,
+    warn: Warn,
+    signature_size: int = SIGNATURE_SIZE,
+) -> int:
     """Bring one file's paragraphs up to date; returns the bytes read."""
     from searcher.articles import UnreadableFile, read_articles
 
@@ -458,7 +467,7 @@ def _index_file(writer, source: SourceFile, known: dict | None, report: IndexRep
     for article in articles:
         key = article_key(path, article.id)
         for number, paragraph in enumerate(article.paragraphs, 1):
-            fingerprint = signature(paragraph)
+            fingerprint = signature(paragraph, signature_size)
             writer.add_document(
                 kind="para",
                 source=path,

@@ -235,6 +235,20 @@ def test_a_short_paragraph_copied_word_for_word_is_a_copy(news, tmp_path):
     assert len(shown["duplicates"]) == 1
 
 
+def test_an_index_made_with_shorter_signatures_still_finds_copies(run, tmp_path, monkeypatch):
+    """Indexes made before November 2026 hold 16 hashes a signature, not 32:
+    they keep them, for the paragraphs added since too."""
+    folder = tmp_path / "berita"
+    write(folder / "kompas.txt", f"Harga beras naik\n\n{SYNDICATED}")
+    with monkeypatch.context() as older_version:
+        older_version.setattr("searcher.store.SIGNATURE_BYTES", 64)
+        assert run("index", str(folder)).exit_code == 0
+    write(folder / "antara.txt", f"Beras medium naik 600 rupiah\n\n{COPY}")
+    assert run("index", str(folder)).exit_code == 0
+    hits = json_hits(run("query", "--json", "harga beras medium").stdout)
+    assert len(hits) == 1 and len(hits[0]["duplicates"]) == 1
+
+
 def test_every_copy_is_counted_in_the_header(news):
     header = news("query", "gubernur").stdout.splitlines()[0]
     assert header.startswith("2 paragraphs in 2 articles match")
