@@ -33,6 +33,14 @@ bytes as they are: a posting block pickles and unpickles about 8 times as
 fast and is 40% smaller.  Reading accepts any protocol, so indexes written
 before stay readable and nothing else changes.
 
+A term in fewer than INLINE_POSTINGS paragraphs has its postings pickled
+into its record in the term table (W3's "inlined" postings), not written
+as a block of its own: looking it up then takes one read where it took two
+and a block to decode.  Most duplicate-sketch terms are such terms, and a
+query looks up about 30 of them in every segment (``duplicates``).  W3
+offers this (``inlinelimit``) but its default keeps it off, and this fork of
+Whoosh misnames the method it calls (``set_inline``): aliased below.
+
 Whoosh's ``PostingPool`` keeps one (field, term, document, weight, value)
 tuple per posting, sorts them all (spilling sorted runs to disk and merging
 them back when they outgrow its memory), and writes them one posting call
@@ -78,6 +86,7 @@ MAX_SEGMENTS = 16  # merging starts past this many segments; see merge_smallest
 HARD_MAX_SEGMENTS = 32  # past this many, merging ignores its budget
 MERGE_FACTOR = 4  # a commit merges at most this many times the paragraphs it adds...
 MERGE_FLOOR = 20_000  # ...or this many paragraphs (about 7 s of merging)
+INLINE_POSTINGS = 16  # see the docstring: postings of rarer terms go in their record
 _PR_SET_PDEATHSIG = 1
 _PICKLE_PROTOCOL = 5
 
@@ -97,6 +106,9 @@ def _use_current_pickle() -> None:
 
 
 _use_current_pickle()
+# W3's postings writer inlines a rare term's postings by calling
+# set_inline, a name this fork of Whoosh renamed to set_inlined.
+whoosh3.W3TermInfo.set_inline = whoosh3.W3TermInfo.set_inlined
 
 
 def _die_with_parent() -> None:
@@ -426,6 +438,7 @@ class TermGroupedWriting:
     and written by ``write_postings``."""
 
     def __init__(self, *args, limitmb: int = 128, **kwargs):
+        kwargs.setdefault("codec", whoosh3.W3Codec(inlinelimit=INLINE_POSTINGS))
         super().__init__(*args, limitmb=limitmb, **kwargs)
         self.pool = TermGroupedPool(self._tempstorage, limitmb)
 
