@@ -146,7 +146,12 @@ class CopyFinder:
         terms = sketch_terms(mine)
         needed = min(2, len(terms))
         counts: dict[int, int] = {}
-        for term in terms:
+        for left, term in zip(range(len(terms), 0, -1), terms):
+            if left < needed and all(count + left < needed for other, count in counts.items() if other != docnum):
+                # What is left cannot make a candidate of a paragraph found
+                # so far, nor of one not found: the last lookup is saved
+                # for a paragraph whose other sketch terms are its own alone.
+                break
             if term not in self._documents:
                 self._documents[term] = self._words.documents("sketch", term)
             for other in self._documents[term]:

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import json_hits, write
 from searcher import __version__
+from searcher.duplicates import signature, signature_hashes, sketch_terms
 from searcher.progress import progress_line
 
 SAMPLE = "000_8e71dce4d88c4be3"
@@ -233,6 +234,21 @@ def test_a_short_paragraph_copied_word_for_word_is_a_copy(news, tmp_path):
     hits = json_hits(news("query", "--json", "harga cabai").stdout)
     [shown] = [h for h in hits if h["text"] == "Harga cabai juga naik di pasar."]
     assert len(shown["duplicates"]) == 1
+
+
+def test_a_copy_sharing_only_two_sketch_terms_one_of_them_the_last_is_found(run, tmp_path):
+    """A copy is a candidate when it shares two of the hit's four sketch
+    terms; the last lookup may be skipped only when it cannot make one."""
+    reworded = SYNDICATED.replace("mulai", "sejak").replace("Kenaikan", "Peningkatan")
+    sketches = [sketch_terms(signature_hashes(signature(text))) for text in (SYNDICATED, reworded)]
+    for mine, other in (sketches, sketches[::-1]):  # whichever is the hit
+        assert [term in other for term in mine].count(True) == 2 and mine[-1] in other
+    folder = tmp_path / "berita"
+    write(folder / "kompas.txt", f"Harga beras naik\n\n{SYNDICATED}")
+    write(folder / "antara.txt", f"Beras medium naik\n\n{reworded}")
+    assert run("index", str(folder)).exit_code == 0
+    hits = json_hits(run("query", "--json", "harga beras medium").stdout)
+    assert len(hits) == 1 and len(hits[0]["duplicates"]) == 1
 
 
 def test_an_index_made_with_shorter_signatures_still_finds_copies(run, tmp_path, monkeypatch):
