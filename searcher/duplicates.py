@@ -7,12 +7,14 @@ their signature, and a copy with a word or two changed still shares most of
 it.  At query time, paragraphs sharing two sketch terms with a hit are
 candidates; the signatures estimate their overlap without reading them, and
 the few that come close have their texts compared: a duplicate shares at
-least NEAR_JACCARD of its word 3-grams with the hit.  Indexes made before
-November 2026 hold 16 hashes a signature, and keep them (a signature's
-size is the index's, set when it is made): there a looser estimate sends
-about four times as many candidates to have their texts compared.  "Jakarta (ANTARA) - "
+least NEAR_JACCARD of its word 3-grams with the hit.  "Jakarta (ANTARA) - "
 in front, a changed figure or a fixed typo leave the same paragraph; a
 paragraph that merely quotes one of its sentences is another.
+
+A signature's size is the index's, set when the index is made: indexes
+made before November 2026 hold 16 hashes a signature, and keep them for
+the paragraphs added since.  Their looser estimate sends about four times
+as many candidates to have their texts compared.
 """
 
 from __future__ import annotations
