@@ -438,8 +438,14 @@ class TermGroupedWriting:
     and written by ``write_postings``."""
 
     def __init__(self, *args, limitmb: int = 128, **kwargs):
+        """``schema``: write with this schema instead of the index's (a
+        rebuild, which replaces every segment, writes the current one).  It
+        stays in ``kwargs``: Whoosh's writers ignore what they do not know,
+        and MpWriter hands its keywords on to its workers' writers."""
         kwargs.setdefault("codec", whoosh3.W3Codec(inlinelimit=INLINE_POSTINGS))
         super().__init__(*args, limitmb=limitmb, **kwargs)
+        if kwargs.get("schema") is not None:
+            self.schema = kwargs["schema"]
         self.pool = TermGroupedPool(self._tempstorage, limitmb)
 
     def add_reader(self, reader):

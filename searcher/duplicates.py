@@ -13,8 +13,9 @@ paragraph that merely quotes one of its sentences is another.
 
 A signature's size is the index's, set when the index is made: indexes
 made before November 2026 hold 16 hashes a signature, and keep them for
-the paragraphs added since.  Their looser estimate sends about four times
-as many candidates to have their texts compared.
+the paragraphs added since, until ``search index --rebuild``.  Their looser
+estimate sends about four times as many candidates to have their texts
+compared.
 """
 
 from __future__ import annotations

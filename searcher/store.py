@@ -278,7 +278,9 @@ def index_procs() -> int:
     return max(1, setting("SEARCH_PROCS", 0) or min(os.cpu_count() or 1, MAX_PROCS))
 
 
-def _open_writer(index, index_dir: Path):
+def _open_writer(index, index_dir: Path, schema=None):
+    """A writer of the index, writing with ``schema`` when given instead of
+    the index's own (see ``TermGroupedWriting``)."""
     from whoosh.index import LockError
 
     from searcher._whoosh_writer import ParallelWriter, TermGroupedWriter
@@ -286,6 +288,8 @@ def _open_writer(index, index_dir: Path):
     procs = index_procs()
     memory_mb = setting("SEARCH_INDEX_MEMORY_MB", INDEX_MEMORY_MB)
     options = {"limitmb": max(32, memory_mb // procs), "timeout": lock_wait_seconds(), "delay": 0.25}
+    if schema is not None:
+        options["schema"] = schema
     try:
         if procs > 1:
             writer = ParallelWriter(index, procs=procs, multisegment=True, batchsize=256, **options)
@@ -339,9 +343,11 @@ def update_index(
     # Roots worked out by earlier runs; the workers, forked later, know them too.
     stem_table = index_stem_table(index_dir)
     analysis.learn_stems(dict(stem_table.items()))
-    writer = _open_writer(index, index_dir)
-    # An index keeps the signature size it was made with (see duplicates.py).
-    signature_size = len(index.schema["signature"].column_type.default_value()) // 4
+    # A rebuild replaces every segment, so it writes the current schema (a
+    # signature's size, see duplicates.py); other runs add to the index in
+    # the schema it was made with.
+    writer = _open_writer(index, index_dir, make_schema() if rebuild else None)
+    signature_size = len(writer.schema["signature"].column_type.default_value()) // 4
     pending_files = 0
     committed_changes = 0  # files written or removed, as of the last commit
     try:

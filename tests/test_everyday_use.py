@@ -9,7 +9,8 @@ import pytest
 
 from conftest import json_hits, write
 from searcher import __version__
-from searcher.duplicates import signature, signature_hashes, sketch_terms
+from searcher.duplicates import SIGNATURE_BYTES, signature, signature_hashes, sketch_terms
+from searcher.store import open_index_files
 from searcher.progress import progress_line
 
 SAMPLE = "000_8e71dce4d88c4be3"
@@ -251,18 +252,32 @@ def test_a_copy_sharing_only_two_sketch_terms_one_of_them_the_last_is_found(run,
     assert len(hits) == 1 and len(hits[0]["duplicates"]) == 1
 
 
-def test_an_index_made_with_shorter_signatures_still_finds_copies(run, tmp_path, monkeypatch):
+@pytest.mark.parametrize("procs", ["1", "2"])
+def test_an_index_made_with_shorter_signatures_finds_copies_and_a_rebuild_updates_it(
+    run, tmp_path, monkeypatch, procs
+):
     """Indexes made before November 2026 hold 16 hashes a signature, not 32:
-    they keep them, for the paragraphs added since too."""
+    they keep them, for the paragraphs added since too, until --rebuild."""
+    monkeypatch.setenv("SEARCH_PROCS", procs)
     folder = tmp_path / "berita"
     write(folder / "kompas.txt", f"Harga beras naik\n\n{SYNDICATED}")
     with monkeypatch.context() as older_version:
         older_version.setattr("searcher.store.SIGNATURE_BYTES", 64)
         assert run("index", str(folder)).exit_code == 0
     write(folder / "antara.txt", f"Beras medium naik 600 rupiah\n\n{COPY}")
-    assert run("index", str(folder)).exit_code == 0
-    hits = json_hits(run("query", "--json", "harga beras medium").stdout)
-    assert len(hits) == 1 and len(hits[0]["duplicates"]) == 1
+
+    def signature_bytes() -> int:
+        files = open_index_files(tmp_path / "index")
+        try:
+            return files.column_width("signature")
+        finally:
+            files.close()
+
+    for command, width in ((["index"], 64), (["index", "--rebuild"], SIGNATURE_BYTES)):
+        assert run(*command, str(folder)).exit_code == 0
+        assert signature_bytes() == width
+        hits = json_hits(run("query", "--json", "harga beras medium").stdout)
+        assert len(hits) == 1 and len(hits[0]["duplicates"]) == 1
 
 
 def test_every_copy_is_counted_in_the_header(news):
