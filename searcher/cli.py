@@ -130,6 +130,7 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
       search index                          refresh all that is indexed
       search index ~/berita/ --rebuild      start again from scratch
     """
+    from searcher.interrupts import ctrl_c_never_lost
     from searcher.progress import ProgressBar
     from searcher.store import Interrupted, index_exists, indexed_roots, update_index
 
@@ -151,7 +152,8 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
 
     started = time.monotonic()
     try:
-        report = update_index(index_dir, roots, warn_over_bar, on_progress=bar, rebuild=rebuild)
+        with ctrl_c_never_lost():
+            report = update_index(index_dir, roots, warn_over_bar, on_progress=bar, rebuild=rebuild)
     except Interrupted as stop:
         if bar:
             bar.close()

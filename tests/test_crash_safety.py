@@ -123,6 +123,40 @@ def test_ctrl_c_while_a_queue_starts_ends_the_run_instead_of_hanging(tmp_path):
     assert done.returncode == 0 and counts(env) == (300, 2400, 300)
 
 
+# Runs `search index` with a Ctrl-C landing while a finaliser runs, as when
+# the garbage collector closes one of multiprocessing's connections (seen
+# once in CI): Python cannot raise it from there.
+CTRL_C_IN_A_FINALISER = r"""
+import os, signal
+import searcher.store as store
+class Finalised:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(1000))  # Python code, where the signal's handler runs
+index_file, files = store._index_file, [0]
+def index_file_then_finalise(*args, **kwargs):
+    files[0] += 1
+    if files[0] == 5:
+        Finalised()  # dropped at once: its __del__ runs here
+    return index_file(*args, **kwargs)
+store._index_file = index_file_then_finalise
+from searcher.cli import main
+main()
+"""
+
+
+def test_ctrl_c_while_a_finaliser_runs_still_stops_the_run(tmp_path):
+    corpus = tmp_path / "berita"
+    make_corpus(corpus, articles=300)
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index"), "SEARCH_PROCS": "2", "NO_COLOR": "1"}
+    stopped = subprocess.run([sys.executable, "-c", CTRL_C_IN_A_FINALISER, "index", str(corpus)], env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert stopped.returncode == 130 and "interrupted" in stopped.stderr
+    assert "Traceback" not in stopped.stderr and "Exception ignored" not in stopped.stderr
+    done = run(["index", str(corpus)], env, timeout=300)
+    assert done.returncode == 0 and counts(env) == (300, 2400, 300)
+
+
 # Runs `search index` with its workers made to fail part-way through their
 # share: a MemoryError raised, or the process killed as the kernel's OOM
 # killer would.

@@ -1,0 +1,48 @@
+"""Ctrl-C that always stops a long run.
+
+Python's own handler raises KeyboardInterrupt wherever the main thread is
+when the signal comes, and that may be a finaliser: a ``__del__`` the
+garbage collector calls at any point (multiprocessing's connections have
+one).  An exception cannot leave a finaliser: Python prints it, traceback
+and all, as "Exception ignored in ...", and the run goes on as if Ctrl-C
+had never been pressed.  ``ctrl_c_never_lost`` raises it a moment later
+instead, once out of the finaliser.
+"""
+
+from __future__ import annotations
+
+import signal
+from contextlib import contextmanager
+
+RETRY_SECONDS = 0.01
+
+
+@contextmanager
+def ctrl_c_never_lost():
+    """For the main thread of a process, on systems with interval timers
+    (elsewhere Python's handler stays)."""
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_ctrl_c(signum, frame) -> None:
+        if _in_finaliser(frame):
+            signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)  # back here as SIGALRM
+            return
+        raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, on_ctrl_c) for signum in (signal.SIGINT, signal.SIGALRM)}
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _in_finaliser(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
