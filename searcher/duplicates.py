@@ -31,6 +31,7 @@ SIGNATURE_BYTES = 4 * SIGNATURE_SIZE
 NEAR_JACCARD = 0.6
 MAX_DUPLICATES = 100  # copies of one paragraph listed; more are counted as this many
 _NO_HASH = 0xFFFFFFFF  # pads the signature of a paragraph with few 3-grams
+_LAYOUTS: dict[int, struct.Struct] = {}  # signature size: its packing
 _SHINGLE_WORDS = 3
 _WORD = re.compile(r"\w+")
 _ASCII_WORD_CHARACTERS = bytes(  # bytes.translate's table: word characters lowercased, others a space
@@ -62,7 +63,7 @@ def trigrams(text: str) -> set[tuple[str, ...]]:
 def signature(text: str, size: int = SIGNATURE_SIZE) -> bytes:
     """The ``size`` smallest hashes of the text's word 3-grams, packed."""
     smallest = sorted(shingles(text))[:size]
-    return struct.pack(f">{size}I", *smallest, *[_NO_HASH] * (size - len(smallest)))
+    return _layout(size).pack(*smallest, *[_NO_HASH] * (size - len(smallest)))
 
 
 def sketch(signature: bytes) -> str:
@@ -77,7 +78,16 @@ def sketch_terms(hashes: frozenset[int]) -> list[str]:
 
 
 def signature_hashes(signature: bytes) -> frozenset[int]:
-    return frozenset(struct.unpack(f">{len(signature) // 4}I", signature)) - {_NO_HASH}
+    hashes = frozenset(_layout(len(signature) // 4).unpack(signature))
+    return hashes - {_NO_HASH} if _NO_HASH in hashes else hashes
+
+
+def _layout(size: int) -> struct.Struct:
+    """A packed signature of ``size`` hashes (16 or 32, see above)."""
+    layout = _LAYOUTS.get(size)
+    if layout is None:
+        layout = _LAYOUTS[size] = struct.Struct(f">{size}I")
+    return layout
 
 
 def estimated_similarity(first: frozenset[int], second: frozenset[int], size: int) -> float:
