@@ -67,6 +67,7 @@ MAX_PROCS = 4  # indexing workers (SEARCH_PROCS overrides)
 # 256 MB in all 80.4 s at 217 MB peak RSS, 1024 MB 73.9 s at 585 MB.
 INDEX_MEMORY_MB = 1024  # SEARCH_INDEX_MEMORY_MB overrides
 WRITER_NOTE = "writer.txt"  # who holds the write lock, for the message a second writer gets
+RUN_LOCK = "searcher_RUNLOCK"  # see RunLock
 
 
 def setting(name: str, default: float) -> float:
@@ -280,7 +281,8 @@ def index_procs() -> int:
 
 def _open_writer(index, index_dir: Path, schema=None):
     """A writer of the index, writing with ``schema`` when given instead of
-    the index's own (see ``TermGroupedWriting``)."""
+    the index's own (see ``TermGroupedWriting``).  The caller holds the
+    run lock (``RunLock``)."""
     from whoosh.index import LockError
 
     from searcher._whoosh_writer import ParallelWriter, TermGroupedWriter
@@ -292,21 +294,64 @@ def _open_writer(index, index_dir: Path, schema=None):
         options["schema"] = schema
     try:
         if procs > 1:
-            writer = ParallelWriter(index, procs=procs, multisegment=True, batchsize=256, **options)
-        else:
-            writer = TermGroupedWriter(index, **options)
-    except LockError:
-        try:
-            holder = (index_dir / WRITER_NOTE).read_text(encoding="utf-8").strip()
-        except OSError:
-            holder = "another process"
-        raise IndexLocked(
-            f"{index_dir} is being written by {holder}; waited {lock_wait_seconds():g} s, "
-            "try again when it has finished"
-        ) from None
-    note = f"'search index' (pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')})"
-    (index_dir / WRITER_NOTE).write_text(note, encoding="utf-8")
-    return writer
+            return ParallelWriter(index, procs=procs, multisegment=True, batchsize=256, **options)
+        return TermGroupedWriter(index, **options)
+    except LockError:  # a writer that does not take the run lock (an older searcher)
+        raise _locked(index_dir) from None
+
+
+def _locked(index_dir: Path) -> IndexLocked:
+    try:
+        holder = (index_dir / WRITER_NOTE).read_text(encoding="utf-8").strip()
+    except OSError:
+        holder = "another process"
+    return IndexLocked(
+        f"{index_dir} is being written by {holder}; waited {lock_wait_seconds():g} s, "
+        "try again when it has finished"
+    )
+
+
+# How often a writer waiting for the run lock tries again.
+_LOCK_POLL_SECONDS = 0.05
+
+
+class RunLock:
+    """The index's run lock, held from before the index is opened (or
+    created) until the run ends, so that writers never interleave.
+
+    Whoosh's own write lock is given up at every commit, and a run commits
+    once per batch: a second ``search index`` that took it between two
+    batches read which files were done and indexed the rest again, beside
+    the first.  And two runs creating a new index at once each wrote its
+    first TOC.  Waits up to SEARCH_LOCK_TIMEOUT seconds, then raises
+    IndexLocked naming the holder."""
+
+    def __init__(self, index_dir: Path):
+        self._index_dir = index_dir
+        self._lock = None
+
+    def acquire(self) -> None:
+        index_dir = self._index_dir
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = _storage(index_dir).lock(RUN_LOCK)
+        deadline = time.monotonic() + lock_wait_seconds()
+        while not lock.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise _locked(index_dir)
+            time.sleep(_LOCK_POLL_SECONDS)
+        self._lock = lock
+        note = f"'search index' (pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')})"
+        (index_dir / WRITER_NOTE).write_text(note, encoding="utf-8")
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> "RunLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
 
 
 def _commit(writer, rebuild: bool, paragraphs: int) -> None:
@@ -335,6 +380,18 @@ def update_index(
     drops everything indexed before and reads every file again, in one
     commit: until it ends, the old index stays as it was.
     """
+    lock = RunLock(index_dir)
+    try:
+        lock.acquire()
+    except KeyboardInterrupt:  # Ctrl-C while waiting for another writer
+        raise Interrupted(IndexReport()) from None
+    try:
+        return _update_index(index_dir, roots, warn, on_progress, rebuild)
+    finally:
+        lock.release()
+
+
+def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | None, rebuild: bool) -> IndexReport:
     from searcher.articles import find_files  # here: queries need not compile its patterns
 
     batch_paragraphs = max(1, setting("SEARCH_BATCH_PARAGRAPHS", BATCH_PARAGRAPHS))

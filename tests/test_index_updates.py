@@ -77,20 +77,16 @@ def test_rebuild_starts_from_scratch_with_the_same_counts(run, tmp_path):
 
 
 def test_a_second_writer_gives_up_with_a_message_naming_the_first(run, tmp_path, monkeypatch):
-    from searcher.store import _open_writer, open_or_create_index
+    from searcher.store import RunLock
 
-    index_dir = tmp_path / "index"
     run("index")
-    writer = _open_writer(open_or_create_index(index_dir), index_dir)
-    try:
+    with RunLock(tmp_path / "index"):
         monkeypatch.setenv("SEARCH_LOCK_TIMEOUT", "0.3")
         result = run("index")
         assert result.exit_code == 2
-        assert f"pid {os.getpid()}" in result.stderr
+        assert f"pid {os.getpid()}" in result.stderr and "waited 0.3 s" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
         assert run("query", "pakta").exit_code == 0  # readers are not blocked
-    finally:
-        writer.cancel()
 
 
 @pytest.mark.parametrize(
