@@ -397,6 +397,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
     batch_paragraphs = max(1, setting("SEARCH_BATCH_PARAGRAPHS", BATCH_PARAGRAPHS))
     report = IndexReport()
     index = open_or_create_index(index_dir, rebuild)
+    remove_leftovers(index_dir)
     # Roots worked out by earlier runs; the workers, forked later, know them too.
     stem_table = index_stem_table(index_dir)
     analysis.learn_stems(dict(stem_table.items()))
@@ -457,12 +458,37 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
         if len(analysis.known_stems()) > len(stem_table):  # roots the table lacks
             _save_stem_table(index_dir)
     except KeyboardInterrupt:
-        _cancel(writer)
+        _cancel(writer, index_dir)
         raise Interrupted(report) from None
     except BaseException:
-        _cancel(writer)
+        _cancel(writer, index_dir)
         raise
     return report
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """Delete what killed or failed runs left in the index folder: segment
+    files that the current TOC does not name, older TOCs, writers'
+    temporary folders and half-written files.  Called under the run lock,
+    so no other writer is making any of them; a reader that opened an
+    older generation holds its files open and reads on (on POSIX a deleted
+    file lives while it is open), and one opening it just now retries the
+    newest (see ``open_index_files``)."""
+    import shutil
+
+    from whoosh.index import TOC, clean_files
+
+    storage = _storage(index_dir)
+    try:
+        toc = TOC.read(storage, INDEX_NAME)
+    except Exception:  # no TOC, or a damaged one: nothing is known to be unused
+        return
+    clean_files(storage, INDEX_NAME, toc.generation, toc.segments)
+    for path in index_dir.iterdir():
+        if path.name.endswith(".tmp") and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.endswith((".tmp", ".partial")):
+            path.unlink(missing_ok=True)
 
 
 def _save_stem_table(index_dir: Path) -> None:
@@ -475,15 +501,22 @@ def _save_stem_table(index_dir: Path) -> None:
         pass
 
 
-def _cancel(writer) -> None:
-    """Drop the uncommitted batch.  A commit that failed half-way (disk
-    full) has closed the writer already; its error is the one to report."""
+def _cancel(writer, index_dir: Path | None = None) -> None:
+    """Drop the uncommitted batch, and with ``index_dir`` the files it had
+    written (a full disk must not stay full).  A commit that failed
+    half-way (disk full) has closed the writer already; its error is the
+    one to report."""
     from whoosh.writing import IndexingError
 
     try:
         writer.cancel()
     except IndexingError:
         pass
+    if index_dir is not None:
+        try:
+            remove_leftovers(index_dir)
+        except OSError:
+            pass  # the next run tries again
 
 
 def _index_file(

@@ -211,3 +211,32 @@ def test_a_failing_indexing_worker_fails_the_batch_and_loses_nothing(tmp_path, h
     done = run(["index", str(more)], env, timeout=300)
     assert done.returncode == 0 and f"{files:,} new" in done.stdout
     assert counts(env) == (before[0] + files, before[1] + 2 * files, before[2] + files)
+
+
+def test_files_of_a_killed_rebuild_are_removed_by_the_next_run(tmp_path):
+    corpus = tmp_path / "berita"
+    make_corpus(corpus, articles=1500)
+    index_dir = tmp_path / "index"
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(index_dir), "NO_COLOR": "1"}
+    assert run(["index", str(corpus)], env, timeout=300).returncode == 0
+    expected = counts(env)
+    committed = set(os.listdir(index_dir))
+    rebuild = subprocess.Popen([_installed_search(), "index", "--rebuild"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not set(os.listdir(index_dir)) - committed and rebuild.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    workers = children(rebuild.pid)
+    rebuild.kill()
+    rebuild.communicate(timeout=60)
+    for worker in workers:
+        try:
+            os.kill(worker, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert rebuild.returncode == -signal.SIGKILL, "the rebuild finished before it was killed"
+    assert set(os.listdir(index_dir)) - committed, "the rebuild was killed before it wrote anything"
+    nothing_to_do = run(["index"], env, timeout=300)
+    assert nothing_to_do.returncode == 0 and "1,500 unchanged" in nothing_to_do.stdout
+    assert set(os.listdir(index_dir)) == committed
+    assert counts(env) == expected

@@ -308,3 +308,18 @@ def test_adding_a_few_articles_does_not_merge_the_big_segments(run, tmp_path, mo
     run("index", str(folder))
     assert not big.keys() <= segments().keys()
     assert stats(run) == {"articles": 10, "paragraphs": 406, "files": 10}
+
+
+def test_what_failed_runs_left_behind_is_removed_and_the_index_kept(run, tmp_path):
+    index_dir = tmp_path / "index"
+    run("index")
+    committed = set(os.listdir(index_dir))
+    segment = next(index_dir.glob("*.seg"))
+    (index_dir / "paragraphs_0123456789abcdef.seg").write_bytes(segment.read_bytes())  # an uncommitted segment
+    (index_dir / "paragraphs_fedcba9876543210.trm").write_bytes(b"half a segment")
+    write(index_dir / "paragraphs.tmp" / "run_1", "a sorted run")
+    (index_dir / "stems.txt.partial").write_bytes(b"half a table")
+    result = run("index")
+    assert "0 new, 0 changed, 0 removed, 2 unchanged" in result.stdout
+    assert set(os.listdir(index_dir)) == committed
+    assert run("query", "pakta pertahanan").exit_code == 0
