@@ -8,7 +8,8 @@ Formats:
   text has no blank line at all.  The article id is the path relative to the
   indexed folder, without extension.
 * ``.jsonl``: one article per line: ``id`` or ``_id``, optional ``title``,
-  ``text`` or ``content``.  The article id is the record's id, verbatim.
+  ``text`` or ``content``.  The article id is the record's id, verbatim;
+  of records with the same id, the last is kept.
 
 Nothing here raises on bad input: problems with one file or record are passed
 to ``warn`` as one line naming it, and reading goes on.
@@ -137,6 +138,19 @@ def read_text_article(path: Path, article_id: str, data: bytes, warn: Warn) -> A
 
 
 def read_jsonl(path: Path, data: bytes, warn: Warn) -> Iterator[Article]:
+    """The file's articles; of records sharing an id, the last one (a later
+    line of an export is a later version), with a warning."""
+    articles: dict[str, tuple[int, Article]] = {}  # id: (line, article)
+    for number, article in _jsonl_records(path, data, warn):
+        if article.id in articles:
+            warn(f"{path}:{number}: id {article.id!r} also on line {articles[article.id][0]}; keeping this later record")
+            del articles[article.id]
+        articles[article.id] = number, article
+    for _, article in articles.values():
+        yield article
+
+
+def _jsonl_records(path: Path, data: bytes, warn: Warn) -> Iterator[tuple[int, Article]]:
     for number, line in enumerate(decode(data, path, warn).split("\n"), 1):
         if not line.strip():
             continue
@@ -161,7 +175,7 @@ def read_jsonl(path: Path, data: bytes, warn: Warn) -> Iterator[Article]:
         title = title if isinstance(title, str) else ""
         article = make_article(str(article_id), title, text, str(path))
         if article.paragraphs:
-            yield article
+            yield number, article
 
 
 def read_articles(path: Path, article_id: str, warn: Warn, data: bytes | None = None) -> Iterator[Article]:

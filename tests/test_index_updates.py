@@ -323,3 +323,20 @@ def test_what_failed_runs_left_behind_is_removed_and_the_index_kept(run, tmp_pat
     assert "0 new, 0 changed, 0 removed, 2 unchanged" in result.stdout
     assert set(os.listdir(index_dir)) == committed
     assert run("query", "pakta pertahanan").exit_code == 0
+
+
+def test_jsonl_records_sharing_an_id_keep_the_last_with_a_warning(run, tmp_path):
+    folder = tmp_path / "berita"
+    write(folder / "dump.jsonl",
+          '{"id": "a1", "title": "Banjir", "text": "Banjir melanda Jakarta."}\n'
+          '{"id": "b2", "title": "Gempa", "text": "Gempa mengguncang Palu."}\n'
+          '{"id": "a1", "title": "Banjir surut", "text": "Banjir surut, warga pulang."}\n')
+    result = run("index", str(folder))
+    assert result.exit_code == 0
+    assert "2 new" in result.stdout
+    assert result.stderr.splitlines() == [
+        f"search: warning: {folder / 'dump.jsonl'}:3: id 'a1' also on line 1; keeping this later record"]
+    shown = run("show", "a1").stdout
+    assert "Banjir surut" in shown and "[1] Banjir surut, warga pulang." in shown
+    assert "melanda" not in shown and "[2]" not in shown
+    assert run("query", "melanda").exit_code == 1
