@@ -30,6 +30,7 @@ The formats, as Whoosh 3 writes them:
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import pickle
@@ -68,8 +69,32 @@ _OFFSETS_WRITTEN = ord("X")  # last byte of a variable-width column that stores 
 
 
 class IndexFormatError(Exception):
-    """The files are not what this module reads (another Whoosh version, or
-    damaged): Whoosh itself may still open them."""
+    """The files are in a layout this module does not read (another Whoosh
+    version): Whoosh itself may still open them."""
+
+
+class DamagedFile(Exception):
+    """A file of the index is missing, truncated or garbled: it cannot be
+    what Whoosh wrote.  ``name`` is the file's name in the index folder."""
+
+    def __init__(self, name: str, problem: str):
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+        self.problem = problem
+
+
+# What reading a truncated or garbled file raises, here or in Whoosh.
+DAMAGE = (EOFError, pickle.UnpicklingError, struct.error, zlib.error, IndexError, KeyError, ValueError,
+          TypeError, AttributeError, OverflowError, MemoryError, UnicodeDecodeError)
+
+
+def _damage(error: BaseException) -> str:
+    """What went wrong, for a DamagedFile."""
+    if isinstance(error, OSError) and error.errno == errno.EINVAL:  # a read at a negative position
+        return "cut short or garbled"
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return f"unreadable ({error.__class__.__name__}: {error})" if str(error) else f"unreadable ({error.__class__.__name__})"
 
 
 def _varint(buffer, at: int) -> tuple[int, int]:
@@ -178,12 +203,22 @@ class SegmentFiles:
         self._name = f"{index_name}_{record.segid}"
         self._open: list[_OpenFile] = []
         self._parts: dict[str, _Part] = {}  # file name: where it is
+        compound = getattr(record, "compound", False)
         try:
-            if getattr(record, "compound", False):
+            if compound:
                 self._open_compound(os.path.join(index_dir, self._name + ".seg"))
             else:
                 self._open_loose(index_dir)
-            self._terms = _TermTable(self._part(".trm"))
+            terms = self._part(".trm")
+            if terms is None:
+                raise DamagedFile(self._name + ".trm", "missing")
+            self._terms = _TermTable(terms)
+        except FileNotFoundError:
+            self.close()
+            raise  # perhaps merged away by a commit since the TOC was read: the caller looks again
+        except (OSError, *DAMAGE) as error:
+            self.close()
+            raise DamagedFile(self._name + (".seg" if compound else ".trm"), _damage(error)) from error
         except BaseException:
             self.close()
             raise
@@ -291,7 +326,7 @@ class _TermTable:
         self._part = part
         header = part.read(0, 5)
         if header[:4] != b"HSH3":
-            raise IndexFormatError("unknown term table header")
+            raise ValueError("no term table header")
         if header[4] != 0:
             raise IndexFormatError("term table not hashed with md5")
         (extras_length,) = _INT.unpack_from(part.read(part.length - _INT.size, _INT.size))
@@ -381,23 +416,25 @@ class IndexFiles:
     def __init__(self, index_dir, index_name: str, generation: int):
         self.generation = generation
         index_dir = os.fspath(index_dir)
-        with open(os.path.join(index_dir, f"_{index_name}_{generation}.toc"), "rb") as file:
+        toc_name = toc_file_name(index_name, generation)
+        with open(os.path.join(index_dir, toc_name), "rb") as file:
             toc = file.read()
         # Kept for Whoosh, should a query need it after a commit has
         # replaced this TOC file (see ``whoosh_toc``).
-        self._schema_pickle, self._segments_pickle = _read_toc(toc)
         try:
+            self._schema_pickle, self._segments_pickle = _read_toc(toc)
             schema, records = _unpickle(self._schema_pickle), _unpickle(self._segments_pickle)
             self.field_names = frozenset(schema._fields)
             self._fields = schema._fields
-        except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError) as error:
-            raise IndexFormatError(f"unreadable TOC: {error}") from error
+            records = [(record, record._doccount) for record in records]
+        except DAMAGE as error:
+            raise DamagedFile(toc_name, "empty" if not toc else _damage(error)) from error
         self.segments: list[SegmentFiles] = []
         offset = 0
         try:
-            for record in records:
+            for record, doc_count in records:
                 self.segments.append(SegmentFiles(index_dir, index_name, record, offset))
-                offset += record._doccount
+                offset += doc_count
         except BaseException:
             self.close()
             raise
@@ -457,19 +494,26 @@ class IndexFiles:
         return values
 
 
+def toc_file_name(index_name: str, generation: int) -> str:
+    return f"_{index_name}_{generation}.toc"
+
+
 def _read_toc(toc: bytes) -> tuple[bytes, bytes]:
-    """The pickled schema and the pickled segment list of a TOC file."""
-    try:
-        at = 0
-        for _ in range(3):  # int, long and float sizes
-            _, at = _varint(toc, at)
-        check, version = struct.unpack_from("!ii", toc, at)
-        if check != _BYTE_ORDER_CHECK or version != _TOC_VERSION:
-            raise IndexFormatError(f"TOC version {version}")
-        at += 8
-        for _ in range(3):  # Whoosh's release
-            _, at = _varint(toc, at)
-        length, at = _varint(toc, at)
-        return toc[at : at + length], toc[at + length + 8 :]  # past the generation, and an unused int
-    except (IndexError, struct.error) as error:
-        raise IndexFormatError(f"unreadable TOC: {error}") from error
+    """The pickled schema and the pickled segment list of a TOC file.
+    Raises IndexFormatError for another TOC version, one of DAMAGE for
+    anything else."""
+    at = 0
+    for _ in range(3):  # int, long and float sizes
+        _, at = _varint(toc, at)
+    check, version = struct.unpack_from("!ii", toc, at)
+    if check != _BYTE_ORDER_CHECK:
+        raise ValueError("byte order check failed")
+    if version != _TOC_VERSION:
+        raise IndexFormatError(f"TOC version {version}")
+    at += 8
+    for _ in range(3):  # Whoosh's release
+        _, at = _varint(toc, at)
+    length, at = _varint(toc, at)
+    if at + length + 8 > len(toc):
+        raise EOFError("TOC cut short")
+    return toc[at : at + length], toc[at + length + 8 :]  # past the generation, and an unused int

@@ -132,7 +132,7 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
     """
     from searcher.interrupts import ctrl_c_never_lost
     from searcher.progress import ProgressBar
-    from searcher.store import Interrupted, index_exists, indexed_roots, update_index
+    from searcher.store import IndexDamaged, Interrupted, index_exists, indexed_roots, update_index
 
     using_samples = False
     for path in paths:
@@ -140,7 +140,12 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
             raise Failure(f"{path}: no such file or folder")
     roots = list(paths)
     if not roots:
-        roots = indexed_roots(index_dir) if index_exists(index_dir) else []
+        try:
+            roots = indexed_roots(index_dir) if index_exists(index_dir) else []
+        except IndexDamaged as error:
+            if not rebuild:
+                raise
+            raise Failure(f"{error}, naming the folders it held: search index --rebuild PATH...") from None
         if not roots:
             roots, using_samples = [_sample_dir()], True
     bar = ProgressBar(sys.stderr) if (sys.stderr.isatty() if progress is None else progress) else None

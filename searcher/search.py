@@ -17,7 +17,11 @@ for is cut, with snippets.
 
 from __future__ import annotations
 
+import errno
+import pickle
+import struct
 import time
+import zlib
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
@@ -27,7 +31,7 @@ from searcher import query as queries
 from searcher.analysis import STOPWORDS, related_forms, stem
 from searcher.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
 from searcher.stem_table import index_stem_table
-from searcher.store import ARTICLE_KEY_BYTES, open_index_files, whoosh_reader
+from searcher.store import ARTICLE_KEY_BYTES, damaged, open_index_files, whoosh_reader
 
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -45,6 +49,8 @@ LEAD_BONUS = 0.4
 LEAD_WORDS = 20
 RERANK_DEPTH = 20
 COUNT_LIMIT = 1000  # matching paragraphs counted exactly; past it, "1,000+"
+# What reading a truncated or garbled file raises in the middle of a query.
+READ_ERRORS = (EOFError, pickle.UnpicklingError, struct.error, zlib.error, UnicodeDecodeError, OverflowError)
 
 
 # Records are named tuples, not dataclasses: a dataclass takes about half a
@@ -258,7 +264,19 @@ class ParagraphSearcher:
         """Page ``page`` of the hits, ``limit`` to a page, at most
         ``per_article`` from one article, each duplicate paragraph once,
         with snippets of about ``snippet_chars``; with ``count``, how many
-        paragraphs and articles match (a few milliseconds more)."""
+        paragraphs and articles match (a few milliseconds more).  Raises
+        IndexDamaged when a file of the index reads as nothing Whoosh
+        writes."""
+        try:
+            return self._search(text, limit, page, per_article, snippet_chars, count)
+        except READ_ERRORS as error:
+            raise damaged(self._index_dir, f"{error.__class__.__name__}: {error}") from error
+        except OSError as error:
+            if error.errno != errno.EINVAL:  # a position past the end of a truncated file
+                raise
+            raise damaged(self._index_dir, f"a read at a position no file has: {error.strerror}") from error
+
+    def _search(self, text, limit, page, per_article, snippet_chars, count) -> Results:
         started = time.perf_counter()
         node, passes = plan(text)
         wanted = page * limit

@@ -17,10 +17,10 @@ used.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from searcher.analysis import STEMMER
+from searcher.safe_files import write_atomically
 
 STEM_TABLE = "stems.txt"
 _HEADER = b"searcher stems 1 "
@@ -82,13 +82,7 @@ def write_stem_table(path: Path, stems: dict[str, str], stemmer: str) -> None:
         for form, root in stems.items()
         if "\t" not in form + root and "\n" not in form + root
     )
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_bytes(_HEADER + stemmer.encode() + b"\n" + b"".join(line + b"\n" for line in lines))
-        os.replace(partial, path)
-    except OSError:
-        partial.unlink(missing_ok=True)
-        raise
+    write_atomically(path, _HEADER + stemmer.encode() + b"\n" + b"".join(line + b"\n" for line in lines))
 
 
 def index_stem_table(index_dir: Path) -> StemTable:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from searcher import analysis
 from searcher.duplicates import SIGNATURE_BYTES, SIGNATURE_SIZE, signature, sketch
+from searcher.safe_files import write_atomically
 from searcher.stem_table import index_stem_table, save_index_stem_table
 
 if TYPE_CHECKING:
@@ -40,12 +41,25 @@ class IndexOutdated(SearchIndexError):
     pass
 
 
+class IndexDamaged(SearchIndexError):
+    pass
+
+
 def _missing(index_dir: Path) -> IndexMissing:
     return IndexMissing(f"no index in {index_dir}; run 'search index' first (or pass --index-dir)")
 
 
 def _outdated(index_dir: Path) -> IndexOutdated:
     return IndexOutdated(f"{index_dir} was made by an older version of searcher; run 'search index --rebuild'")
+
+
+REBUILD_ADVICE = "run 'search index --rebuild' to make it again from the source files"
+
+
+def damaged(index_dir: Path, what: str) -> IndexDamaged:
+    """The error for an index that cannot be read as written; ``what``
+    names the file and what is wrong with it, as far as known."""
+    return IndexDamaged(f"the index in {index_dir} is damaged ({what}); {REBUILD_ADVICE}")
 
 
 class Interrupted(Exception):
@@ -162,22 +176,27 @@ def _is_current(index) -> bool:
 
 
 def open_index(index_dir: Path, readonly: bool = True, current: bool = True):
-    """Open an existing index, or raise IndexMissing, or IndexOutdated when
-    ``current`` asks for one made by this version."""
-    if not index_exists(index_dir):
-        raise _missing(index_dir)
+    """Open an existing index through Whoosh, or raise IndexMissing,
+    IndexDamaged, or IndexOutdated when ``current`` asks for one made by
+    this version."""
+    # Whoosh reads a damaged TOC or segment as whatever it decodes to (or
+    # fails with a TypeError); our reader checks and names the file.
+    open_index_files(index_dir, current).close()
     from whoosh.index import FileIndex
 
-    index = FileIndex(_storage(index_dir, readonly=readonly), indexname=INDEX_NAME)
-    if current and not _is_current(index):
-        raise _outdated(index_dir)
-    return index
+    try:
+        return FileIndex(_storage(index_dir, readonly=readonly), indexname=INDEX_NAME)
+    except FileNotFoundError:
+        raise
+    except Exception as error:
+        raise damaged(index_dir, f"{error.__class__.__name__}: {error}") from error
 
 
-def open_index_files(index_dir: Path):
+def open_index_files(index_dir: Path, current: bool = True):
     """The index's current generation, read without Whoosh (see
-    ``_whoosh_reader``), or raise IndexMissing or IndexOutdated."""
-    from searcher._whoosh_reader import IndexFiles, IndexFormatError
+    ``_whoosh_reader``), or raise IndexMissing, IndexDamaged, or
+    IndexOutdated when ``current`` asks for one made by this version."""
+    from searcher._whoosh_reader import DamagedFile, IndexFiles, IndexFormatError
 
     for _ in range(10):
         generation = _latest_generation(index_dir)
@@ -185,15 +204,19 @@ def open_index_files(index_dir: Path):
             raise _missing(index_dir)
         try:
             files = IndexFiles(index_dir, INDEX_NAME, generation)
-        except FileNotFoundError:
-            continue  # a commit replaced that generation as we opened it: open the new one
+        except (FileNotFoundError, DamagedFile) as error:
+            if _latest_generation(index_dir) != generation:
+                continue  # a commit replaced that generation as we opened it: open the new one
+            if isinstance(error, DamagedFile):
+                raise damaged(index_dir, str(error)) from None
+            raise damaged(index_dir, f"{os.path.basename(error.filename or '?')}: missing") from None
         except IndexFormatError:
             raise _outdated(index_dir) from None
-        if files.field_names != FIELD_NAMES:
+        if current and files.field_names != FIELD_NAMES:
             files.close()
             raise _outdated(index_dir)
         return files
-    raise SearchIndexError(f"{index_dir} changed ten times while being opened; try again")
+    raise SearchIndexError(f"{index_dir} was changed by ten commits while being opened; try again")
 
 
 def whoosh_reader(index_dir: Path, files):
@@ -223,12 +246,12 @@ def whoosh_reader(index_dir: Path, files):
 
 def open_or_create_index(index_dir: Path, rebuild: bool = False):
     """Open the index for writing; create it when there is none, or when a
-    rebuild finds one made by an older version."""
+    rebuild finds one made by an older version, or damaged."""
     if index_exists(index_dir):
         try:
             return open_index(index_dir, readonly=False)
-        except IndexOutdated:
-            if not rebuild:
+        except (IndexOutdated, IndexDamaged):
+            if not rebuild:  # a rebuild needs nothing of the old index
                 raise
     index_dir.mkdir(parents=True, exist_ok=True)
     return _storage(index_dir).create_index(make_schema(), indexname=INDEX_NAME)
@@ -265,13 +288,43 @@ def _file_hash(data: bytes) -> str:
 
 
 def indexed_roots(index_dir: Path) -> list[Path]:
-    """The folders and files that earlier runs indexed."""
+    """The folders and files that earlier runs indexed: those named by the
+    index's file records, and those runs were asked to index (recorded as a
+    run starts, so a run stopped before its first commit, or an index
+    whose records are damaged, still knows them)."""
     if not index_exists(index_dir):
         return []
-    # Any version will do: "search index --rebuild" reads the roots of an
-    # index made by an older one.
-    with open_index(index_dir, current=False).searcher() as searcher:
-        return sorted({Path(doc["root"]) for doc in searcher.documents(kind="file")})
+    asked = _asked_roots(index_dir)
+    try:
+        # Any version will do: "search index --rebuild" reads the roots of an
+        # index made by an older one.
+        with open_index(index_dir, current=False).searcher() as searcher:
+            recorded = {Path(doc["root"]) for doc in searcher.documents(kind="file")}
+    except IndexDamaged:
+        if not asked:
+            raise
+        recorded = set()
+    return sorted(recorded | asked)
+
+
+ROOTS_FILE = "roots.json"  # the roots runs were asked to index, see indexed_roots
+
+
+def _asked_roots(index_dir: Path) -> set[Path]:
+    import json
+
+    try:
+        return {Path(root) for root in json.loads((index_dir / ROOTS_FILE).read_text(encoding="utf-8"))}
+    except (OSError, ValueError, TypeError):
+        return set()
+
+
+def _record_roots(index_dir: Path, roots: list[str], rebuild: bool) -> None:
+    """Add ``roots`` to those recorded (replace them, for a rebuild)."""
+    import json
+
+    known = set() if rebuild else {str(root) for root in _asked_roots(index_dir)}
+    write_atomically(index_dir / ROOTS_FILE, json.dumps(sorted(known | set(roots)), ensure_ascii=False).encode())
 
 
 def index_procs() -> int:
@@ -417,9 +470,9 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
         # List every file first, so progress can be shown against a total.
         work: list[tuple[Path, list[SourceFile]]] = []
         seen: set[str] = set()
-        for root in roots:
-            root = Path(os.path.abspath(root))
-            report.roots.append(str(root))
+        report.roots = [os.path.abspath(root) for root in roots]
+        _record_roots(index_dir, report.roots, rebuild)
+        for root in map(Path, report.roots):
             sources = [s for s in find_files(root, warn, skip=index_dir) if str(s.path) not in seen]
             seen.update(str(s.path) for s in sources)
             work.append((root, sources))

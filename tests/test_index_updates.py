@@ -127,14 +127,72 @@ def test_bad_files_are_warned_about_and_the_rest_is_indexed(run, tmp_path):
     assert run("query", "baik").exit_code == 0
 
 
-def test_a_corrupt_index_is_one_line_not_a_traceback(run, tmp_path):
-    run("index")
-    for toc in (tmp_path / "index").glob("*.toc"):
+def _damage_toc(toc: Path, how: str) -> None:
+    data = toc.read_bytes()
+    if how == "empty":
+        toc.write_bytes(b"")  # what a power cut can leave
+    elif how == "cut short":
+        toc.write_bytes(data[: len(data) // 2])
+    else:
         toc.write_bytes(b"garbage")
-    result = run("query", "pakta")
+
+
+@pytest.mark.parametrize("how", ["empty", "cut short", "garbage"])
+def test_a_damaged_toc_is_named_and_a_rebuild_recovers(run, tmp_path, how):
+    run("index")
+    before = stats(run)
+    [toc] = (tmp_path / "index").glob("*.toc")
+    _damage_toc(toc, how)
+    for command in (("query", "pakta"), ("stats",), ("show", "000_8e71dce4d88c4be3"), ("index",)):
+        result = run(*command)
+        assert result.exit_code == 2, command
+        assert "Traceback" not in result.output
+        [line] = result.stderr.splitlines()
+        assert toc.name in line and "damaged" in line and "search index --rebuild" in line, line
+    rebuilt = run("index", "--rebuild")  # no path: the folders the index held are recorded beside it
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert stats(run) == before
+    assert run("query", "pakta pertahanan").exit_code == 0
+
+
+def test_a_damaged_index_that_never_recorded_its_folders_asks_for_them(run, tmp_path):
+    folder = make_folder(tmp_path / "berita")
+    run("index", str(folder))
+    (tmp_path / "index" / "roots.json").unlink()  # as an index made before the folders were recorded
+    [toc] = (tmp_path / "index").glob("*.toc")
+    _damage_toc(toc, "empty")
+    result = run("index", "--rebuild")
     assert result.exit_code == 2
-    assert "Traceback" not in result.output
-    assert len(result.stderr.strip().splitlines()) == 1
+    [line] = result.stderr.splitlines()
+    assert "damaged" in line and "search index --rebuild PATH" in line
+    assert run("index", "--rebuild", str(folder)).exit_code == 0
+    assert stats(run) == {"articles": 3, "paragraphs": 4, "files": 3}
+
+
+@pytest.mark.parametrize("how", ["missing", "empty", "cut short", "bit flip"])
+def test_a_damaged_segment_is_named_and_a_rebuild_recovers(run, tmp_path, monkeypatch, how):
+    monkeypatch.setenv("SEARCH_PROCS", "1")  # one segment
+    run("index")
+    before = stats(run)
+    [segment] = (tmp_path / "index").glob("*.seg")
+    data = segment.read_bytes()
+    if how == "missing":
+        segment.unlink()
+    elif how == "empty":
+        segment.write_bytes(b"")
+    elif how == "cut short":
+        segment.write_bytes(data[: len(data) - 100])
+    else:  # in the directory of the segment's files, at its end
+        segment.write_bytes(data[:-30] + bytes([data[-30] ^ 0x55]) + data[-29:])
+    for command in (("query", "pakta"), ("stats",), ("index",)):
+        result = run(*command)
+        assert result.exit_code == 2, (command, result.output)
+        assert "Traceback" not in result.output
+        [line] = result.stderr.splitlines()
+        assert segment.name in line and "damaged" in line and "search index --rebuild" in line, line
+    assert run("index", "--rebuild").exit_code == 0
+    assert stats(run) == before
+    assert run("query", "pakta pertahanan").exit_code == 0
 
 
 def test_an_index_dir_that_cannot_be_created_is_one_line(run, tmp_path):
