@@ -11,8 +11,8 @@ The table is a sorted text file of ``form<TAB>root`` lines (the root left
 empty when it is the form itself), searched in place with a binary search:
 opening it reads the file and parses nothing, which a dictionary of
 50,000 forms could not do in under 10 ms.  Its first line names how the
-roots were made (``analysis.STEMMER``); a table made another way is not
-used.
+roots were made (``analysis.STEMMER``) and holds the CRC-32 of the rest;
+a table made another way, or damaged, is not used.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from searcher.analysis import STEMMER
 from searcher.safe_files import write_atomically
 
 STEM_TABLE = "stems.txt"
-_HEADER = b"searcher stems 1 "
+_HEADER = b"searcher stems 2 "  # then the stemmer, and the CRC-32 of the lines after the header
 
 
 class StemTable:
@@ -38,16 +38,31 @@ class StemTable:
 
     @classmethod
     def read(cls, path: Path, stemmer: str) -> StemTable:
-        """The table at ``path``; empty when there is none, or when it was
-        made by another stemmer, or cannot be read."""
+        """The table at ``path``; empty when there is none, or it cannot be
+        used (see ``load``)."""
+        return cls.load(path, stemmer)[0]
+
+    @classmethod
+    def load(cls, path: Path, stemmer: str) -> tuple[StemTable, str | None]:
+        """The table at ``path``, and None; or an empty table and what is
+        wrong with the file, when there is one that was made by another
+        stemmer or version, or does not match its checksum: a root changed
+        by a flipped bit would make queries for its words find nothing."""
+        import zlib
+
         try:
             data = path.read_bytes()
-        except OSError:
-            return cls()
-        header = _HEADER + stemmer.encode() + b"\n"
-        if not data.startswith(header) or not data.endswith(b"\n"):
-            return cls()
-        return cls(data, len(header))
+        except FileNotFoundError:
+            return cls(), None
+        except OSError as error:
+            return cls(), error.strerror or str(error)
+        header_end = data.find(b"\n") + 1
+        made_by, _, checksum = data[len(_HEADER) : header_end - 1].rpartition(b" ")
+        if not data.startswith(_HEADER) or made_by != stemmer.encode():
+            return cls(), "made by another version of searcher"
+        if checksum != b"%08x" % zlib.crc32(memoryview(data)[header_end:]) or not data.endswith(b"\n"):
+            return cls(), "damaged (its checksum does not match)"
+        return cls(data, header_end), None
 
     def get(self, form: str) -> str | None:
         """The root of ``form``, or None when the table does not hold it."""
@@ -82,12 +97,21 @@ def write_stem_table(path: Path, stems: dict[str, str], stemmer: str) -> None:
         for form, root in stems.items()
         if "\t" not in form + root and "\n" not in form + root
     )
-    write_atomically(path, _HEADER + stemmer.encode() + b"\n" + b"".join(line + b"\n" for line in lines))
+    import zlib
+
+    body = b"".join(line + b"\n" for line in lines)
+    write_atomically(path, _HEADER + stemmer.encode() + b" %08x\n" % zlib.crc32(body) + body)
 
 
 def index_stem_table(index_dir: Path) -> StemTable:
-    """The table kept in an index folder, if this version's stemmer made it."""
+    """The table kept in an index folder, if this version's stemmer made it
+    and it is whole."""
     return StemTable.read(index_dir / STEM_TABLE, STEMMER)
+
+
+def load_index_stem_table(index_dir: Path) -> tuple[StemTable, str | None]:
+    """``index_stem_table``, and what is wrong with the file when it is not used."""
+    return StemTable.load(index_dir / STEM_TABLE, STEMMER)
 
 
 def save_index_stem_table(index_dir: Path, stems: dict[str, str]) -> None:

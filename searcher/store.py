@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from searcher import analysis
 from searcher.duplicates import SIGNATURE_BYTES, SIGNATURE_SIZE, signature, sketch
 from searcher.safe_files import write_atomically
-from searcher.stem_table import index_stem_table, save_index_stem_table
+from searcher.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
 
 if TYPE_CHECKING:
     from searcher.articles import SourceFile, Warn
@@ -451,8 +451,14 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
     report = IndexReport()
     index = open_or_create_index(index_dir, rebuild)
     remove_leftovers(index_dir)
-    # Roots worked out by earlier runs; the workers, forked later, know them too.
-    stem_table = index_stem_table(index_dir)
+    # Roots worked out by earlier runs; the workers, forked later, know them
+    # too.  A rebuild works every root out again: it trusts nothing of the
+    # old index.
+    stem_table, problem = (StemTable(), None) if rebuild else load_index_stem_table(index_dir)
+    if problem:
+        warn(f"{index_dir / STEM_TABLE}: {problem}; dropped (queries stem without it until "
+             "'search index --rebuild' writes it whole)")
+        (index_dir / STEM_TABLE).unlink(missing_ok=True)
     analysis.learn_stems(dict(stem_table.items()))
     # A rebuild replaces every segment, so it writes the current schema (a
     # signature's size, see duplicates.py); other runs add to the index in

@@ -73,3 +73,31 @@ def test_queries_on_indexed_words_find_their_roots_without_sastrawi(run, tmp_pat
     hits = json_hits(run("query", "--json", "boleh").output)
     assert [hit["text"] for hit in hits] == ["Warga boleh makan bersama oleh karena itu."]
 
+
+
+def _flip_root(index_dir, old: bytes, new: bytes) -> None:
+    path = index_dir / STEM_TABLE
+    data = path.read_bytes()
+    assert b"\t" + old + b"\n" in data
+    path.write_bytes(data.replace(b"\t" + old + b"\n", b"\t" + new + b"\n", 1))
+
+
+@pytest.mark.parametrize("damage", ["a flipped bit in a root", "a byte that is not UTF-8"])
+def test_a_damaged_table_is_not_trusted_and_a_rebuild_writes_it_whole(run, tmp_path, damage):
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Pasar loak\n\nWarga menjual barang bekas di pasar.\n\nPerekonomian desa tumbuh.")
+    assert run("index", str(folder)).exit_code == 0
+    index_dir = tmp_path / "index"
+    whole = (index_dir / STEM_TABLE).read_bytes()
+    if damage == "a flipped bit in a root":
+        _flip_root(index_dir, b"ekonomi", b"ekonomh")  # "perekonomian" -> a root no paragraph has
+    else:
+        (index_dir / STEM_TABLE).write_bytes(whole.replace(b"ekonomi", b"ek\xffnomi", 1))
+    assert json_hits(run("query", "--json", "perekonomian").output)  # found all the same
+    result = run("index", str(folder))
+    assert result.exit_code == 0 and "1 unchanged" in result.stdout
+    [warning] = result.stderr.splitlines()
+    assert STEM_TABLE in warning and "dropped" in warning
+    assert json_hits(run("query", "--json", "perekonomian").output)
+    assert run("index", "--rebuild").exit_code == 0
+    assert (index_dir / STEM_TABLE).read_bytes() == whole
