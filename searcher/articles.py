@@ -17,6 +17,7 @@ to ``warn`` as one line naming it, and reading goes on.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -106,8 +107,21 @@ def make_article(article_id: str, title: str, body: str, source: str) -> Article
     return Article(article_id, title, source, paragraphs)
 
 
+# Byte order marks of text that is not UTF-8, longest first (UTF-32's
+# little-endian mark begins with UTF-16's).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def decode(data: bytes, path: Path, warn: Warn) -> str:
-    """Decode a file's bytes: UTF-8, else cp1252 or latin-1 with a warning."""
+    """Decode a file's bytes: UTF-16 or UTF-32 when they open with a byte
+    order mark, UTF-8, else cp1252 or latin-1 with a warning."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as err:
+                raise UnreadableFile(f"not valid {encoding.upper()} (byte {err.start})") from None
     if b"\0" in data[:8192]:
         raise UnreadableFile("binary file (contains NUL bytes)")
     try:
@@ -203,28 +217,74 @@ class SourceFile:
     article_id: str  # for .txt/.md: path relative to root, without extension
 
 
+def shown(path: Path | str) -> str:
+    """A path as a warning prints it: a name that is not valid UTF-8 with
+    its odd bytes escaped (``caf\\xe9.txt``), since it cannot be printed
+    as it is."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _has_utf8_name(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by Python as surrogates
+        return False
+    return True
+
+
 def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[SourceFile]:
     """Yield the article files at ``root`` (a file, or a folder walked recursively).
 
     Hidden files and folders are skipped, and the folder ``skip`` (the index
     itself, when it lies inside the folder being indexed); symlinked folders
-    are not followed, so a link loop cannot trap the walk.
+    are not followed, so a link loop cannot trap the walk.  The walk keeps
+    its own stack of folders, so no depth of nesting exhausts Python's.
+    Files and folders whose names are not UTF-8 are skipped with a warning:
+    the index stores names as UTF-8.
     """
     root = Path(os.path.abspath(root))
     if root.is_file():
+        if not _has_utf8_name(str(root)):
+            warn(f"{shown(root)}: file name is not valid UTF-8, skipped (rename it to index it)")
+            return
         yield SourceFile(root, root, root.stem)
         return
     skip = Path(os.path.abspath(skip)) if skip else None
-    for folder, subfolders, names in os.walk(root, onerror=lambda err: warn(f"{err.filename}: {err.strerror}")):
-        subfolders[:] = sorted(
-            d for d in subfolders if not d.startswith(".") and Path(folder, d) != skip
-        )
-        for name in sorted(names):
-            if name.startswith(".") or not name.lower().endswith(SUFFIXES):
+    folders = [str(root)]  # still to walk, the next one last
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as err:
+            warn(f"{shown(err.filename or folder)}: {err.strerror}")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            path = Path(folder, name)
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if not entry.is_symlink() and Path(entry.path) != skip:
+                    subfolders.append(entry.path)
+                continue
+            if not entry.name.lower().endswith(SUFFIXES):
+                continue
+            if not _has_utf8_name(entry.path):
+                warn(f"{shown(entry.path)}: file name is not valid UTF-8, skipped (rename it to index it)")
+                continue
+            path = Path(entry.path)
             if not path.is_file():
-                warn(f"{path}: broken symbolic link, skipped")
+                problem = "broken symbolic link" if path.is_symlink() and not path.exists() else "not a regular file"
+                warn(f"{path}: {problem}, skipped")
                 continue
             relative = path.relative_to(root).with_suffix("").as_posix()
             yield SourceFile(path, root, relative)
+        for subfolder in reversed(subfolders):
+            if _has_utf8_name(subfolder):
+                folders.append(subfolder)
+            else:
+                warn(f"{shown(subfolder)}: folder name is not valid UTF-8, skipped (rename it to index it)")

@@ -398,3 +398,31 @@ def test_jsonl_records_sharing_an_id_keep_the_last_with_a_warning(run, tmp_path)
     assert "Banjir surut" in shown and "[1] Banjir surut, warga pulang." in shown
     assert "melanda" not in shown and "[2]" not in shown
     assert run("query", "melanda").exit_code == 1
+
+
+def test_odd_names_deep_folders_fifos_and_utf16_do_not_stop_a_run(run, tmp_path):
+    folder = tmp_path / "berita"
+    write(folder / "good.txt", "Bagus\n\nBerita yang baik.")
+    with open(os.fsencode(folder) + b"/caf\xe9.txt", "wb") as odd:  # a Latin-1 name, not UTF-8
+        odd.write("Kafe\n\nKopi enak.".encode())
+    os.mkdir(os.fsencode(folder) + b"/arsip-\xff")
+    with open(os.fsencode(folder) + b"/arsip-\xff/lama.txt", "wb") as old:
+        old.write("Lama\n\nBerita lama.".encode())
+    deep = str(folder)
+    for _ in range(1000):  # deeper than Python's recursion limit
+        deep += "/d"
+        os.mkdir(deep)
+    write(Path(deep) / "dalam.txt", "Dalam\n\nBerita terdalam tentang gunung.")
+    os.mkfifo(folder / "pipa.txt")
+    (folder / "utf16.txt").write_bytes("Judul\n\nBerita tentang pelabuhan Tanjung Priok.".encode("utf-16"))
+    result = run("index", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "3 new" in result.stdout and "Traceback" not in result.output
+    warnings = result.stderr.splitlines()
+    assert f"search: warning: {folder}/caf\\xe9.txt: file name is not valid UTF-8, skipped (rename it to index it)" in warnings
+    assert f"search: warning: {folder}/arsip-\\xff: folder name is not valid UTF-8, skipped (rename it to index it)" in warnings
+    assert f"search: warning: {folder / 'pipa.txt'}: not a regular file, skipped" in warnings
+    assert len(warnings) == 3
+    assert run("query", "terdalam").exit_code == 0
+    assert run("query", "pelabuhan").exit_code == 0
+    assert "0 new, 0 changed, 0 removed, 3 unchanged" in run("index", str(folder)).stdout
