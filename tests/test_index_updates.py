@@ -413,6 +413,16 @@ def test_odd_names_deep_folders_fifos_and_utf16_do_not_stop_a_run(run, tmp_path)
         deep += "/d"
         os.mkdir(deep)
     write(Path(deep) / "dalam.txt", "Dalam\n\nBerita terdalam tentang gunung.")
+    try:
+        _index_odd_files(run, folder)
+    finally:  # pytest's own clean-up of old temporary folders would recurse that deep
+        (Path(deep) / "dalam.txt").unlink()
+        while deep != str(folder):
+            os.rmdir(deep)
+            deep = os.path.dirname(deep)
+
+
+def _index_odd_files(run, folder):
     os.mkfifo(folder / "pipa.txt")
     (folder / "utf16.txt").write_bytes("Judul\n\nBerita tentang pelabuhan Tanjung Priok.".encode("utf-16"))
     result = run("index", str(folder))
