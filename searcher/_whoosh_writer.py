@@ -528,9 +528,12 @@ class ParallelWriter(TermGroupedWriting, MpWriter):
         # Stop the workers before Whoosh deletes the job files they read:
         # a worker left running fails on the missing file and prints a
         # traceback on the user's terminal.  What they wrote is dropped anyway.
-        for task in self.tasks:
+        # A Ctrl-C can land while a task starts: one not started yet has
+        # nothing to stop.
+        started = [task for task in self.tasks if task.pid is not None]
+        for task in started:
             task.terminate()
-        for task in self.tasks:
+        for task in started:
             task.join(timeout=10)
         # Nor wait, on the way out, for the queues' feeder threads to pass
         # on what is left: nobody reads it now, and a Ctrl-C that lands
