@@ -200,25 +200,25 @@ class SegmentFiles:
         self.doc_count = record._doccount  # deleted documents included, as Whoosh numbers them
         self.deleted: set[int] | None = set(record._deleted) if record._deleted else None
         self.field_lengths: dict[str, int] = dict(record._fieldlengths)
-        self._name = f"{index_name}_{record.segid}"
+        self.name = f"{index_name}_{record.segid}"
         self._open: list[_OpenFile] = []
         self._parts: dict[str, _Part] = {}  # file name: where it is
         compound = getattr(record, "compound", False)
         try:
             if compound:
-                self._open_compound(os.path.join(index_dir, self._name + ".seg"))
+                self._open_compound(os.path.join(index_dir, self.name + ".seg"))
             else:
                 self._open_loose(index_dir)
             terms = self._part(".trm")
             if terms is None:
-                raise DamagedFile(self._name + ".trm", "missing")
+                raise DamagedFile(self.name + ".trm", "missing")
             self._terms = _TermTable(terms)
         except FileNotFoundError:
             self.close()
             raise  # perhaps merged away by a commit since the TOC was read: the caller looks again
         except (OSError, *DAMAGE) as error:
             self.close()
-            raise DamagedFile(self._name + (".seg" if compound else ".trm"), _damage(error)) from error
+            raise DamagedFile(self.name + (".seg" if compound else ".trm"), _damage(error)) from error
         except BaseException:
             self.close()
             raise
@@ -234,13 +234,13 @@ class SegmentFiles:
 
     def _open_loose(self, index_dir: str) -> None:
         for name in os.listdir(index_dir):
-            if name.startswith(self._name + "."):
+            if name.startswith(self.name + "."):
                 file = _OpenFile(os.path.join(index_dir, name))
                 self._open.append(file)
                 self._parts[name] = _Part(file, 0, file.size)
 
     def _part(self, extension: str) -> _Part | None:
-        return self._parts.get(self._name + extension)
+        return self._parts.get(self.name + extension)
 
     def open_files(self) -> list[_OpenFile]:
         return list(self._open)

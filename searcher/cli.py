@@ -71,9 +71,9 @@ class _Group(click.Group):
         except Exception as err:
             if ctx.params.get("debug") or os.environ.get("SEARCH_DEBUG"):
                 raise
-            from searcher.store import SearchIndexError
+            from searcher.errors import SearchError
 
-            if isinstance(err, SearchIndexError):
+            if isinstance(err, SearchError):
                 raise Failure(str(err)) from None
             if isinstance(err, OSError) and err.errno in _DISK_FULL:
                 raise Failure(
@@ -307,6 +307,8 @@ def query(
             count=not as_json,  # for the header line
         )
     hits = results.hits
+    for note in results.notes:
+        click.echo(f"search: note: {note}", err=True)
     hint = suggestion_text(results.suggestion, _command_prefix(ctx, "query")) if results.suggestion else None
     if as_json:
         for hit in hits:

@@ -11,9 +11,11 @@ natural questions:
 * ``title:word`` or ``title:"a phrase"``
 * ``prefix*``: a star right after a word
 
-Anything that does not parse as syntax is read as plain words; parsing never
-fails.  Whoosh's own parser is not used: it reads "meninggal?" as a wildcard
-and ANDs every word, which returns nothing for most questions.
+Anything that does not parse as syntax is read as plain words; parsing
+fails only for parentheses (or NOTs) nested more than MAX_NESTING deep,
+which no one types but a program can send.  Whoosh's own parser is not
+used: it reads "meninggal?" as a wildcard and ANDs every word, which
+returns nothing for most questions.
 """
 
 from __future__ import annotations
@@ -21,8 +23,13 @@ from __future__ import annotations
 import re
 
 from searcher.analysis import QUESTION_FRAME_WORDS, QUESTION_WORDS, STOPWORDS, fold, stem, words
+from searcher.errors import QueryError
 
 FIELDS = ("title",)
+# Parentheses and NOTs within one another, at most: each level is a few
+# calls deep here and in every walk of the tree (Elasticsearch allows 20
+# levels of bool queries).
+MAX_NESTING = 32
 
 
 class _Node:
@@ -160,6 +167,7 @@ class _Parser:
     def __init__(self, lexemes):
         self.lexemes = lexemes
         self.at = 0
+        self.depth = 0  # parentheses and NOTs open around the lexeme at hand
 
     def peek(self):
         return self.lexemes[self.at] if self.at < len(self.lexemes) else (None, None)
@@ -207,13 +215,19 @@ class _Parser:
 
     def unary(self) -> Node | None:
         kind, value = self.take()
+        if kind in ("op", "("):
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise QueryError(f"the query nests parentheses or NOTs more than {MAX_NESTING} deep")
         if kind == "op":  # NOT (AND and OR are handled above)
             child = self.unary() if self.peek()[0] not in (None, ")") else None
+            self.depth -= 1
             return Not(child) if child is not None and not isinstance(child, Not) else child
         if kind == "(":
             node = self.or_expr()
             if self.peek()[0] == ")":
                 self.take()
+            self.depth -= 1
             return node
         if kind == "atom":
             return value
@@ -230,7 +244,8 @@ def _join(children: list[Node], explicit: bool) -> Node | None:
 
 
 def parse(text: str) -> Node | None:
-    """Parse a query; None when nothing searchable is left (only stopwords)."""
+    """Parse a query; None when nothing searchable is left (only stopwords).
+    Raises QueryError for nesting past MAX_NESTING."""
     return _Parser(_lex(text)).parse()
 
 
@@ -325,23 +340,36 @@ def word_terms(word: Word) -> list[tuple[str, str, float]]:
     return [(f, root, _FIELD_BOOST.get(f, 1.0)) for f in _fields(word.field)]
 
 
-def to_whoosh(node: Node, strict: bool = True):
+def prefix_terms(prefix: Prefix, expand) -> list[tuple[str, str, float]]:
+    """The (field, term, boost) a prefix matches: each word ``expand(field,
+    text)`` says it stands for, in the body and the title, or in the field
+    it names."""
+    return [(f, term, _FIELD_BOOST.get(f, 1.0)) for f in _fields(prefix.field) for term in expand(f, prefix.text)]
+
+
+def to_whoosh(node: Node, strict: bool = True, prefix_query=None):
     """The Whoosh query for a node.  ``strict=False`` turns the top-level run of
-    plain words into an OR, for the second, looser pass of a plain query."""
+    plain words into an OR, for the second, looser pass of a plain query.
+    ``prefix_query(field, text, boost)`` makes the query for a prefix
+    (``prefixes.PrefixScores.query``; by default Whoosh's Prefix)."""
     from whoosh import query as q
+
+    def compiled(child):
+        return to_whoosh(child, prefix_query=prefix_query)
 
     if isinstance(node, Word):
         return _either(q.Term(f, text, boost=boost) for f, text, boost in word_terms(node))
     if isinstance(node, Prefix):
-        return _either(q.Prefix(f, node.text, boost=_FIELD_BOOST.get(f, 1.0)) for f in _fields(node.field))
+        make = prefix_query or (lambda field, text, boost: q.Prefix(field, text, boost=boost))
+        return _either(make(f, node.text, _FIELD_BOOST.get(f, 1.0)) for f in _fields(node.field))
     if isinstance(node, Phrase):
         return _phrase(node.forms, _fields(node.field))
     if isinstance(node, Or):
-        return q.Or([to_whoosh(c) for c in node.children])
+        return q.Or([compiled(c) for c in node.children])
     if isinstance(node, Not):
-        return q.AndNot(q.Term("kind", "para"), to_whoosh(node.child))
-    positives = [to_whoosh(c) for c in node.children if not isinstance(c, Not)]
-    negatives = [to_whoosh(c.child) for c in node.children if isinstance(c, Not)]
+        return q.AndNot(q.Term("kind", "para"), compiled(node.child))
+    positives = [compiled(c) for c in node.children if not isinstance(c, Not)]
+    negatives = [compiled(c.child) for c in node.children if isinstance(c, Not)]
     if not positives:
         positives = [q.Term("kind", "para")]
     combined = q.And(positives) if strict or node.explicit else q.Or(positives)

@@ -137,14 +137,23 @@ class PlainWordScorer:
         self._paragraphs: int | None = None
         self._norms: dict[str, tuple[tuple[float, ...], bytes]] = {}
 
-    def matches(self, node, vectorized: bool = False) -> PlainWordMatches | None:
+    def matches(self, node, vectorized: bool = False, expand=None) -> PlainWordMatches | None:
         """The query's matches, or None when the query is not plain words;
-        ``vectorized``, worked out with NumPy (``vector_ranking``)."""
+        ``vectorized``, worked out with NumPy (``vector_ranking``).
+        ``expand(field, prefix)`` gives the terms a prefix stands for
+        (``prefixes.PrefixExpansions``); without it, a query with a prefix
+        is not plain."""
         shape = plain_words(node)
         if shape is None:
             return None
-        words, excluded = shape
-        terms = [[_TermPostings(self, *term) for term in queries.word_terms(w)] for w in words]
+        wanted, excluded, any_word = shape
+        if expand is None and any(isinstance(w, queries.Prefix) for w in wanted):
+            return None
+        terms = [
+            [_TermPostings(self, *term) for term in
+             (queries.word_terms(w) if isinstance(w, queries.Word) else queries.prefix_terms(w, expand))]
+            for w in wanted
+        ]
         excluded_docs: set[int] = set()
         for word in excluded:
             for field, text, _ in queries.word_terms(word):
@@ -152,8 +161,8 @@ class PlainWordScorer:
         if vectorized:
             from searcher.vector_ranking import VectorMatches
 
-            return VectorMatches(terms, excluded_docs, self.k1_plus_1, self._files.doc_count_all())
-        return PlainWordMatches(terms, excluded_docs, self.k1_plus_1)
+            return VectorMatches(terms, excluded_docs, self.k1_plus_1, self._files.doc_count_all(), any_word)
+        return PlainWordMatches(terms, excluded_docs, self.k1_plus_1, any_word)
 
     def documents(self, field: str, text: str) -> dict[int, float]:
         """The term's frequency in each (live) document holding it: what a
@@ -196,22 +205,29 @@ def _shifted(found: dict[int, float], offset: int):
     return zip([offset + d for d in found], found.values()) if offset else found
 
 
-def plain_words(node) -> tuple[list[queries.Word], list[queries.Word]] | None:
-    """(the words looked for, the words excluded) of a query made only of
-    words and -words, or None."""
-    if isinstance(node, queries.Word):
-        return [node], []
+def plain_words(node) -> tuple[list, list[queries.Word], bool] | None:
+    """(the words and prefixes looked for, the words excluded, whether any
+    one of them will do) of a query made only of words, prefixes and
+    -words, or of an OR of words and prefixes; else None.  A prefix counts
+    as one word whose terms are the words it stands for."""
+    looked_for = (queries.Word, queries.Prefix)
+    if isinstance(node, looked_for):
+        return [node], [], False
+    if isinstance(node, queries.Or):
+        if all(isinstance(child, looked_for) for child in node.children):
+            return list(node.children), [], True
+        return None
     if not isinstance(node, queries.And):
         return None
     wanted, excluded = [], []
     for child in node.children:
-        if isinstance(child, queries.Word):
+        if isinstance(child, looked_for):
             wanted.append(child)
         elif isinstance(child, queries.Not) and isinstance(child.child, queries.Word):
             excluded.append(child.child)
         else:
             return None
-    return (wanted, excluded) if wanted else None
+    return (wanted, excluded, False) if wanted else None
 
 
 class PlainWordMatches:
@@ -220,11 +236,14 @@ class PlainWordMatches:
     Postings are read as late as possible: the rarest word's in full, the
     others' only for the paragraphs that still matter."""
 
-    def __init__(self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float):
+    def __init__(self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float, any_word: bool = False):
+        """``any_word``: the words were ORed, so a paragraph with any of
+        them is a match of the first pass."""
         # Rarest word first: its paragraphs are the candidates for the rest.
         self._terms = sorted(terms, key=lambda word: sum(t.document_frequency for t in word))
         self._excluded = excluded
         self._k1_plus_1 = k1_plus_1
+        self.any_word = any_word
         self._flat = [t for word in self._terms for t in word if t.document_frequency]
         self._every_word: set[int] | None = None
 
@@ -243,7 +262,8 @@ class PlainWordMatches:
         if self._every_word is None:
             rarest, *others = self._terms
             found: set[int] = set()
-            for segment in range(rarest[0].segment_count):
+            # (A prefix that stands for no word has no terms: nothing holds it.)
+            for segment in range(rarest[0].segment_count if rarest else 0):
                 candidates = set().union(*(term.in_segment(segment) for term in rarest))
                 for word in others:
                     candidates = set().union(*(term.among(segment, candidates) for term in word))
@@ -256,7 +276,9 @@ class PlainWordMatches:
 
     def first(self, count: int, every_word: bool) -> list[int]:
         """The ``count`` smallest document numbers of a pass, for counting."""
-        return heapq.nsmallest(count, self.every_word) if every_word else self.first_of_any_word(count)
+        if every_word and not self.any_word:
+            return heapq.nsmallest(count, self.every_word)
+        return self.first_of_any_word(count)
 
     def first_of_any_word(self, count: int) -> list[int]:
         """The ``count`` smallest document numbers among the paragraphs with
@@ -283,7 +305,10 @@ class PlainWordMatches:
     def best(self, limit: int, every_word: bool, skip: set[int]) -> list[tuple[float, int]]:
         """The ``limit`` best (score, document number), best first; ties in
         document order, as Whoosh breaks them.  ``every_word`` False: from
-        the paragraphs holding some but not all of the words."""
+        the paragraphs holding some but not all of the words.  Words that
+        were ORed have one pass, of the paragraphs holding any."""
+        if self.any_word:
+            return self._best_of_some(limit, skip)
         if every_word:
             return _best_first(self.scores(self.every_word - skip), limit)
         return self._best_of_some(limit, skip | self.every_word)

@@ -29,6 +29,7 @@ from typing import NamedTuple
 from searcher import analysis, duplicates, spelling
 from searcher import query as queries
 from searcher.analysis import STOPWORDS, related_forms, stem
+from searcher.prefixes import MAX_EXPANSIONS, PrefixExpansions, PrefixScores
 from searcher.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
 from searcher.stem_table import index_stem_table
 from searcher.store import ARTICLE_KEY_BYTES, damaged, open_index_files, whoosh_reader
@@ -85,6 +86,7 @@ class Results(NamedTuple):
     exact: bool  # False: counting stopped at COUNT_LIMIT, there are more
     seconds: float
     suggestion: str | None = None  # the query with misspelt words corrected
+    notes: tuple[str, ...] = ()  # what the user should know about how the query was run
 
 
 def plan(text: str):
@@ -210,15 +212,24 @@ class ParagraphSearcher:
         """The best ``depth`` (score, document number, stored fields) for a
         query, best first, before duplicates are collapsed."""
         node, passes = plan(text)
-        return self._ranked(node, passes, depth, self._matches(node))
+        expand = self._expansions()
+        return self._ranked(node, passes, depth, self._matches(node, expand), prefix_query=self._prefix_query(expand))
 
-    def _matches(self, node):
+    def _expansions(self) -> PrefixExpansions:
+        return PrefixExpansions(lambda: self._whoosh_searcher().reader())
+
+    def _prefix_query(self, expand: PrefixExpansions):
+        return PrefixScores(self._words, self._files, expand).query
+
+    def _matches(self, node, expand: PrefixExpansions):
         vectorized = self._searches > 0 if self._vectorized is None else self._vectorized
         self._searches += 1
-        return self._words.matches(node, vectorized)
+        return self._words.matches(node, vectorized, expand)
 
-    def _ranked(self, node, passes, depth: int, matches, looked=None) -> list[tuple[float, int, dict]]:
-        """``looked`` keeps each hit's re-rank factor and stored fields
+    def _ranked(self, node, passes, depth: int, matches, looked=None, prefix_query=None) -> list[tuple[float, int, dict]]:
+        """``matches``: the plain-word matches, or None for Whoosh's matchers,
+        with prefixes made by ``prefix_query`` (see ``to_whoosh``).
+        ``looked`` keeps each hit's re-rank factor and stored fields
         ({document number: (factor, fields)}) for a deeper look at the same
         query, which walks the same first hits again."""
         rerank = Rerank(node)
@@ -231,7 +242,7 @@ class ParagraphSearcher:
             # Fetch more than needed so the re-rank can reorder them.
             fetch = len(found) + max(depth - len(found), RERANK_DEPTH if rerank else 0)
             batch = []
-            for score, docnum in self._best(node, every_word, matches, fetch, seen):
+            for score, docnum in self._best(node, every_word, matches, fetch, seen, prefix_query):
                 seen.add(docnum)
                 if docnum not in looked:
                     fields = self._files.stored_fields(docnum)
@@ -245,11 +256,12 @@ class ParagraphSearcher:
             found += [(score, docnum, fields) for _, score, docnum, fields in batch[: depth - len(found)]]
         return found
 
-    def _best(self, node, every_word: bool, matches, limit: int, seen: set[int]) -> list[tuple[float, int]]:
+    def _best(self, node, every_word: bool, matches, limit: int, seen: set[int], prefix_query) -> list[tuple[float, int]]:
         """The best (score, document number) of one pass, not yet seen."""
         if matches is not None:
             return matches.best(limit, every_word, seen)
-        results = self._whoosh_searcher().search(queries.to_whoosh(node, strict=every_word), limit=limit)
+        whoosh_query = queries.to_whoosh(node, strict=every_word, prefix_query=prefix_query)
+        results = self._whoosh_searcher().search(whoosh_query, limit=limit)
         return [(r.score, r.docnum) for r in results if r.docnum not in seen][:limit]
 
     def search(
@@ -280,18 +292,23 @@ class ParagraphSearcher:
         started = time.perf_counter()
         node, passes = plan(text)
         wanted = page * limit
-        matches = self._matches(node)
+        expand = self._expansions()
+        matches = self._matches(node, expand)
+        prefix_query = self._prefix_query(expand)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
         copy_finder = duplicates.CopyFinder(self._words, self._files)
         looked: dict[int, tuple[float, dict]] = {}
         while passes:
-            candidates = self._ranked(node, passes, depth, matches, looked)
+            candidates = self._ranked(node, passes, depth, matches, looked, prefix_query)
             kept = self._collapse(candidates, wanted, per_article, copy_finder)
             if len(kept) >= wanted or len(candidates) < depth:
                 break
             depth *= 4  # capped or collapsed hits left too few: look deeper
-        paragraphs, articles, exact = self._count(node, passes[-1], matches) if passes and count else (0, 0, True)
+        if passes and count:
+            paragraphs, articles, exact = self._count(node, passes[-1], matches, prefix_query)
+        else:
+            paragraphs, articles, exact = 0, 0, True
         terms = queries.highlight_terms(node)
         hits = [
             Hit(
@@ -309,7 +326,13 @@ class ParagraphSearcher:
             if rank > wanted - limit
         ]
         suggestion = spelling.suggest(self._files, text, node, lambda: self._whoosh_searcher().reader())
-        return Results(text, hits, paragraphs, articles, exact, time.perf_counter() - started, suggestion)
+        notes = tuple(
+            f"{prefix}* stands for more than {MAX_EXPANSIONS:,} words; only the first {MAX_EXPANSIONS:,} "
+            "(in alphabetical order) were searched: a longer prefix finds them all"
+            for prefix in expand.capped
+        )
+        seconds = time.perf_counter() - started
+        return Results(text, hits, paragraphs, articles, exact, seconds, suggestion, notes)
 
     def _collapse(self, candidates, wanted: int, per_article: int | None, copy_finder: duplicates.CopyFinder):
         """Walk the ranked candidates, keeping each paragraph unless it
@@ -331,7 +354,7 @@ class ParagraphSearcher:
                 break
         return kept
 
-    def _count(self, node, every_word: bool, matches) -> tuple[int, int, bool]:
+    def _count(self, node, every_word: bool, matches, prefix_query) -> tuple[int, int, bool]:
         """How many paragraphs match the query's last pass and in how many
         articles, and whether that is all of them: like Elasticsearch,
         counting stops at COUNT_LIMIT paragraphs, which keeps broad queries
@@ -341,7 +364,7 @@ class ParagraphSearcher:
         if matches is not None:
             docs = matches.first(COUNT_LIMIT + 1, every_word)
         else:
-            whoosh_query = queries.to_whoosh(node, strict=every_word)
+            whoosh_query = queries.to_whoosh(node, strict=every_word, prefix_query=prefix_query)
             docs = list(islice(self._whoosh_searcher().docs_for_query(whoosh_query), COUNT_LIMIT + 1))
         counted = docs[:COUNT_LIMIT]
         keys = self._files.column_values("article_key", ARTICLE_KEY_BYTES, bytes(ARTICLE_KEY_BYTES), counted)

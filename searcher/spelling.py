@@ -17,6 +17,10 @@ from searcher.analysis import stem, words
 
 FIELD = "body"
 _SHORT_WORD = 4  # words this short get at most one edit, or anything would match
+# Words longer than this get no suggestion: no Indonesian word is
+# ("mempertanggungjawabkannya" has 25 letters), and walking the vocabulary
+# within two edits of a 2,000-letter string took seconds.
+_LONGEST_WORD = 30
 _AS_TYPED = 2  # leading letters a correction keeps
 
 
@@ -47,7 +51,7 @@ def is_known(index, form: str) -> bool:
 def correct_word(reader, form: str) -> str | None:
     """The likeliest word the user meant, or None (``reader``: Whoosh's,
     which walks the vocabulary)."""
-    if len(form) <= _AS_TYPED or any(c.isdigit() for c in form):
+    if not _AS_TYPED < len(form) <= _LONGEST_WORD or any(c.isdigit() for c in form):
         return None
     maxdist = 1 if len(form) <= _SHORT_WORD else 2
     candidates = []

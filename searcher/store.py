@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from searcher import analysis
+from searcher.errors import SearchError
 from searcher.duplicates import SIGNATURE_BYTES, SIGNATURE_SIZE, signature, sketch
 from searcher.safe_files import write_atomically
 from searcher.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 INDEX_NAME = "paragraphs"
 
 
-class SearchIndexError(Exception):
+class SearchIndexError(SearchError):
     """An index problem to report to the user as one line."""
 
 

@@ -29,8 +29,10 @@ class VectorMatches(PlainWordMatches):
     """PlainWordMatches, worked out over arrays of ``doc_count`` entries
     (one for each document number of the index)."""
 
-    def __init__(self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float, doc_count: int):
-        super().__init__(terms, excluded, k1_plus_1)
+    def __init__(
+        self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float, doc_count: int, any_word: bool
+    ):
+        super().__init__(terms, excluded, k1_plus_1, any_word)
         self._doc_count = doc_count
         self._postings: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id(term): (documents, frequencies)
         self._every_mask: np.ndarray | None = None
@@ -70,7 +72,7 @@ class VectorMatches(PlainWordMatches):
 
     def _every(self) -> np.ndarray:
         if self._every_mask is None:
-            mask = self._mask(self._terms[0])
+            mask = self._mask(self._terms[0])  # (a prefix that stands for no word: no terms, nothing holds it)
             for word in self._terms[1:]:
                 mask &= self._mask(word)
             self._every_mask = self._without_excluded(mask)
@@ -82,10 +84,13 @@ class VectorMatches(PlainWordMatches):
         return self._any_mask
 
     def first(self, count: int, every_word: bool) -> list[int]:
-        return np.flatnonzero(self._every() if every_word else self._any())[:count].tolist()
+        return np.flatnonzero(self._every() if every_word and not self.any_word else self._any())[:count].tolist()
 
     def best(self, limit: int, every_word: bool, skip: set[int]) -> list[tuple[float, int]]:
-        mask = self._every().copy() if every_word else self._any() & ~self._every()
+        if self.any_word:
+            mask = self._any().copy()
+        else:
+            mask = self._every().copy() if every_word else self._any() & ~self._every()
         if skip:
             mask[np.fromiter(skip, np.int64, len(skip))] = False
         documents = np.flatnonzero(mask)

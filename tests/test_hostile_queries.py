@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from searcher.search import ParagraphSearcher
 from searcher.store import update_index
-from conftest import SAMPLES
+from conftest import SAMPLES, json_hits, write
 
 SYNTAX = st.sampled_from(['"', "(", ")", "AND", "OR", "NOT", "-", "*", "?", "~", "^", ":", "title:", " ", "kerja", "sama"])
 
@@ -36,3 +36,34 @@ def test_named_hostile_queries(run, text):
     result = run("query", text)
     assert result.exit_code in (0, 1)
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("text", ["(" * 1000 + "putin" + ")" * 1000, "NOT " * 1000 + "putin"])
+def test_queries_nested_past_the_limit_are_one_line_errors(sample_index, text):
+    result = sample_index("query", text)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["search: error: the query nests parentheses or NOTs more than 32 deep"]
+    nested = "(" * 30 + "putin" + ")" * 30  # within it
+    assert sample_index("query", nested).exit_code == 0
+
+
+def test_a_prefix_standing_for_more_words_than_the_cap_says_so(run, tmp_path):
+    import itertools
+    import string
+
+    from searcher.prefixes import MAX_EXPANSIONS
+
+    letters = ("".join(t) for t in itertools.product(string.ascii_lowercase, repeat=3))
+    many = [f"zq{tail}" for tail in itertools.islice(letters, MAX_EXPANSIONS + 50)]
+    write(tmp_path / "berita" / "kata.txt", "Kata-kata\n\n" + " ".join(many) + ".\n\nLalu zqzzz sendiri.")
+    run("index", str(tmp_path / "berita"))
+    capped = run("query", "zq*")
+    assert capped.exit_code == 0
+    assert capped.stderr.splitlines() == [
+        f"search: note: zq* stands for more than {MAX_EXPANSIONS:,} words; only the first {MAX_EXPANSIONS:,} "
+        "(in alphabetical order) were searched: a longer prefix finds them all"]
+    assert "paragraph 1 " in capped.stdout  # zqaaa.. is among the first
+    assert "paragraph 2 " not in capped.stdout  # zqzzz is not
+    whole = run("query", "zqz*")
+    assert whole.stderr == "" and "paragraph 2 " in whole.stdout
+
