@@ -245,7 +245,38 @@ def _command_prefix(ctx: click.Context, command: str) -> str:
     return prefix
 
 
-@main.command()
+class _QueryCommand(click.Command):
+    """``search query putin -korea``: after the first query word, an
+    argument that starts with "-" and is none of the command's options (nor
+    a short one with its number attached, ``-n5``) is a query word (an
+    exclusion), not an unknown option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = [param for param in self.get_params(ctx) if isinstance(param, click.Option)]
+        names = {name for option in options for name in option.opts + option.secondary_opts}
+        taking_values = {name for option in options if not option.is_flag for name in option.opts}
+        given, words = [], []
+        at = 0
+        while at < len(args):
+            arg = args[at]
+            if arg == "--":
+                words += args[at + 1 :]
+                break
+            name, attached, _ = arg.partition("=")
+            if arg[:2] in taking_values and arg[2:].isdigit():  # a number attached: -n5
+                name, attached = arg[:2], arg[2:]
+            if arg.startswith("-") and len(arg) > 1 and (not words or name in names):
+                given.append(arg)
+                if name in taking_values and not attached and at + 1 < len(args):
+                    at += 1
+                    given.append(args[at])
+            else:
+                words.append(arg)
+            at += 1
+        return super().parse_args(ctx, given + ["--", *words] if words else given)
+
+
+@main.command(cls=_QueryCommand)
 @click.argument("words", nargs=-1, required=True)
 @index_dir_option
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")

@@ -38,6 +38,16 @@ def test_named_hostile_queries(run, text):
     assert "Traceback" not in result.output
 
 
+def test_a_word_starting_with_a_dash_after_the_first_excludes_it(sample_index):
+    both = sample_index("query", "--json", "-n", "20", "korea")
+    without = sample_index("query", "korea", "-pakta", "-n", "20", "--json")
+    assert without.exit_code == 0, without.output
+    kept = [hit["text"] for hit in json_hits(without.stdout)]
+    assert kept and len(kept) < len(json_hits(both.stdout))
+    assert all("pakta" not in text.lower() for text in kept)
+    assert sample_index("query", "korea", "-n2", "-pakta", "--json").stdout.count("\n") == 2  # -n2 is still -n 2
+
+
 @pytest.mark.parametrize("text", ["(" * 1000 + "putin" + ")" * 1000, "NOT " * 1000 + "putin"])
 def test_queries_nested_past_the_limit_are_one_line_errors(sample_index, text):
     result = sample_index("query", text)
