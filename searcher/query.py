@@ -21,6 +21,7 @@ returns nothing for most questions.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from searcher.analysis import QUESTION_FRAME_WORDS, QUESTION_WORDS, STOPWORDS, fold, stem, words
 from searcher.errors import QueryError
@@ -367,15 +368,38 @@ def to_whoosh(node: Node, strict: bool = True, prefix_query=None):
     if isinstance(node, Or):
         return q.Or([compiled(c) for c in node.children])
     if isinstance(node, Not):
-        return q.AndNot(q.Term("kind", "para"), compiled(node.child))
+        return _and_not()(q.Term("kind", "para"), compiled(node.child))
     positives = [compiled(c) for c in node.children if not isinstance(c, Not)]
     negatives = [compiled(c.child) for c in node.children if isinstance(c, Not)]
     if not positives:
         positives = [q.Term("kind", "para")]
     combined = q.And(positives) if strict or node.explicit else q.Or(positives)
     if negatives:
-        combined = q.AndNot(combined, _either(negatives))
+        combined = _and_not()(combined, _either(negatives))
     return combined
+
+
+@cache
+def _and_not():
+    """Whoosh's AndNot, with its matcher mended: skipped (by an enclosing
+    AND) past its last match, Whoosh's AndNotMatcher asks the exhausted
+    side for its id and raises IndexError, as ``(putin -korea) rusia``
+    did.  Made on first use: a plain query does not import Whoosh."""
+    from whoosh import query as q
+    from whoosh.matching import AndNotMatcher
+
+    class MendedAndNotMatcher(AndNotMatcher):
+        def _find_next(self):
+            if not self.a.is_active():
+                return False
+            return super()._find_next()
+
+    class AndNot(q.AndNot):
+        def matcher(self, searcher, context=None):
+            scored = self.a.matcher(searcher, context)
+            return MendedAndNotMatcher(scored, self.b.matcher(searcher, searcher.boolean_context()))
+
+    return AndNot
 
 
 def _either(queries):

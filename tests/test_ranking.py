@@ -83,3 +83,11 @@ def test_prefixes_among_whooshs_matchers_score_as_whooshs_own_prefix(searcher, t
     assert [(round(score, 9), docnum) for score, docnum, _ in scored] == [
         (round(score, 9), docnum) for score, docnum, _ in whoosh
     ]
+
+
+@pytest.mark.parametrize("text", ["(banjir -surut) presiden", "(putin -korea) rusia", "(warga -pulang) banjir jakarta"])
+def test_an_exclusion_inside_a_group_runs_to_the_end_of_its_matches(searcher, text):
+    """Whoosh's AndNotMatcher, skipped past its last match inside an AND,
+    asked for the id it no longer had (IndexError)."""
+    results = searcher.search(text, count=True)
+    assert results.hits and results.paragraphs >= len(results.hits)
