@@ -56,14 +56,19 @@ class PrefixScores:
         self._scores: dict[tuple[str, str, float], tuple[list[int], list[float]]] = {}
 
     def query(self, field: str, text: str, boost: float):
-        query = _scored_prefix_class()(field, text, boost=boost)
-        query.leaf_matcher = self._leaf_matcher
+        query = _whoosh_classes()[0](field, text, boost=boost)
+        query.scores = self
         return query
 
-    def _leaf_matcher(self, field: str, text: str, boost: float, reader):
+    def size(self, field: str, text: str, boost: float) -> int:
+        """How many documents match: what Whoosh orders an AND's parts by
+        (its own Prefix looks up every word's frequency for it)."""
+        return len(self._scored(field, text, boost)[0])
+
+    def leaf_matcher(self, field: str, text: str, boost: float, reader):
         """The matcher of one segment's reader (Whoosh runs a query segment
         by segment, in the segment's own document numbers)."""
-        from whoosh.matching import ListMatcher, NullMatcher
+        from whoosh.matching import NullMatcher
 
         segment = reader.segment()
         span = self._spans.get(segment.segment_id()) if segment is not None else None
@@ -74,7 +79,7 @@ class PrefixScores:
         start, end = bisect_left(docs, offset), bisect_left(docs, offset + count)
         if start == end:
             return NullMatcher()
-        return ListMatcher([docnum - offset for docnum in docs[start:end]], weights=scores[start:end])
+        return _whoosh_classes()[1]([docnum - offset for docnum in docs[start:end]], scores[start:end])
 
     def _scored(self, field: str, text: str, boost: float) -> tuple[list[int], list[float]]:
         """The documents holding a word the prefix stands for, ascending, and
@@ -92,17 +97,40 @@ class PrefixScores:
 
 
 @cache
-def _scored_prefix_class():
-    """Whoosh's Prefix, matching through ``leaf_matcher`` (made here, not at
-    import: a query without a prefix does not import Whoosh)."""
+def _whoosh_classes():
+    """Whoosh's Prefix, matching through PrefixScores, and its matcher
+    (made here, not at import: a query without a prefix does not import
+    Whoosh)."""
+    from whoosh.matching import ListMatcher
     from whoosh.query import Prefix
 
     class ScoredPrefix(Prefix):
-        leaf_matcher = None  # set by PrefixScores.query
+        scores: PrefixScores | None = None  # set by PrefixScores.query
 
         def matcher(self, searcher, context=None):
-            if self.leaf_matcher is None:  # a copy Whoosh made afresh
+            if self.scores is None:  # a copy Whoosh made afresh
                 return super().matcher(searcher, context)
-            return self.leaf_matcher(self.fieldname, self.text, self.boost, searcher.reader())
+            return self.scores.leaf_matcher(self.fieldname, self.text, self.boost, searcher.reader())
 
-    return ScoredPrefix
+        def estimate_size(self, ixreader) -> int:
+            if self.scores is None:
+                return super().estimate_size(ixreader)
+            return self.scores.size(self.fieldname, self.text, self.boost)
+
+        estimate_min_size = estimate_size
+
+    class ScoreList(ListMatcher):
+        """A ListMatcher of scores that knows its best one: Whoosh's works it
+        out with max() over the whole list each time its search asks."""
+
+        def __init__(self, ids, weights, position=0, best=None):
+            super().__init__(ids, weights=weights, position=position)
+            self._best = max(weights) if best is None else best
+
+        def copy(self):
+            return ScoreList(self._ids, self._weights, self._i, self._best)
+
+        def block_max_weight(self):
+            return self._best
+
+    return ScoredPrefix, ScoreList
