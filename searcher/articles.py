@@ -217,7 +217,7 @@ class SourceFile:
     article_id: str  # for .txt/.md: path relative to root, without extension
 
 
-def shown(path: Path | str) -> str:
+def _shown(path: Path | str) -> str:
     """A path as a warning prints it: a name that is not valid UTF-8 with
     its odd bytes escaped (``caf\\xe9.txt``), since it cannot be printed
     as it is."""
@@ -245,7 +245,7 @@ def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[Sou
     root = Path(os.path.abspath(root))
     if root.is_file():
         if not _has_utf8_name(str(root)):
-            warn(f"{shown(root)}: file name is not valid UTF-8, skipped (rename it to index it)")
+            warn(f"{_shown(root)}: file name is not valid UTF-8, skipped (rename it to index it)")
             return
         yield SourceFile(root, root, root.stem)
         return
@@ -257,7 +257,7 @@ def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[Sou
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as err:
-            warn(f"{shown(err.filename or folder)}: {err.strerror}")
+            warn(f"{_shown(err.filename or folder)}: {err.strerror}")
             continue
         subfolders = []
         for entry in entries:
@@ -274,7 +274,7 @@ def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[Sou
             if not entry.name.lower().endswith(SUFFIXES):
                 continue
             if not _has_utf8_name(entry.path):
-                warn(f"{shown(entry.path)}: file name is not valid UTF-8, skipped (rename it to index it)")
+                warn(f"{_shown(entry.path)}: file name is not valid UTF-8, skipped (rename it to index it)")
                 continue
             path = Path(entry.path)
             if not path.is_file():
@@ -287,4 +287,4 @@ def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[Sou
             if _has_utf8_name(subfolder):
                 folders.append(subfolder)
             else:
-                warn(f"{shown(subfolder)}: folder name is not valid UTF-8, skipped (rename it to index it)")
+                warn(f"{_shown(subfolder)}: folder name is not valid UTF-8, skipped (rename it to index it)")

@@ -28,8 +28,8 @@ from searcher.errors import QueryError
 
 FIELDS = ("title",)
 # Parentheses and NOTs within one another, at most: each level is a few
-# calls deep here and in every walk of the tree (Elasticsearch allows 20
-# levels of bool queries).
+# calls deep here and in every walk of the tree, and about 300 levels
+# exhaust Python's stack; no one types more than a handful.
 MAX_NESTING = 32
 
 
@@ -277,6 +277,17 @@ def drop_question_words(node: Node | None) -> Node | None:
     if not any(not isinstance(c, Not) for c in kept):
         return node
     return _join(list(kept), explicit=False)
+
+
+def prefixes(node: Node | None) -> list[Prefix]:
+    """Every prefix of a query, NOT parts included."""
+    if isinstance(node, Prefix):
+        return [node]
+    if isinstance(node, (And, Or)):
+        return [prefix for child in node.children for prefix in prefixes(child)]
+    if isinstance(node, Not):
+        return prefixes(node.child)
+    return []
 
 
 def positive_words(node: Node | None) -> list[Word]:

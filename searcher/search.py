@@ -4,9 +4,9 @@ A plain query (words typed side by side, no AND/OR) runs in two passes:
 first the paragraphs that contain every word, then, if that leaves room,
 those that contain only some.  So a paragraph with all the words always
 ranks above one with some, yet a question is never answered with nothing
-merely because one of its words is missing.  Queries of plain words and
--words are scored from the postings in bulk (``ranking``); the rest go
-through Whoosh's matchers.
+merely because one of its words is missing.  Queries of plain words,
+prefixes and -words, and ORs of words and prefixes, are scored from the
+postings in bulk (``ranking``); the rest go through Whoosh's matchers.
 
 The best hits of each pass are re-ranked for words standing together, words
 in the forms typed and words that open the paragraph (Rerank); then copies
@@ -212,11 +212,11 @@ class ParagraphSearcher:
         """The best ``depth`` (score, document number, stored fields) for a
         query, best first, before duplicates are collapsed."""
         node, passes = plan(text)
-        expand = self._expansions()
+        expand = self._expansions(node)
         return self._ranked(node, passes, depth, self._matches(node, expand), prefix_query=self._prefix_query(expand))
 
-    def _expansions(self) -> PrefixExpansions:
-        return PrefixExpansions(lambda: self._whoosh_searcher().reader())
+    def _expansions(self, node) -> PrefixExpansions:
+        return PrefixExpansions(lambda: self._whoosh_searcher().reader(), node)
 
     def _prefix_query(self, expand: PrefixExpansions):
         return PrefixScores(self._words, self._files, expand).query
@@ -292,7 +292,7 @@ class ParagraphSearcher:
         started = time.perf_counter()
         node, passes = plan(text)
         wanted = page * limit
-        expand = self._expansions()
+        expand = self._expansions(node)
         matches = self._matches(node, expand)
         prefix_query = self._prefix_query(expand)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
@@ -327,9 +327,10 @@ class ParagraphSearcher:
         ]
         suggestion = spelling.suggest(self._files, text, node, lambda: self._whoosh_searcher().reader())
         notes = tuple(
-            f"{prefix}* stands for more than {MAX_EXPANSIONS:,} words; only the first {MAX_EXPANSIONS:,} "
+            f"{prefix}* stands for more than {share:,} words; only the first {share:,} "
             "(in alphabetical order) were searched: a longer prefix finds them all"
-            for prefix in expand.capped
+            + (f" (a query's prefixes share {MAX_EXPANSIONS:,})" if share < MAX_EXPANSIONS else "")
+            for prefix, share in expand.capped
         )
         seconds = time.perf_counter() - started
         return Results(text, hits, paragraphs, articles, exact, seconds, suggestion, notes)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from searcher import analysis
-from searcher.errors import SearchError
 from searcher.duplicates import SIGNATURE_BYTES, SIGNATURE_SIZE, signature, sketch
+from searcher.errors import SearchError
 from searcher.safe_files import write_atomically
 from searcher.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
 
@@ -170,10 +170,6 @@ def _latest_generation(index_dir: Path) -> int:
     from searcher._whoosh_reader import latest_generation
 
     return latest_generation(index_dir, INDEX_NAME) if index_dir.is_dir() else -1
-
-
-def _is_current(index) -> bool:
-    return set(index.schema.names()) == FIELD_NAMES
 
 
 def open_index(index_dir: Path, readonly: bool = True, current: bool = True):

@@ -42,7 +42,7 @@ def searcher(run, tmp_path):
 @pytest.mark.parametrize("text", QUERIES)
 def test_postings_scoring_ranks_as_whoosh_does(searcher, text, vectorized):
     node, passes = plan(text)
-    matches = searcher._words.matches(node, vectorized, searcher._expansions())
+    matches = searcher._words.matches(node, vectorized, searcher._expansions(node))
     assert matches is not None  # the query took the fast path
     fast = searcher._ranked(node, passes, 50, matches)
     whoosh = searcher._ranked(node, passes, 50, None)
@@ -70,17 +70,34 @@ def test_a_searcher_finds_the_same_with_numpy_as_without(searcher, tmp_path, tex
                 assert found._replace(seconds=0) == expected._replace(seconds=0)
 
 
-@pytest.mark.parametrize("text", ['(jakar* OR rusia) AND banjir', '"kerja sama" tandatangan*', 'pakta OR (jakar* -banjir)'])
+@pytest.mark.parametrize("text", ['"kerja sama" tandatangan*', '"warga jakarta" OR banj*', '(jakar* OR "presiden rusia") -surut'])
 def test_prefixes_among_whooshs_matchers_score_as_whooshs_own_prefix(searcher, text):
-    """A prefix inside phrases or nested operators is one matcher of
-    precomputed scores (searcher.prefixes): the same hits and scores as
-    Whoosh's Prefix, which ORs a matcher per word."""
+    """A prefix beside a phrase is one Whoosh matcher of precomputed scores
+    (searcher.prefixes): the same hits and scores as Whoosh's Prefix,
+    which ORs a matcher per word."""
     node, passes = plan(text)
-    assert searcher._words.matches(node, False, searcher._expansions()) is None  # not plain
-    scored = searcher._ranked(node, passes, 50, None, prefix_query=searcher._prefix_query(searcher._expansions()))
+    expand = searcher._expansions(node)
+    assert searcher._words.matches(node, False, expand) is None  # Whoosh's matchers, for the phrase
+    scored = searcher._ranked(node, passes, 50, None, prefix_query=searcher._prefix_query(expand))
     whoosh = searcher._ranked(node, passes, 50, None)
     assert scored
     assert [(round(score, 9), docnum) for score, docnum, _ in scored] == [
+        (round(score, 9), docnum) for score, docnum, _ in whoosh
+    ]
+
+
+@pytest.mark.parametrize("text", ["(jakar* OR rusia) AND banjir", "pakta OR (jakar* -banjir)", "(putin -korea) rusia",
+                                  "(banjir OR putin) (jakarta -surut)", "rusia (korea OR title:jakarta) -pakta"])
+def test_queries_with_operators_inside_score_as_whooshs_matchers(searcher, text):
+    """Operators inside operators are worked out over dictionaries
+    (ranking.TreeMatches), with Whoosh's scores, in both passes."""
+    node, passes = plan(text)
+    matches = searcher._words.matches(node, False, searcher._expansions(node))
+    assert matches is not None
+    ours = searcher._ranked(node, passes, 50, matches)
+    whoosh = searcher._ranked(node, passes, 50, None)
+    assert ours
+    assert [(round(score, 9), docnum) for score, docnum, _ in ours] == [
         (round(score, 9), docnum) for score, docnum, _ in whoosh
     ]
 
