@@ -80,7 +80,7 @@ from whoosh.writing import SegmentWriter
 
 from searcher import analysis
 from searcher._whoosh_postings import BYTE_TO_LENGTH, all_postings, frequency_list
-from searcher.store import SearchIndexError
+from searcher.errors import WorkerFailed
 
 MAX_SEGMENTS = 16  # merging starts past this many segments; see merge_smallest
 HARD_MAX_SEGMENTS = 32  # past this many, merging ignores its budget
@@ -142,10 +142,6 @@ class _WorkerTask(SubWriterTask):
                 pass  # the parent still sees the exit status
             raise SystemExit(1) from None
         _hand_over_stems(Path(self.storage.folder), inherited)
-
-
-class WorkerFailed(SearchIndexError):
-    """An indexing worker failed, so the batch it was part of cannot be saved."""
 
 
 class _WorkerError:

@@ -130,10 +130,12 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
       search index                          refresh all that is indexed
       search index ~/berita/ --rebuild      start again from scratch
     """
+    from searcher.errors import IndexDamaged, Interrupted
+    from searcher.index import Index
     from searcher.interrupts import ctrl_c_never_lost
     from searcher.progress import ProgressBar
-    from searcher.store import IndexDamaged, Interrupted, index_exists, indexed_roots, update_index
 
+    ix = Index(index_dir)
     using_samples = False
     for path in paths:
         if not path.exists():
@@ -141,7 +143,7 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
     roots = list(paths)
     if not roots:
         try:
-            roots = indexed_roots(index_dir) if index_exists(index_dir) else []
+            roots = ix.roots()
         except IndexDamaged as error:
             if not rebuild:
                 raise
@@ -158,7 +160,7 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
     started = time.monotonic()
     try:
         with ctrl_c_never_lost():
-            report = update_index(index_dir, roots, warn_over_bar, on_progress=bar, rebuild=rebuild)
+            report = ix.update(roots, rebuild=rebuild, warn=warn_over_bar, on_progress=bar)
     except Interrupted as stop:
         if bar:
             bar.close()
@@ -199,9 +201,9 @@ def stats(index_dir: Path, as_json: bool) -> None:
     """
     import json
 
-    from searcher.store import index_stats
+    from searcher.index import Index
 
-    figures = index_stats(index_dir)
+    figures = Index(index_dir).stats()
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False))
         return
@@ -323,13 +325,13 @@ def query(
       search query --json "kerja sama" | jq .title
     """
     _skip_english_variations()
+    from searcher.index import Index
     from searcher.render import header, hit_json, hit_text, snippet_chars, suggestion_text, terminal_width, use_color
-    from searcher.search import ParagraphSearcher
 
     text = " ".join(words)
     width = terminal_width()
-    with ParagraphSearcher(index_dir) as searcher:
-        results = searcher.search(
+    with Index(index_dir) as ix:
+        results = ix.search(
             text,
             limit=limit,
             page=page,
@@ -379,10 +381,10 @@ def show(article: str, index_dir: Path, paragraph: int | None, context: int, as_
       search show 000_8e71dce4d88c4be3 --paragraph 4 --context 2
       search show 000_8e71dce4d88c4be3 --json
     """
+    from searcher.index import Index
     from searcher.render import article_json, article_text, terminal_width, use_color
-    from searcher.show import find_articles
 
-    articles, focus = find_articles(index_dir, article)
+    articles, focus = Index(index_dir).articles(article)
     focus = paragraph or focus
     numbers = {n for stored in articles for n, _ in stored.paragraphs}
     if focus is not None and focus not in numbers:

@@ -161,7 +161,6 @@ def quote(word: str) -> str:
 def hit_json(hit: Hit) -> str:
     import json  # here: most queries print no JSON, and a cold one saves 2 ms
 
-    snippet = hit.snippet
     return json.dumps(
         {
             "rank": hit.rank,
@@ -170,9 +169,8 @@ def hit_json(hit: Hit) -> str:
             "paragraph": hit.paragraph,
             "title": hit.title,
             "source": hit.source,
-            # Offsets of the matched words in "snippet" (after any leading "…").
-            "snippet": ("…" if snippet.cut_before else "") + snippet.text + ("…" if snippet.cut_after else ""),
-            "highlights": [[s + snippet.cut_before, e + snippet.cut_before] for s, e in snippet.spans],
+            "snippet": hit.snippet_text,
+            "highlights": [list(span) for span in hit.highlights],  # offsets of the matched words in "snippet"
             "text": hit.text,
             "duplicates": [
                 {"article": d.article, "paragraph": d.paragraph, "source": d.source} for d in hit.duplicates

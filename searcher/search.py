@@ -77,6 +77,18 @@ class Hit(NamedTuple):
     snippet: Snippet
     duplicates: list[Duplicate]
 
+    @property
+    def snippet_text(self) -> str:
+        """The snippet as shown: with "…" where the paragraph was cut."""
+        snippet = self.snippet
+        return ("…" if snippet.cut_before else "") + snippet.text + ("…" if snippet.cut_after else "")
+
+    @property
+    def highlights(self) -> list[tuple[int, int]]:
+        """The matched words, as (start, end) offsets into ``snippet_text``."""
+        shift = int(self.snippet.cut_before)
+        return [(start + shift, end + shift) for start, end in self.snippet.spans]
+
 
 class Results(NamedTuple):
     query: str
@@ -87,6 +99,12 @@ class Results(NamedTuple):
     seconds: float
     suggestion: str | None = None  # the query with misspelt words corrected
     notes: tuple[str, ...] = ()  # what the user should know about how the query was run
+
+    @property
+    def total(self) -> int:
+        """How many paragraphs match (when counted; at most COUNT_LIMIT,
+        with ``exact`` False past it)."""
+        return self.paragraphs
 
 
 def plan(text: str):
@@ -196,6 +214,11 @@ class ParagraphSearcher:
             reader = whoosh_reader(self._index_dir, self._files)
             self._whoosh = Searcher(reader, weighting=lucene_bm25f(B=BM25_B, K1=BM25_K1))
         return self._whoosh
+
+    @property
+    def generation(self) -> int:
+        """The index generation this searcher reads."""
+        return self._files.generation
 
     def close(self) -> None:
         if self._whoosh is not None:
@@ -371,8 +394,3 @@ class ParagraphSearcher:
         keys = self._files.column_values("article_key", ARTICLE_KEY_BYTES, bytes(ARTICLE_KEY_BYTES), counted)
         articles = set(keys)
         return len(counted), len(articles), len(docs) <= COUNT_LIMIT
-
-
-def search(index_dir: Path, text: str, limit: int = 10, page: int = 1, per_article: int | None = None) -> Results:
-    with ParagraphSearcher(index_dir) as searcher:
-        return searcher.search(text, limit, page, per_article)

@@ -6,13 +6,10 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from searcher.store import SearchIndexError, open_index
+from searcher.errors import ArticleNotFound
+from searcher.store import open_index
 
 _PARAGRAPH_SUFFIX = re.compile(r"^(.*):(\d+)$", re.DOTALL)
-
-
-class ArticleNotFound(SearchIndexError):
-    pass
 
 
 class StoredArticle(NamedTuple):

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from searcher import analysis
 from searcher.duplicates import SIGNATURE_BYTES, SIGNATURE_SIZE, signature, sketch
-from searcher.errors import SearchError
+from searcher.errors import (
+    IndexDamaged,
+    IndexLocked,
+    IndexMissing,
+    IndexOutdated,
+    Interrupted,
+    SearchIndexError,
+)
 from searcher.safe_files import write_atomically
 from searcher.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
 
@@ -24,26 +31,6 @@ if TYPE_CHECKING:
     from searcher.articles import SourceFile, Warn
 
 INDEX_NAME = "paragraphs"
-
-
-class SearchIndexError(SearchError):
-    """An index problem to report to the user as one line."""
-
-
-class IndexMissing(SearchIndexError):
-    pass
-
-
-class IndexLocked(SearchIndexError):
-    pass
-
-
-class IndexOutdated(SearchIndexError):
-    pass
-
-
-class IndexDamaged(SearchIndexError):
-    pass
 
 
 def _missing(index_dir: Path) -> IndexMissing:
@@ -61,14 +48,6 @@ def damaged(index_dir: Path, what: str) -> IndexDamaged:
     """The error for an index that cannot be read as written; ``what``
     names the file and what is wrong with it, as far as known."""
     return IndexDamaged(f"the index in {index_dir} is damaged ({what}); {REBUILD_ADVICE}")
-
-
-class Interrupted(Exception):
-    """Indexing was stopped (Ctrl-C); ``report`` says what was saved."""
-
-    def __init__(self, report: "IndexReport"):
-        super().__init__("interrupted")
-        self.report = report
 
 
 # Commit after this many paragraphs (a minute or two of work), so that a
@@ -160,16 +139,16 @@ def _storage(index_dir: Path, readonly: bool = False):
 
 
 def index_exists(index_dir: Path) -> bool:
-    return _latest_generation(index_dir) >= 0
+    return latest_generation(index_dir) >= 0
 
 
-def _latest_generation(index_dir: Path) -> int:
+def latest_generation(index_dir: Path) -> int:
     """The number of the index's newest TOC file, -1 when there is none.
     (Whoosh's own check reads and unpickles that TOC, which opening the
     index then does again.)"""
-    from searcher._whoosh_reader import latest_generation
+    from searcher import _whoosh_reader
 
-    return latest_generation(index_dir, INDEX_NAME) if index_dir.is_dir() else -1
+    return _whoosh_reader.latest_generation(index_dir, INDEX_NAME) if index_dir.is_dir() else -1
 
 
 def open_index(index_dir: Path, readonly: bool = True, current: bool = True):
@@ -196,13 +175,13 @@ def open_index_files(index_dir: Path, current: bool = True):
     from searcher._whoosh_reader import DamagedFile, IndexFiles, IndexFormatError
 
     for _ in range(10):
-        generation = _latest_generation(index_dir)
+        generation = latest_generation(index_dir)
         if generation < 0:
             raise _missing(index_dir)
         try:
             files = IndexFiles(index_dir, INDEX_NAME, generation)
         except (FileNotFoundError, DamagedFile) as error:
-            if _latest_generation(index_dir) != generation:
+            if latest_generation(index_dir) != generation:
                 continue  # a commit replaced that generation as we opened it: open the new one
             if isinstance(error, DamagedFile):
                 raise damaged(index_dir, str(error)) from None

@@ -1,0 +1,141 @@
+"""The library: one index folder, to update, search and read, as the
+``search`` command does (the command is a thin layer over this).
+
+    import searcher
+
+    ix = searcher.Index("index")
+    report = ix.update(["berita/"])          # as `search index berita/`
+    results = ix.search("pakta pertahanan", limit=10, page=1)
+    for hit in results.hits:
+        print(hit.rank, hit.score, hit.title, hit.article, hit.paragraph, hit.snippet)
+    ix.article(results.hits[0].article)      # as `search show ARTICLE`
+    ix.stats()                               # as `search stats --json`
+
+An Index is cheap to make: nothing is opened until it is used.  One that
+serves many searches (a web server) keeps its searcher open between them,
+and opens the newest generation when a writer has committed one since.
+Searches on one Index may come from several threads; they take turns.
+Errors a user should read are ``searcher.SearchError``: one line each.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+if TYPE_CHECKING:
+    from searcher.search import ParagraphSearcher, Results
+    from searcher.show import StoredArticle
+    from searcher.store import IndexReport
+
+
+class Index:
+    """The index in the folder ``path`` (made by the first ``update``)."""
+
+    def __init__(self, path: str | os.PathLike = "index"):
+        self.path = Path(path)
+        self._searcher: ParagraphSearcher | None = None
+        self._searching = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Index({str(self.path)!r})"
+
+    # Writing
+
+    def update(
+        self,
+        paths: Iterable[str | os.PathLike] | None = None,
+        *,
+        rebuild: bool = False,
+        warn: Callable[[str], None] | None = None,
+        on_progress: Callable[[int, int, int], None] | None = None,
+    ) -> IndexReport:
+        """Bring the index up to date with the files and folders ``paths``
+        (by default, all those indexed so far), as ``search index`` does:
+        new and changed files read, removed ones dropped; ``rebuild``
+        starts from scratch.  ``warn`` gets a line for each file skipped
+        (by default they go unreported; the report counts them);
+        ``on_progress(files done, files in all, bytes read)``.  Raises
+        ``searcher.store.Interrupted`` on Ctrl-C, with what was saved."""
+        from searcher.errors import SearchError
+        from searcher.store import update_index
+
+        roots = [Path(path) for path in paths] if paths is not None else self.roots()
+        if not roots:
+            raise SearchError(f"nothing to index: {self.path} holds no folders yet; name some")
+        return update_index(self.path, roots, warn or (lambda message: None), on_progress, rebuild)
+
+    def roots(self) -> list[Path]:
+        """The folders and files indexed so far."""
+        from searcher.store import indexed_roots
+
+        return indexed_roots(self.path)
+
+    def exists(self) -> bool:
+        from searcher.store import index_exists
+
+        return index_exists(self.path)
+
+    # Reading
+
+    def search(
+        self,
+        text: str,
+        limit: int = 10,
+        page: int = 1,
+        per_article: int | None = None,
+        snippet_chars: int | None = None,
+        count: bool = True,
+    ) -> Results:
+        """Page ``page`` of the best paragraphs for the query ``text``,
+        ``limit`` to a page, at most ``per_article`` from one article;
+        ``count``: how many paragraphs and articles match in all
+        (``results.paragraphs``, ``results.articles``)."""
+        with self._searching:
+            return self._current_searcher().search(text, limit, page, per_article, snippet_chars, count)
+
+    def _current_searcher(self) -> ParagraphSearcher:
+        """The open searcher, on the newest generation."""
+        from searcher.search import ParagraphSearcher
+        from searcher.store import latest_generation
+
+        if self._searcher is not None and self._searcher.generation != latest_generation(self.path):
+            self._searcher.close()
+            self._searcher = None
+        if self._searcher is None:
+            self._searcher = ParagraphSearcher(self.path)
+        return self._searcher
+
+    def articles(self, address: str) -> tuple[list[StoredArticle], int | None]:
+        """The article(s) an address names (``ID`` or ``ID:PARAGRAPH``, as
+        each hit's ``search show`` hint), and the paragraph it points at:
+        usually one article, more when files in different folders give
+        articles the same id."""
+        from searcher.show import find_articles
+
+        return find_articles(self.path, address)
+
+    def article(self, article_id: str) -> StoredArticle:
+        """The article with that id, its paragraphs numbered (the first by
+        file name, if several files hold one of that id)."""
+        return self.articles(article_id)[0][0]
+
+    def stats(self) -> dict:
+        """What ``search stats --json`` prints: counts, size, folders."""
+        from searcher.store import index_stats
+
+        return index_stats(self.path)
+
+    def close(self) -> None:
+        with self._searching:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()

@@ -1,0 +1,89 @@
+"""The library under the CLI: searcher.Index, as the README shows it."""
+
+import threading
+
+import pytest
+from conftest import SAMPLES, write
+
+import searcher
+
+
+def test_the_readme_example_indexes_searches_and_reads(tmp_path):
+    ix = searcher.Index(tmp_path / "index")  # opens or creates
+    report = ix.update([SAMPLES])
+    assert (report.new, report.paragraphs, report.skipped) == (2, 14, 0)
+    results = ix.search("pakta pertahanan", limit=10, page=1, per_article=None)
+    assert results.total == 2 and results.exact
+    best = results.hits[0]
+    assert (best.rank, best.article, best.paragraph) == (1, "000_8e71dce4d88c4be3", 4)
+    assert best.title.startswith("Vladimir Putin dan Kim Jong Un") and best.score > 0
+    marked = [best.snippet_text[start:end].lower() for start, end in best.highlights]
+    assert marked[:2] == ["pakta", "pertahanan"]
+    assert best.duplicates == []
+    article = ix.article(best.article)
+    assert dict(article.paragraphs)[4] == best.text
+    stats = ix.stats()
+    assert (stats["articles"], stats["paragraphs"], stats["files"]) == (2, 14, 2)
+    assert stats["roots"] == [str(SAMPLES)]
+    ix.close()
+
+
+def test_a_long_lived_index_sees_what_a_writer_commits(tmp_path):
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Gempa Palu\n\nGempa mengguncang Palu.")
+    with searcher.Index(tmp_path / "index") as ix:
+        ix.update([folder])
+        assert ix.search("banjir").hits == []
+        assert [hit.text for hit in ix.search("gempa").hits] == ["Gempa mengguncang Palu."]
+        write(folder / "b.txt", "Banjir Jakarta\n\nBanjir melanda Jakarta.")
+        searcher.Index(tmp_path / "index").update()  # another writer; by default, the folders indexed so far
+        assert [hit.text for hit in ix.search("banjir").hits] == ["Banjir melanda Jakarta."]
+
+
+def test_searches_from_several_threads_find_what_one_thread_finds(tmp_path):
+    with searcher.Index(tmp_path / "index") as ix:
+        ix.update([SAMPLES])
+        queries = ["pakta pertahanan", "korea utara", "putin -korea", "tandatangan*", '"kerja sama"']
+        expected = {text: [(h.article, h.paragraph) for h in ix.search(text).hits] for text in queries}
+        found, errors = {}, []
+
+        def search_all(worker):
+            try:
+                for text in queries:
+                    found[worker, text] = [(h.article, h.paragraph) for h in ix.search(text).hits]
+            except Exception as error:  # reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=search_all, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not errors
+        assert all(found[n, text] == expected[text] for n in range(4) for text in queries)
+
+
+def test_errors_for_the_user_are_search_errors_with_one_line(tmp_path):
+    ix = searcher.Index(tmp_path / "nothing-here")
+    with pytest.raises(searcher.SearchError, match="no index in"):
+        ix.search("pakta")
+    with pytest.raises(searcher.SearchError, match="nothing to index"):
+        ix.update()
+    ix.update([SAMPLES])
+    with pytest.raises(searcher.SearchError, match="no article 'missing'"):
+        ix.article("missing")
+    with pytest.raises(searcher.SearchError, match="nests parentheses"):
+        ix.search("(" * 40 + "pakta" + ")" * 40)
+
+
+def test_the_readme_python_example_runs_as_written(tmp_path, capsys):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## From Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    example = example.replace('"berita/"', repr(str(SAMPLES))).replace('Index("index")', f"Index({str(tmp_path / 'ix')!r})")
+    exec(compile(example, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "2 0 0 14"
+    assert printed[1] == "2 paragraphs match"
+    assert printed[2].startswith("1 ") and " 000_8e71dce4d88c4be3 4 Vladimir Putin" in printed[2]
