@@ -43,8 +43,9 @@ class _TermPostings:
         most = max((p.max_frequency for p, _, _ in self._segments), default=0.0)
         self.idf = scorer.idf(self.document_frequency) if self.document_frequency else 0.0
         self.norms, self.lengths = scorer.field_norms(field)
-        # No posting of the term scores more than this.
-        self.bound = self.idf * ((most * scorer.k1_plus_1) / (most + min(self.norms[1:]))) * boost
+        # No posting of the term scores more than this.  (Normalisers grow
+        # with the length, so the least is that of the shortest length, 1.)
+        self.bound = self.idf * ((most * scorer.k1_plus_1) / (most + self.norms[1])) * boost
 
     def read_all(self) -> dict[int, float]:
         if not self._complete:
@@ -139,15 +140,18 @@ class PlainWordScorer:
         self._paragraphs: int | None = None
         self._norms: dict[str, tuple[tuple[float, ...], bytes]] = {}
 
-    def matches(self, node, vectorized: bool = False, expand=None) -> PlainWordMatches | None:
-        """The query's matches, or None when the query is not plain words;
+    def matches(self, node, vectorized: bool = False, expand=None, phrase_scores=None) -> PlainWordMatches | None:
+        """The query's matches, or None when they are Whoosh's to work out;
         ``vectorized``, worked out with NumPy (``vector_ranking``).
         ``expand(field, prefix)`` gives the terms a prefix stands for
-        (``prefixes.PrefixExpansions``); without it, a query with a prefix
-        is not plain."""
+        (``prefixes.PrefixExpansions``), and ``phrase_scores(phrase)`` the
+        score of each document holding a phrase; without them, queries
+        with prefixes, or with operators inside, are Whoosh's."""
         shape = plain_words(node)
         if shape is None:
-            return TreeMatches(self, node, expand) if expand is not None and TreeMatches.covers(node) else None
+            if expand is None or phrase_scores is None or not TreeMatches.covers(node):
+                return None
+            return TreeMatches(self, node, expand, phrase_scores)
         wanted, excluded, any_word = shape
         if expand is None and any(isinstance(w, queries.Prefix) for w in wanted):
             return None
@@ -346,25 +350,26 @@ _ROUNDING = 1 + 1e-9  # a bound must hold after floating-point rounding too
 
 class TreeMatches:
     """The matches of a query with operators inside (``(putin -korea)
-    rusia``, ``pen* OR (a AND b)``) but no phrase, worked out over
-    {document: score} dictionaries: the scores Whoosh's matchers for
+    rusia``, ``pen* OR (a AND b)``) or phrases, worked out over
+    {document: score} dictionaries (a phrase's from Whoosh's matchers): the scores Whoosh's matchers for
     ``query.to_whoosh`` add up (an AND or OR sums its parts' scores, a NOT
     removes documents), without Whoosh's search visiting every matching
     paragraph through a tree of matchers.  A broad prefix in the looser
     pass of such a query matched 280,000 paragraphs on 20,000 articles,
     which Whoosh took 3 s to walk."""
 
-    def __init__(self, scorer: PlainWordScorer, node, expand):
+    def __init__(self, scorer: PlainWordScorer, node, expand, phrase_scores):
         self._scorer = scorer
         self._node = node
         self._expand = expand
+        self._phrase_scores = phrase_scores  # Whoosh's matchers check a phrase's positions
         self._passes: dict[bool, dict[int, float]] = {}
 
     @staticmethod
     def covers(node) -> bool:
-        """Whether the query is one this class works out: no phrase, and
-        every NOT beside something it removes documents from."""
-        if isinstance(node, (queries.Word, queries.Prefix)):
+        """Whether the query is one this class works out: every NOT beside
+        something it removes documents from."""
+        if isinstance(node, (queries.Word, queries.Prefix, queries.Phrase)):
             return True
         if isinstance(node, queries.Or):
             return all(not isinstance(c, queries.Not) and TreeMatches.covers(c) for c in node.children)
@@ -383,6 +388,8 @@ class TreeMatches:
     def _evaluate(self, node, strict: bool = True) -> dict[int, float]:
         """Each matching document's score, as ``to_whoosh(node, strict)``'s
         matchers give it."""
+        if isinstance(node, queries.Phrase):
+            return self._phrase_scores(node)
         if isinstance(node, (queries.Word, queries.Prefix)):
             terms = queries.word_terms(node) if isinstance(node, queries.Word) else queries.prefix_terms(node, self._expand)
             postings = [_TermPostings(self._scorer, *term) for term in terms]

@@ -247,7 +247,12 @@ class ParagraphSearcher:
     def _matches(self, node, expand: PrefixExpansions):
         vectorized = self._searches > 0 if self._vectorized is None else self._vectorized
         self._searches += 1
-        return self._words.matches(node, vectorized, expand)
+        return self._words.matches(node, vectorized, expand, self._phrase_scores)
+
+    def _phrase_scores(self, phrase) -> dict[int, float]:
+        """Each document holding a phrase, and its score, by Whoosh's
+        matchers (they check the words' positions)."""
+        return dict(self._whoosh_searcher().search(queries.to_whoosh(phrase), limit=None).items())
 
     def _ranked(self, node, passes, depth: int, matches, looked=None, prefix_query=None) -> list[tuple[float, int, dict]]:
         """``matches``: the plain-word matches, or None for Whoosh's matchers,
