@@ -104,8 +104,8 @@ def main() -> None:
         raise SystemExit(f"needs {MAKE_CORPUS} (../shared beside the checkout)")
 
     from searcher.errors import SearchError
-    from searcher.search import ParagraphSearcher
-    from searcher.store import update_index
+    from searcher.query.search import ParagraphSearcher
+    from searcher.storage.store import update_index
 
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as work:

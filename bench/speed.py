@@ -41,7 +41,7 @@ import sys
 from pathlib import Path
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.index import create_in
-from searcher.articles import find_files, read_articles
+from searcher.sources.articles import find_files, read_articles
 schema = Schema(title=TEXT(stored=True), body=TEXT(stored=True), source=ID(stored=True))
 Path(sys.argv[2]).mkdir()
 writer = create_in(sys.argv[2], schema).writer()
@@ -103,7 +103,7 @@ def measure(n: int, nqueries: int, work: Path) -> None:
         base_cold.append(timed([sys.executable, "-c", BASELINE_QUERY, str(base_dir), q]))
 
     sys.path.insert(0, str(ROOT))
-    from searcher.search import ParagraphSearcher
+    from searcher.query.search import ParagraphSearcher
 
     warm = []
     with ParagraphSearcher(ours_dir) as searcher:

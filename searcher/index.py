@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 if TYPE_CHECKING:
-    from searcher.search import ParagraphSearcher, Results
-    from searcher.show import StoredArticle
-    from searcher.store import IndexReport
+    from searcher.query.search import ParagraphSearcher, Results
+    from searcher.query.stored_articles import StoredArticle
+    from searcher.storage.store import IndexReport
 
 
 class Index:
@@ -58,9 +58,9 @@ class Index:
         starts from scratch.  ``warn`` gets a line for each file skipped
         (by default they go unreported; the report counts them);
         ``on_progress(files done, files in all, bytes read)``.  Raises
-        ``searcher.store.Interrupted`` on Ctrl-C, with what was saved."""
+        ``searcher.storage.store.Interrupted`` on Ctrl-C, with what was saved."""
         from searcher.errors import SearchError
-        from searcher.store import update_index
+        from searcher.storage.store import update_index
 
         roots = [Path(path) for path in paths] if paths is not None else self.roots()
         if not roots:
@@ -69,12 +69,12 @@ class Index:
 
     def roots(self) -> list[Path]:
         """The folders and files indexed so far."""
-        from searcher.store import indexed_roots
+        from searcher.storage.store import indexed_roots
 
         return indexed_roots(self.path)
 
     def exists(self) -> bool:
-        from searcher.store import index_exists
+        from searcher.storage.store import index_exists
 
         return index_exists(self.path)
 
@@ -98,8 +98,8 @@ class Index:
 
     def _current_searcher(self) -> ParagraphSearcher:
         """The open searcher, on the newest generation."""
-        from searcher.search import ParagraphSearcher
-        from searcher.store import latest_generation
+        from searcher.query.search import ParagraphSearcher
+        from searcher.storage.store import latest_generation
 
         if self._searcher is not None and self._searcher.generation != latest_generation(self.path):
             self._searcher.close()
@@ -113,7 +113,7 @@ class Index:
         each hit's ``search show`` hint), and the paragraph it points at:
         usually one article, more when files in different folders give
         articles the same id."""
-        from searcher.show import find_articles
+        from searcher.query.stored_articles import find_articles
 
         return find_articles(self.path, address)
 
@@ -124,7 +124,7 @@ class Index:
 
     def stats(self) -> dict:
         """What ``search stats --json`` prints: counts, size, folders."""
-        from searcher.store import index_stats
+        from searcher.storage.store import index_stats
 
         return index_stats(self.path)
 

@@ -4,7 +4,7 @@ import pickle
 import pytest
 
 from searcher.analysis import analyzer, index_terms, stem, words
-from searcher.store import make_schema
+from searcher.storage.store import make_schema
 
 
 def forms(text):
@@ -89,7 +89,7 @@ def test_closed_compounds_meet_their_open_spelling():
 def test_the_fast_indexing_field_writes_the_postings_the_analyzer_would(text):
     from whoosh.fields import TEXT
 
-    from searcher._whoosh_analysis import IndonesianText
+    from searcher.analysis.whoosh_glue import IndonesianText
 
     fast = IndonesianText(analyzer=analyzer(), phrase=True)
     reference = TEXT(analyzer=analyzer(), phrase=True)

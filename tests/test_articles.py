@@ -4,7 +4,7 @@ from pathlib import Path
 
 from conftest import BLANK_LINE_SAMPLE, SINGLE_NEWLINE_SAMPLE, write
 
-from searcher.articles import find_files, read_articles, split_paragraphs
+from searcher.sources.articles import find_files, read_articles, split_paragraphs
 
 
 def read(path: Path, article_id="a", warnings=None):

@@ -9,7 +9,7 @@ import pytest
 from conftest import write
 from test_cli import _installed_search
 
-from searcher import store
+from searcher.storage import store
 
 
 def counts(index_dir):

@@ -135,7 +135,7 @@ def test_ctrl_c_while_a_queue_starts_ends_the_run_instead_of_hanging(tmp_path):
 # once in CI): Python cannot raise it from there.
 CTRL_C_IN_A_FINALISER = r"""
 import os, signal
-import searcher.store as store
+import searcher.storage.store as store
 class Finalised:
     def __del__(self):
         os.kill(os.getpid(), signal.SIGINT)
@@ -161,7 +161,7 @@ def test_ctrl_c_while_a_finaliser_runs_still_stops_the_run(tmp_path):
 # killer would.
 FAILING_WORKERS = r"""
 import os, signal, sys
-import searcher._whoosh_writer as writer
+import searcher.storage.w3.writer as writer
 how, after = sys.argv.pop(1), int(sys.argv.pop(1))
 parent, added = os.getpid(), [0]
 add = writer.TermGroupedPool.add

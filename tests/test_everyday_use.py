@@ -9,9 +9,9 @@ import pytest
 
 from conftest import json_hits, write
 from searcher import __version__
-from searcher.duplicates import SIGNATURE_BYTES, signature, signature_hashes, sketch_terms
-from searcher.store import open_index_files
-from searcher.progress import progress_line
+from searcher.query.duplicates import SIGNATURE_BYTES, signature, signature_hashes, sketch_terms
+from searcher.storage.store import open_index_files
+from searcher.cli.progress import progress_line
 
 SAMPLE = "000_8e71dce4d88c4be3"
 
@@ -167,7 +167,7 @@ def test_header_counts_across_updates_and_stops_at_the_count_limit(run, tmp_path
     # Two words: paragraphs with either count, read from the start of each posting list.
     assert run("query", "banjir kemarau").stdout.startswith("6 paragraphs in 3 articles match")
     assert run("query", "banjir kemarau -panjang").stdout.startswith("5 paragraphs in 3 articles match")
-    monkeypatch.setattr("searcher.search.COUNT_LIMIT", 4)
+    monkeypatch.setattr("searcher.query.search.COUNT_LIMIT", 4)
     assert run("query", "banjir").stdout.startswith("4+ paragraphs in 2+ articles match")
     assert run("query", "banjir kemarau").stdout.startswith("4+ paragraphs in 2+ articles match")
     assert run("query", "banjir kemarau -panjang").stdout.startswith("4+ paragraphs in 2+ articles match")
@@ -262,7 +262,7 @@ def test_an_index_made_with_shorter_signatures_finds_copies_and_a_rebuild_update
     folder = tmp_path / "berita"
     write(folder / "kompas.txt", f"Harga beras naik\n\n{SYNDICATED}")
     with monkeypatch.context() as older_version:
-        older_version.setattr("searcher.store.SIGNATURE_BYTES", 64)
+        older_version.setattr("searcher.storage.store.SIGNATURE_BYTES", 64)
         assert run("index", str(folder)).exit_code == 0
     write(folder / "antara.txt", f"Beras medium naik 600 rupiah\n\n{COPY}")
 

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from searcher.search import ParagraphSearcher
-from searcher.store import update_index
+from searcher.query.search import ParagraphSearcher
+from searcher.storage.store import update_index
 from conftest import SAMPLES, json_hits, write
 
 SYNTAX = st.sampled_from(['"', "(", ")", "AND", "OR", "NOT", "-", "*", "?", "~", "^", ":", "title:", " ", "kerja", "sama"])
@@ -61,7 +61,7 @@ def test_a_prefix_standing_for_more_words_than_the_cap_says_so(run, tmp_path):
     import itertools
     import string
 
-    from searcher.prefixes import MAX_EXPANSIONS
+    from searcher.query.prefixes import MAX_EXPANSIONS
 
     letters = ("".join(t) for t in itertools.product(string.ascii_lowercase, repeat=3))
     many = [f"zq{tail}" for tail in itertools.islice(letters, MAX_EXPANSIONS + 50)]

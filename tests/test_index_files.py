@@ -1,4 +1,4 @@
-"""The index files searcher's own writer makes (searcher._whoosh_writer) must
+"""The index files searcher's own writer makes (searcher.storage.w3.writer) must
 hold exactly what Whoosh's writer would write for the same paragraphs: any
 difference is a mangled posting, a wrong statistic or a lost paragraph."""
 
@@ -14,9 +14,10 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from conftest import json_hits, long_term_folder, write
-from searcher import analysis, store
-from searcher._whoosh_writer import INLINE_POSTINGS, ParallelWriter, TermGroupedWriter
-from searcher.articles import find_files
+from searcher import analysis
+from searcher.storage import store
+from searcher.storage.w3.writer import INLINE_POSTINGS, ParallelWriter, TermGroupedWriter
+from searcher.sources.articles import find_files
 
 
 def _whoosh_writer(index) -> SegmentWriter:
@@ -189,3 +190,16 @@ def test_a_merged_segment_holds_what_whoosh_would_merge(tmp_path, folder):
     assert merged["ours"] == merged["whoosh"]
     assert merged["ours from not inlined"] == merged["whoosh"]
     assert merged["ours"]["body", b"banjir"][0] > 256  # a term of several blocks
+
+
+def test_an_index_made_before_the_analysis_glue_moved_still_opens():
+    """Its TOC's pickled schema names searcher._whoosh_analysis."""
+    import pickle
+
+    from searcher.storage.store import make_schema
+
+    old = pickle.dumps(make_schema(), protocol=0).replace(b"searcher.analysis.whoosh_glue", b"searcher._whoosh_analysis")
+    assert b"searcher._whoosh_analysis" in old
+    schema = pickle.loads(old)
+    assert type(schema["body"]).__name__ == "IndonesianText"
+    assert [token.text for token in schema["body"].analyzer("Menandatangani")] == ["tandatangan", "menandatangani"]

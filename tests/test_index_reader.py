@@ -1,4 +1,4 @@
-"""Queries read the index's files themselves (searcher._whoosh_reader), not
+"""Queries read the index's files themselves (searcher.storage.w3.reader), not
 through Whoosh: what they read must be exactly what Whoosh reads, or hits
 would be lost, mis-scored or shown with another paragraph's text."""
 
@@ -11,11 +11,12 @@ import pytest
 from whoosh.writing import SegmentWriter
 
 from conftest import long_term_folder, write
-from searcher import _whoosh_writer, store
-from searcher._whoosh_postings import BYTE_TO_LENGTH, FrequencyList, SegmentPostings, segment_postings
-from searcher._whoosh_reader import IndexFiles, latest_generation
-from searcher.articles import find_files
-from searcher.search import ParagraphSearcher
+from searcher.storage.w3 import writer as _whoosh_writer
+from searcher.storage import store
+from searcher.storage.w3.postings import BYTE_TO_LENGTH, FrequencyList, SegmentPostings, segment_postings
+from searcher.storage.w3.reader import IndexFiles, latest_generation
+from searcher.sources.articles import find_files
+from searcher.query.search import ParagraphSearcher
 
 
 def _files(index_dir: Path) -> IndexFiles:
@@ -118,7 +119,7 @@ def test_reading_with_the_shortest_reads_as_whoosh_does(run, tmp_path, monkeypat
     """The reader guesses how much to read at once (hash slots, a term
     record, a term table's extras) and reads more when it guessed short:
     with every guess as short as can be, it must read the same."""
-    from searcher import _whoosh_reader
+    from searcher.storage.w3 import reader as _whoosh_reader
 
     monkeypatch.setattr(_whoosh_reader, "_SLOTS_READ", 1)
     monkeypatch.setattr(_whoosh_reader, "_VALUE_GUESS", 0)

@@ -77,7 +77,7 @@ def test_rebuild_starts_from_scratch_with_the_same_counts(run, tmp_path):
 
 
 def test_a_second_writer_gives_up_with_a_message_naming_the_first(run, tmp_path, monkeypatch):
-    from searcher.store import RunLock
+    from searcher.storage.store import RunLock
 
     run("index")
     with RunLock(tmp_path / "index"):
@@ -255,14 +255,14 @@ def test_a_full_disk_stops_indexing_with_one_line_and_loses_nothing(tmp_path):
 
 
 def test_a_rebuild_stopped_half_way_leaves_the_old_index_whole(run, tmp_path, monkeypatch):
-    import searcher.store
+    import searcher.storage.store
 
     first, second = make_folder(tmp_path / "satu"), make_folder(tmp_path / "dua")
     run("index", str(first))
     run("index", str(second))
     before = stats(run)
-    monkeypatch.setattr(searcher.store, "BATCH_PARAGRAPHS", 1)  # commit after every file, if it did
-    real_index_file = searcher.store._index_file
+    monkeypatch.setattr(searcher.storage.store, "BATCH_PARAGRAPHS", 1)  # commit after every file, if it did
+    real_index_file = searcher.storage.store._index_file
     done = []
 
     def stop_at_the_fourth_file(*args):
@@ -271,7 +271,7 @@ def test_a_rebuild_stopped_half_way_leaves_the_old_index_whole(run, tmp_path, mo
         done.append(real_index_file(*args))
         return done[-1]
 
-    monkeypatch.setattr(searcher.store, "_index_file", stop_at_the_fourth_file)
+    monkeypatch.setattr(searcher.storage.store, "_index_file", stop_at_the_fourth_file)
     result = run("index", "--rebuild")
     assert result.exit_code == 130
     assert "the index is as it was before the rebuild" in result.stderr
@@ -283,10 +283,10 @@ def test_a_rebuild_stopped_half_way_leaves_the_old_index_whole(run, tmp_path, mo
 def test_merging_segments_keeps_every_paragraph_and_removes_the_edited_ones(run, tmp_path, monkeypatch):
     # Each run adds a segment; past MAX_SEGMENTS the smallest are merged
     # into one, edits and deletions applied.
-    from searcher.store import open_index_files
+    from searcher.storage.store import open_index_files
 
     monkeypatch.setenv("SEARCH_PROCS", "1")  # one segment per run
-    monkeypatch.setattr("searcher._whoosh_writer.MAX_SEGMENTS", 2)
+    monkeypatch.setattr("searcher.storage.w3.writer.MAX_SEGMENTS", 2)
     folder = tmp_path / "berita"
     for n in range(6):
         write(folder / f"a{n}.txt", f"A{n}\n\nBanjir melanda kota{n}.\n\nWarga kota{n} mengungsi.")
@@ -308,11 +308,11 @@ def test_indexing_an_unchanged_folder_again_commits_nothing(run, tmp_path, monke
     """With nothing to save there is no commit, and so no merge: with many
     segments, a run that found nothing to do used to merge them (two
     minutes at 100,000 articles)."""
-    from searcher.store import open_index_files
+    from searcher.storage.store import open_index_files
 
     monkeypatch.setenv("SEARCH_PROCS", "1")
     monkeypatch.setenv("SEARCH_BATCH_PARAGRAPHS", "1")  # a commit, and a segment, per file
-    monkeypatch.setattr("searcher._whoosh_writer.MAX_SEGMENTS", 2)
+    monkeypatch.setattr("searcher.storage.w3.writer.MAX_SEGMENTS", 2)
     folder = make_folder(tmp_path / "berita")
     run("index", str(folder))
     files = open_index_files(tmp_path / "index")
@@ -327,7 +327,7 @@ def test_indexing_an_unchanged_folder_again_commits_nothing(run, tmp_path, monke
     os.utime(folder / "a.txt", (1, 1))
     run("index", str(folder))
     assert sorted(p.name for p in (tmp_path / "index").iterdir()) != before
-    monkeypatch.setattr("searcher.store._file_hash", lambda data: pytest.fail("a touched file was read again"))
+    monkeypatch.setattr("searcher.storage.store._file_hash", lambda data: pytest.fail("a touched file was read again"))
     assert "3 unchanged" in run("index", str(folder)).stdout
 
 
@@ -335,13 +335,13 @@ def test_adding_a_few_articles_does_not_merge_the_big_segments(run, tmp_path, mo
     """Past the segment limit a commit merges the smallest segments, but no
     more paragraphs than a few times what it adds: a journalist adding
     today's articles to a big index must not wait minutes for a merge."""
-    from searcher import store
+    from searcher.storage import store
 
     monkeypatch.setenv("SEARCH_PROCS", "1")
     monkeypatch.setenv("SEARCH_BATCH_PARAGRAPHS", "100")  # a commit, and a segment, per big file
-    monkeypatch.setattr("searcher._whoosh_writer.MAX_SEGMENTS", 2)
-    monkeypatch.setattr("searcher._whoosh_writer.HARD_MAX_SEGMENTS", 5)
-    monkeypatch.setattr("searcher._whoosh_writer.MERGE_FLOOR", 20)
+    monkeypatch.setattr("searcher.storage.w3.writer.MAX_SEGMENTS", 2)
+    monkeypatch.setattr("searcher.storage.w3.writer.HARD_MAX_SEGMENTS", 5)
+    monkeypatch.setattr("searcher.storage.w3.writer.MERGE_FLOOR", 20)
     folder = tmp_path / "berita"
     for n in range(3):
         write(folder / f"besar{n}.txt", f"Besar {n}\n\n" + "\n\n".join(f"Banjir ke-{i} di kota{n}." for i in range(100)))

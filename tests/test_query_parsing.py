@@ -3,8 +3,8 @@
 import pytest
 
 from searcher.analysis import related_words, stem, words
-from searcher.query import And, Not, Or, Phrase, Prefix, Word, highlight_terms, parse
-from searcher.search import plan
+from searcher.query.tree import And, Not, Or, Phrase, Prefix, Word, highlight_terms, parse
+from searcher.query.search import plan
 
 
 def test_question_punctuation_is_not_syntax():

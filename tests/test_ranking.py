@@ -1,10 +1,10 @@
-"""Plain-word queries are scored straight from the postings (searcher.ranking):
+"""Plain-word queries are scored straight from the postings (searcher.query.ranking):
 they must find and rank exactly what Whoosh's own matchers would."""
 
 import pytest
 
 from conftest import write
-from searcher.search import ParagraphSearcher, plan
+from searcher.query.search import ParagraphSearcher, plan
 
 QUERIES = [
     "perjanjian",
@@ -73,7 +73,7 @@ def test_a_searcher_finds_the_same_with_numpy_as_without(searcher, tmp_path, tex
 @pytest.mark.parametrize("text", ['"kerja sama" tandatangan*', '"warga jakarta" OR banj*', '-(jakar*) OR rusia'])
 def test_prefixes_among_whooshs_matchers_score_as_whooshs_own_prefix(searcher, text):
     """A prefix among Whoosh's matchers is one matcher of precomputed
-    scores (searcher.prefixes): the same hits and scores as Whoosh's
+    scores (searcher.query.prefixes): the same hits and scores as Whoosh's
     Prefix, which ORs a matcher per word."""
     node, passes = plan(text)
     expand = searcher._expansions(node)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from searcher.search import ParagraphSearcher
-from searcher.store import update_index
+from searcher.query.search import ParagraphSearcher
+from searcher.storage.store import update_index
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 pytestmark = pytest.mark.skipif(

@@ -1,4 +1,4 @@
-"""The roots an index keeps for its queries (searcher.stem_table)."""
+"""The roots an index keeps for its queries (searcher.analysis.stem_table)."""
 
 import sys
 
@@ -6,7 +6,7 @@ import pytest
 
 from conftest import json_hits, write
 from searcher import analysis
-from searcher.stem_table import STEM_TABLE, StemTable, write_stem_table
+from searcher.analysis.stem_table import STEM_TABLE, StemTable, write_stem_table
 
 STEMS = {
     "makan": "makan",

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from searcher.analysis import STEMMER
-from searcher.safe_files import write_atomically
+from searcher.storage.safe_files import write_atomically
 
 STEM_TABLE = "stems.txt"
 _HEADER = b"searcher stems 2 "  # then the stemmer, and the CRC-32 of the lines after the header

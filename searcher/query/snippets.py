@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from searcher.analysis import related_words
-from searcher.query import HighlightTerms
+from searcher.query.tree import HighlightTerms
 
 SNIPPET_CHARS = 220
 _LEAD_CHARS = 40  # context kept before the first match in a cut snippet

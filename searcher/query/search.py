@@ -26,13 +26,14 @@ from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
-from searcher import analysis, duplicates, spelling
-from searcher import query as queries
+from searcher import analysis
+from searcher.query import duplicates, spelling
+from searcher.query import tree as queries
 from searcher.analysis import STOPWORDS, related_forms, stem
-from searcher.prefixes import MAX_EXPANSIONS, PrefixExpansions, PrefixScores
-from searcher.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
-from searcher.stem_table import index_stem_table
-from searcher.store import ARTICLE_KEY_BYTES, damaged, open_index_files, whoosh_reader
+from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions, PrefixScores
+from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
+from searcher.analysis.stem_table import index_stem_table
+from searcher.storage.store import ARTICLE_KEY_BYTES, damaged, open_index_files, whoosh_reader
 
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -190,7 +191,7 @@ class ParagraphSearcher:
         """``vectorized``: work plain-word queries out with NumPy
         (``vector_ranking``); by default from the second search on, since
         a one-shot query would spend longer importing NumPy than searching."""
-        from searcher.ranking import PlainWordScorer
+        from searcher.query.ranking import PlainWordScorer
 
         self._index_dir = index_dir
         # Read without Whoosh: plain-word queries (most) never import it.
@@ -209,7 +210,7 @@ class ParagraphSearcher:
         if self._whoosh is None:
             from whoosh.searching import Searcher
 
-            from searcher.scoring import lucene_bm25f
+            from searcher.query.scoring import lucene_bm25f
 
             reader = whoosh_reader(self._index_dir, self._files)
             self._whoosh = Searcher(reader, weighting=lucene_bm25f(B=BM25_B, K1=BM25_K1))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from searcher.errors import ArticleNotFound
-from searcher.store import open_index
+from searcher.storage.store import open_index
 
 _PARAGRAPH_SUFFIX = re.compile(r"^(.*):(\d+)$", re.DOTALL)
 

@@ -79,7 +79,7 @@ from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from searcher import analysis
-from searcher._whoosh_postings import BYTE_TO_LENGTH, all_postings, frequency_list
+from searcher.storage.w3.postings import BYTE_TO_LENGTH, all_postings, frequency_list
 from searcher.errors import WorkerFailed
 
 MAX_SEGMENTS = 16  # merging starts past this many segments; see merge_smallest

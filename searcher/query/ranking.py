@@ -26,8 +26,9 @@ from __future__ import annotations
 import heapq
 from operator import neg
 
-from searcher import _whoosh_postings, scoring
-from searcher import query as queries
+from searcher.storage.w3 import postings as _whoosh_postings
+from searcher.query import scoring
+from searcher.query import tree as queries
 
 
 class _TermPostings:
@@ -165,7 +166,7 @@ class PlainWordScorer:
             for field, text, _ in queries.word_terms(word):
                 excluded_docs.update(self.documents(field, text))
         if vectorized:
-            from searcher.vector_ranking import VectorMatches
+            from searcher.query.vector_ranking import VectorMatches
 
             return VectorMatches(terms, excluded_docs, self.k1_plus_1, self._files.doc_count_all(), any_word)
         return PlainWordMatches(terms, excluded_docs, self.k1_plus_1, any_word)

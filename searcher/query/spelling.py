@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from searcher import query as queries
+from searcher.query import tree as queries
 from searcher.analysis import stem, words
 
 FIELD = "body"

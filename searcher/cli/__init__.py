@@ -132,8 +132,8 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
     """
     from searcher.errors import IndexDamaged, Interrupted
     from searcher.index import Index
-    from searcher.interrupts import ctrl_c_never_lost
-    from searcher.progress import ProgressBar
+    from searcher.cli.interrupts import ctrl_c_never_lost
+    from searcher.cli.progress import ProgressBar
 
     ix = Index(index_dir)
     using_samples = False
@@ -241,7 +241,7 @@ def _command_prefix(ctx: click.Context, command: str) -> str:
     """How to run ``command`` on the index this command used, for hints."""
     prefix = f"search {command}"
     if ctx.get_parameter_source("index_dir") is click.core.ParameterSource.COMMANDLINE:
-        from searcher.render import quote
+        from searcher.cli.render import quote
 
         prefix += f" --index-dir {quote(str(ctx.params['index_dir']))}"
     return prefix
@@ -326,7 +326,7 @@ def query(
     """
     _skip_english_variations()
     from searcher.index import Index
-    from searcher.render import header, hit_json, hit_text, snippet_chars, suggestion_text, terminal_width, use_color
+    from searcher.cli.render import header, hit_json, hit_text, snippet_chars, suggestion_text, terminal_width, use_color
 
     text = " ".join(words)
     width = terminal_width()
@@ -382,7 +382,7 @@ def show(article: str, index_dir: Path, paragraph: int | None, context: int, as_
       search show 000_8e71dce4d88c4be3 --json
     """
     from searcher.index import Index
-    from searcher.render import article_json, article_text, terminal_width, use_color
+    from searcher.cli.render import article_json, article_text, terminal_width, use_color
 
     articles, focus = Index(index_dir).articles(article)
     focus = paragraph or focus

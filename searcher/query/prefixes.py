@@ -30,7 +30,7 @@ class PrefixExpansions:
     share) for each prefix that stood for more than its share."""
 
     def __init__(self, whoosh_reader, node):
-        from searcher import query as queries
+        from searcher.query import tree as queries
 
         self._whoosh_reader = whoosh_reader  # called for Whoosh's reader, which walks the vocabulary
         self._words: dict[tuple[str, str], list[str]] = {}
@@ -94,7 +94,7 @@ class PrefixScores:
     def _scored(self, field: str, text: str, boost: float) -> tuple[list[int], list[float]]:
         """The documents holding a word the prefix stands for, ascending, and
         their scores: the words' BM25 scores added up."""
-        from searcher.ranking import PlainWordMatches, _TermPostings
+        from searcher.query.ranking import PlainWordMatches, _TermPostings
 
         key = (field, text, boost)
         if key not in self._scores:

@@ -162,7 +162,7 @@ STEMMER = "pysastrawi-1.2.1+" + "+".join(EXTRA_ROOTS)
 
 _stems: dict[str, str] = {}  # form: root, as worked out in this process
 _STEMS_CACHE_SIZE = 200_000  # forms; emptied when full, so memory stays bounded
-_table = None  # the open index's stem table (searcher.stem_table), consulted before Sastrawi
+_table = None  # the open index's stem table (searcher.analysis.stem_table), consulted before Sastrawi
 
 
 def stem(form: str) -> str:
@@ -316,7 +316,7 @@ def analyzer():
     """The Whoosh analyzer for the title and body fields."""
     from whoosh.analysis import StemFilter, StopFilter
 
-    from searcher._whoosh_analysis import AddExactForm, IndonesianTokenizer, RememberForm
+    from searcher.analysis.whoosh_glue import AddExactForm, IndonesianTokenizer, RememberForm
 
     return (
         IndonesianTokenizer()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from searcher.ranking import PlainWordMatches, _TermPostings
+from searcher.query.ranking import PlainWordMatches, _TermPostings
 
 
 class VectorMatches(PlainWordMatches):

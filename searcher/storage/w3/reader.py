@@ -42,7 +42,7 @@ from array import array
 from bisect import bisect_right
 from itertools import accumulate
 
-from searcher._whoosh_postings import split_by_segment
+from searcher.storage.w3.postings import split_by_segment
 
 try:  # hashlib would load OpenSSL, a few milliseconds of every cold query
     from _md5 import md5

@@ -6,9 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-from searcher.search import Hit, Results
-from searcher.show import StoredArticle, address
-from searcher.snippets import Snippet
+from searcher.query.search import Hit, Results
+from searcher.query.stored_articles import StoredArticle, address
+from searcher.query.snippets import Snippet
 
 PLAIN_MARK = "**"  # around matched words when there is no colour
 INDENT = "   "

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from searcher import analysis
-from searcher.duplicates import SIGNATURE_BYTES, SIGNATURE_SIZE, signature, sketch
+from searcher.query.duplicates import SIGNATURE_BYTES, SIGNATURE_SIZE, signature, sketch
 from searcher.errors import (
     IndexDamaged,
     IndexLocked,
@@ -24,11 +24,11 @@ from searcher.errors import (
     Interrupted,
     SearchIndexError,
 )
-from searcher.safe_files import write_atomically
-from searcher.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
+from searcher.storage.safe_files import write_atomically
+from searcher.analysis.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
 
 if TYPE_CHECKING:
-    from searcher.articles import SourceFile, Warn
+    from searcher.sources.articles import SourceFile, Warn
 
 INDEX_NAME = "paragraphs"
 
@@ -106,7 +106,7 @@ def make_schema():
     from whoosh.columns import FixedBytesColumn, NumericColumn
     from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
-    from searcher._whoosh_analysis import IndonesianText
+    from searcher.analysis.whoosh_glue import IndonesianText
     from searcher.analysis import analyzer
 
     text_analyzer = analyzer()
@@ -146,7 +146,7 @@ def latest_generation(index_dir: Path) -> int:
     """The number of the index's newest TOC file, -1 when there is none.
     (Whoosh's own check reads and unpickles that TOC, which opening the
     index then does again.)"""
-    from searcher import _whoosh_reader
+    from searcher.storage.w3 import reader as _whoosh_reader
 
     return _whoosh_reader.latest_generation(index_dir, INDEX_NAME) if index_dir.is_dir() else -1
 
@@ -172,7 +172,7 @@ def open_index_files(index_dir: Path, current: bool = True):
     """The index's current generation, read without Whoosh (see
     ``_whoosh_reader``), or raise IndexMissing, IndexDamaged, or
     IndexOutdated when ``current`` asks for one made by this version."""
-    from searcher._whoosh_reader import DamagedFile, IndexFiles, IndexFormatError
+    from searcher.storage.w3.reader import DamagedFile, IndexFiles, IndexFormatError
 
     for _ in range(10):
         generation = latest_generation(index_dir)
@@ -314,7 +314,7 @@ def _open_writer(index, index_dir: Path, schema=None):
     run lock (``RunLock``)."""
     from whoosh.index import LockError
 
-    from searcher._whoosh_writer import ParallelWriter, TermGroupedWriter
+    from searcher.storage.w3.writer import ParallelWriter, TermGroupedWriter
 
     procs = index_procs()
     memory_mb = setting("SEARCH_INDEX_MEMORY_MB", INDEX_MEMORY_MB)
@@ -387,7 +387,7 @@ def _commit(writer, rebuild: bool, paragraphs: int) -> None:
     """Commit the batch of ``paragraphs`` new paragraphs."""
     from whoosh.writing import CLEAR
 
-    from searcher._whoosh_writer import merge_policy
+    from searcher.storage.w3.writer import merge_policy
 
     # A rebuild's one commit replaces every older segment.
     writer.commit(mergetype=CLEAR if rebuild else merge_policy(paragraphs))
@@ -421,7 +421,7 @@ def update_index(
 
 
 def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | None, rebuild: bool) -> IndexReport:
-    from searcher.articles import find_files  # here: queries need not compile its patterns
+    from searcher.sources.articles import find_files  # here: queries need not compile its patterns
 
     batch_paragraphs = max(1, setting("SEARCH_BATCH_PARAGRAPHS", BATCH_PARAGRAPHS))
     report = IndexReport()
@@ -563,7 +563,7 @@ def _index_file(
     signature_size: int = SIGNATURE_SIZE,
 ) -> int:
     """Bring one file's paragraphs up to date; returns the bytes read."""
-    from searcher.articles import UnreadableFile, read_articles
+    from searcher.sources.articles import UnreadableFile, read_articles
 
     path = str(source.path)
     try:
