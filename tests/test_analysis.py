@@ -3,7 +3,8 @@
 import pickle
 import pytest
 
-from searcher.analysis import analyzer, index_terms, stem, words
+from searcher.analysis import index_terms, stem, words
+from searcher.analysis.whoosh_glue import analyzer
 from searcher.storage.store import make_schema
 
 

@@ -11,7 +11,7 @@ import pytest
 from whoosh.writing import SegmentWriter
 
 from conftest import long_term_folder, write
-from searcher.storage.w3 import writer as _whoosh_writer
+from searcher.storage.w3 import writer as w3_writer
 from searcher.storage import store
 from searcher.storage.w3.postings import BYTE_TO_LENGTH, FrequencyList, SegmentPostings, segment_postings
 from searcher.storage.w3.reader import IndexFiles, latest_generation
@@ -85,7 +85,7 @@ def test_reading_an_index_and_its_updates_as_whoosh_does(run, tmp_path, monkeypa
     """Also an index written before frequency lists were: its terms are read
     from their blocks."""
     if not frequency_lists:
-        monkeypatch.setattr(_whoosh_writer, "frequency_list", lambda docnums, weights: None)
+        monkeypatch.setattr(w3_writer, "frequency_list", lambda docnums, weights: None)
     folder = long_term_folder(tmp_path)
     index_dir = tmp_path / "index"
     assert run("index", str(folder)).exit_code == 0
@@ -119,11 +119,11 @@ def test_reading_with_the_shortest_reads_as_whoosh_does(run, tmp_path, monkeypat
     """The reader guesses how much to read at once (hash slots, a term
     record, a term table's extras) and reads more when it guessed short:
     with every guess as short as can be, it must read the same."""
-    from searcher.storage.w3 import reader as _whoosh_reader
+    from searcher.storage.w3 import reader
 
-    monkeypatch.setattr(_whoosh_reader, "_SLOTS_READ", 1)
-    monkeypatch.setattr(_whoosh_reader, "_VALUE_GUESS", 0)
-    monkeypatch.setattr(_whoosh_reader, "_EXTRAS_GUESS", 8)
+    monkeypatch.setattr(reader, "_SLOTS_READ", 1)
+    monkeypatch.setattr(reader, "_VALUE_GUESS", 0)
+    monkeypatch.setattr(reader, "_EXTRAS_GUESS", 8)
     assert run("index", str(long_term_folder(tmp_path))).exit_code == 0
     _assert_reads_as_whoosh_does(tmp_path / "index")
 

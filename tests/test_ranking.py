@@ -42,7 +42,7 @@ def searcher(run, tmp_path):
 @pytest.mark.parametrize("text", QUERIES)
 def test_postings_scoring_ranks_as_whoosh_does(searcher, text, vectorized):
     node, passes = plan(text)
-    matches = searcher._words.matches(node, vectorized, searcher._expansions(node))
+    matches = searcher._matches(node, searcher._expansions(node), vectorized)
     assert matches is not None  # the query took the fast path
     fast = searcher._ranked(node, passes, 50, matches)
     whoosh = searcher._ranked(node, passes, 50, None)
@@ -93,7 +93,7 @@ def test_queries_with_operators_inside_score_as_whooshs_matchers(searcher, text)
     dictionaries (ranking.TreeMatches), with Whoosh's scores, in both
     passes."""
     node, passes = plan(text)
-    matches = searcher._words.matches(node, False, searcher._expansions(node), searcher._phrase_scores)
+    matches = searcher._matches(node, searcher._expansions(node), vectorized=False)
     assert matches is not None
     ours = searcher._ranked(node, passes, 50, matches)
     whoosh = searcher._ranked(node, passes, 50, None)

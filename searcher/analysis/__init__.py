@@ -15,8 +15,9 @@ word is cut, folded and stemmed the same way everywhere.
   the exact form lets an exact match outrank an over-stemmed one ("tahanan"
   also stems to "tahan").
 
-Whoosh is imported only by ``analyzer()``, so that code which merely needs
-words (snippets, the query parser) stays light.
+Nothing here imports Whoosh, so that code which merely needs words
+(snippets, the query parser) stays light: the Whoosh analyzer built on
+these functions is ``analysis.whoosh_glue.analyzer``.
 """
 
 from __future__ import annotations
@@ -310,19 +311,3 @@ def term_positions(text: str) -> dict[str, list[int]]:
     for term, pos in index_terms(text):
         positions.setdefault(term, []).append(pos)
     return positions
-
-
-def analyzer():
-    """The Whoosh analyzer for the title and body fields."""
-    from whoosh.analysis import StemFilter, StopFilter
-
-    from searcher.analysis.whoosh_glue import AddExactForm, IndonesianTokenizer, RememberForm
-
-    return (
-        IndonesianTokenizer()
-        | StopFilter(stoplist=STOPWORDS, minsize=1)
-        | RememberForm()
-        # stem() keeps its own cache, shared with indexing and queries.
-        | StemFilter(stemfn=stem, cachesize=None)
-        | AddExactForm()
-    )

@@ -6,12 +6,12 @@ importing Whoosh, which the light paths of the CLI avoid.
 
 from __future__ import annotations
 
-from whoosh.analysis import Filter, Token, Tokenizer
+from whoosh.analysis import Filter, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.fields import TEXT
 
-from searcher.analysis import term_positions, words
+from searcher.analysis import STOPWORDS, stem, term_positions, words
 
-__all__ = ["AddExactForm", "IndonesianText", "IndonesianTokenizer", "RememberForm"]
+__all__ = ["AddExactForm", "IndonesianText", "IndonesianTokenizer", "RememberForm", "analyzer"]
 
 class IndonesianTokenizer(Tokenizer):
     """Cut text into folded Indonesian word forms (see ``analysis.words``)."""
@@ -93,3 +93,15 @@ class IndonesianText(TEXT):
 # Position: its encoding by the Positions format, which IndonesianText
 # fields always have.
 _ONE_POSITION: dict[int, bytes] = {}
+
+
+def analyzer():
+    """The Whoosh analyzer for the title and body fields."""
+    return (
+        IndonesianTokenizer()
+        | StopFilter(stoplist=STOPWORDS, minsize=1)
+        | RememberForm()
+        # stem() keeps its own cache, shared with indexing and queries.
+        | StemFilter(stemfn=stem, cachesize=None)
+        | AddExactForm()
+    )

@@ -4,7 +4,7 @@ Most queries are a few words or a question: every word matches by its root
 in the paragraph body, and in the article title at a lower weight
 (``query.word_terms``).  For those, this module computes the very scores
 Whoosh's BM25F would give, term by term in the same order of operations,
-but from postings read in bulk (``_whoosh_postings``: a common word's
+but from postings read in bulk (``storage.w3.postings``: a common word's
 frequency list, a rarer one's blocks) and with set operations for "every
 word" and "some word", and a term's scores added in one loop over the
 paragraphs that hold it, instead of Whoosh's per-posting matcher calls: a
@@ -26,7 +26,7 @@ from __future__ import annotations
 import heapq
 from operator import neg
 
-from searcher.storage.w3 import postings as _whoosh_postings
+from searcher.storage.w3 import postings as w3_postings
 from searcher.query import scoring
 from searcher.query import tree as queries
 
@@ -98,7 +98,7 @@ class _TermPostings:
                 postings.add_holding(self.frequencies, offset, docs)
             return
         spans = [(offset, size) for _, offset, size in self._segments]
-        shares = _whoosh_postings.split_by_segment(sorted(docs), spans)
+        shares = w3_postings.split_by_segment(sorted(docs), spans)
         for (postings, offset, _), mine in zip(self._segments, shares):
             if mine:
                 self.frequencies.update(_shifted(postings.of(mine), offset))
@@ -141,9 +141,10 @@ class PlainWordScorer:
         self._paragraphs: int | None = None
         self._norms: dict[str, tuple[tuple[float, ...], bytes]] = {}
 
-    def matches(self, node, vectorized: bool = False, expand=None, phrase_scores=None) -> PlainWordMatches | None:
-        """The query's matches, or None when they are Whoosh's to work out;
-        ``vectorized``, worked out with NumPy (``vector_ranking``).
+    def matches(self, node, plain=None, expand=None, phrase_scores=None) -> PlainWordMatches | TreeMatches | None:
+        """The query's matches, or None when they are Whoosh's to work out.
+        ``plain`` makes the matches of plain words: PlainWordMatches by
+        default, or ``vector_ranking.VectorMatches`` (NumPy).
         ``expand(field, prefix)`` gives the terms a prefix stands for
         (``prefixes.PrefixExpansions``), and ``phrase_scores(phrase)`` the
         score of each document holding a phrase; without them, queries
@@ -165,11 +166,7 @@ class PlainWordScorer:
         for word in excluded:
             for field, text, _ in queries.word_terms(word):
                 excluded_docs.update(self.documents(field, text))
-        if vectorized:
-            from searcher.query.vector_ranking import VectorMatches
-
-            return VectorMatches(terms, excluded_docs, self.k1_plus_1, self._files.doc_count_all(), any_word)
-        return PlainWordMatches(terms, excluded_docs, self.k1_plus_1, any_word)
+        return (plain or PlainWordMatches)(terms, excluded_docs, self.k1_plus_1, any_word)
 
     def documents(self, field: str, text: str) -> dict[int, float]:
         """The term's frequency in each (live) document holding it: what a
@@ -187,10 +184,10 @@ class PlainWordScorer:
         return scoring.lucene_idf(self._paragraphs, document_frequency)
 
     def segment_postings(self, field: str, text: str) -> list[tuple]:
-        """The term's postings in each segment (``_whoosh_postings``), with
+        """The term's postings in each segment (``storage.w3.postings``), with
         the segment's first document number and its size."""
         return [
-            (_whoosh_postings.segment_postings(segment, field, text), segment.offset, segment.doc_count)
+            (w3_postings.segment_postings(segment, field, text), segment.offset, segment.doc_count)
             for segment in self._files.segments
         ]
 
@@ -201,7 +198,7 @@ class PlainWordScorer:
             k1, b = self._k1, self._b
             # As Whoosh's Searcher.avg_field_length computes it.
             average = self._files.field_length(field) / (self._files.doc_count_all() or 1) or 1
-            norms = tuple(k1 * ((1 - b) + b * length / average) for length in _whoosh_postings.BYTE_TO_LENGTH)
+            norms = tuple(k1 * ((1 - b) + b * length / average) for length in w3_postings.BYTE_TO_LENGTH)
             lengths = b"".join(segment.length_bytes(field) for segment in self._files.segments)
             self._norms[field] = norms, lengths
         return self._norms[field]

@@ -22,6 +22,7 @@ import pickle
 import struct
 import time
 import zlib
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
@@ -31,6 +32,7 @@ from searcher.query import duplicates, spelling
 from searcher.query import tree as queries
 from searcher.analysis import STOPWORDS, related_forms, stem
 from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions, PrefixScores
+from searcher.query.ranking import PlainWordMatches, PlainWordScorer
 from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
 from searcher.analysis.stem_table import index_stem_table
 from searcher.storage.store import ARTICLE_KEY_BYTES, damaged, open_index_files, whoosh_reader
@@ -191,7 +193,6 @@ class ParagraphSearcher:
         """``vectorized``: work plain-word queries out with NumPy
         (``vector_ranking``); by default from the second search on, since
         a one-shot query would spend longer importing NumPy than searching."""
-        from searcher.query.ranking import PlainWordScorer
 
         self._index_dir = index_dir
         # Read without Whoosh: plain-word queries (most) never import it.
@@ -245,10 +246,19 @@ class ParagraphSearcher:
     def _prefix_query(self, expand: PrefixExpansions):
         return PrefixScores(self._words, self._files, expand).query
 
-    def _matches(self, node, expand: PrefixExpansions):
-        vectorized = self._searches > 0 if self._vectorized is None else self._vectorized
+    def _matches(self, node, expand: PrefixExpansions, vectorized: bool | None = None):
+        """The query's matches worked out from the postings (None: Whoosh's
+        to work out); plain words with NumPy when ``vectorized``, by default
+        from this searcher's second search on."""
+        if vectorized is None:
+            vectorized = self._searches > 0 if self._vectorized is None else self._vectorized
         self._searches += 1
-        return self._words.matches(node, vectorized, expand, self._phrase_scores)
+        plain = PlainWordMatches
+        if vectorized:
+            from searcher.query.vector_ranking import VectorMatches
+
+            plain = partial(VectorMatches, doc_count=self._files.doc_count_all())
+        return self._words.matches(node, plain, expand, self._phrase_scores)
 
     def _phrase_scores(self, phrase) -> dict[int, float]:
         """Each document holding a phrase, and its score, by Whoosh's

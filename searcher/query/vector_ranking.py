@@ -30,7 +30,8 @@ class VectorMatches(PlainWordMatches):
     (one for each document number of the index)."""
 
     def __init__(
-        self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float, doc_count: int, any_word: bool
+        self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float, any_word: bool = False, *,
+        doc_count: int,
     ):
         super().__init__(terms, excluded, k1_plus_1, any_word)
         self._doc_count = doc_count

@@ -8,7 +8,7 @@ numbers, term frequencies and positions) is decoded with C-level calls
 when first needed, so looking a common word up for a few documents decodes
 a few blocks, not all of them.  This leans on the block layout of Whoosh's
 W3 codec (pinned in pyproject.toml), and starts from the term's record
-in the term table (``_whoosh_reader``): its statistics, and where its
+in the term table (``reader``): its statistics, and where its
 postings are (or the postings themselves, for a term stored inline).
 
 A W3 block holds each posting's positions too, which scoring never needs,
@@ -131,7 +131,7 @@ class FrequencyList:
     def columns(self) -> tuple[array, bytes, set[int] | None]:
         """(document numbers, frequencies, deleted documents): the list as
         stored, deleted documents still in it, for a caller that works on
-        whole arrays (``vector_ranking``)."""
+        whole arrays (``query.vector_ranking``)."""
         return self._ids, self._frequencies, self._deleted
 
     def in_order(self):

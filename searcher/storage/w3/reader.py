@@ -61,7 +61,7 @@ _HASH_TABLES = 256
 _SLOTS_READ = 4  # hash slots read at a time: a lookup probes two or three
 _EXTRAS_GUESS = 4096  # bytes read for a term table's extras pickle (see _TermTable)
 # Bytes read for a term record with its key: most fit, a rare term's
-# postings included (up to 15 postings, see _whoosh_writer.INLINE_POSTINGS).
+# postings included (up to 15 postings, see writer.INLINE_POSTINGS).
 _VALUE_GUESS = 256
 _FIELD_NUMBER = struct.Struct("!H")
 _UNKNOWN_FIELD = 65535  # what Whoosh looks up for a field a segment lacks

@@ -37,7 +37,7 @@ A term in fewer than INLINE_POSTINGS paragraphs has its postings pickled
 into its record in the term table (W3's "inlined" postings), not written
 as a block of its own: looking it up then takes one read where it took two
 and a block to decode.  Most duplicate-sketch terms are such terms, and a
-query looks up about 30 of them in every segment (``duplicates``).  W3
+query looks up about 30 of them in every segment (``query.duplicates``).  W3
 offers this (``inlinelimit``) but its default keeps it off, and this fork of
 Whoosh misnames the method it calls (``set_inline``): aliased below.
 
@@ -391,7 +391,7 @@ def write_postings(fieldwriter, schema, lengths, terms) -> None:
     filling its postings writer a block at a time: the same blocks, block
     statistics and term records as one ``add`` call per posting gives.
     After the blocks of a term with more than one, its frequency list
-    (``_whoosh_postings.frequency_list``), for scoring."""
+    (``postings.frequency_list``), for scoring."""
     current_field = None
     doc_lengths: list = []
     for fieldname, tbytes, docnums, weights, values in terms:
