@@ -1,0 +1,33 @@
+"""The index on disk: Whoosh's files, written and read.
+
+``store`` is the index as the rest of searcher sees it: its schema,
+opening and creating it, the run lock, the indexing pipeline (read files ->
+analyse -> write paragraphs and per-file records in one commit), clean-up
+and stats.  ``w3`` reads and writes the files of Whoosh's W3 codec itself,
+and is the one place that depends on Whoosh's insides.  They are those of
+whoosh3 3.54.0 (pinned in pyproject.toml), checked by
+tests/test_whoosh_internals.py, which fails, naming what changed, on any
+other version:
+
+- Layouts read byte by byte (``w3.reader``, ``w3.postings``): the TOC
+  (version -111: sizes, pickled schema, pickled segment list), the HSH3
+  term table with md5 hashing, the W3 term record (``!BfIBBfII``, inlined
+  postings), W3Bl posting blocks, and the fixed- and variable-width column
+  trailers.  If they change, queries raise IndexFormatError or read
+  garbage: the test builds an index with Whoosh and reads it both ways.
+- Private names the writer uses (``w3.writer``): ``MpWriter._commit`` and
+  ``SegmentWriter._flush_segment`` (overridden), ``multiproc.SegmentWriter``
+  (replaced, so workers write term-grouped), ``whoosh3.dumps`` and
+  ``externalsort.dump`` (switched to pickle protocol 5), the misnamed
+  ``W3TermInfo.set_inline`` (aliased), and a field writer's
+  ``_postwriter``, ``_postfile``, ``_blocklimit`` and ``_write_block``,
+  a per-document reader's ``_cached_reader`` and a column's ``_dbfile``,
+  ``_basepos`` and ``_count``.  If they change, indexing fails or, worse,
+  writes postings Whoosh would not: the test checks each name is there.
+- ``FileIndex._reader`` (``store.whoosh_reader``): Whoosh's reader on a
+  generation our reader opened; ``whoosh.index.TOC`` and ``clean_files``
+  (``store.remove_leftovers``).
+
+``store`` and ``w3`` keep Whoosh's imports inside the functions that need
+them, and ``w3/__init__`` is empty: a plain-word query imports no Whoosh.
+"""

@@ -106,8 +106,7 @@ def make_schema():
     from whoosh.columns import FixedBytesColumn, NumericColumn
     from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
-    from searcher.analysis.whoosh_glue import IndonesianText
-    from searcher.analysis import analyzer
+    from searcher.analysis.whoosh_glue import IndonesianText, analyzer
 
     text_analyzer = analyzer()
     return Schema(
@@ -146,9 +145,9 @@ def latest_generation(index_dir: Path) -> int:
     """The number of the index's newest TOC file, -1 when there is none.
     (Whoosh's own check reads and unpickles that TOC, which opening the
     index then does again.)"""
-    from searcher.storage.w3 import reader as _whoosh_reader
+    from searcher.storage.w3 import reader
 
-    return _whoosh_reader.latest_generation(index_dir, INDEX_NAME) if index_dir.is_dir() else -1
+    return reader.latest_generation(index_dir, INDEX_NAME) if index_dir.is_dir() else -1
 
 
 def open_index(index_dir: Path, readonly: bool = True, current: bool = True):
@@ -170,7 +169,7 @@ def open_index(index_dir: Path, readonly: bool = True, current: bool = True):
 
 def open_index_files(index_dir: Path, current: bool = True):
     """The index's current generation, read without Whoosh (see
-    ``_whoosh_reader``), or raise IndexMissing, IndexDamaged, or
+    ``storage.w3.reader``), or raise IndexMissing, IndexDamaged, or
     IndexOutdated when ``current`` asks for one made by this version."""
     from searcher.storage.w3.reader import DamagedFile, IndexFiles, IndexFormatError
 
@@ -528,7 +527,7 @@ def remove_leftovers(index_dir: Path) -> None:
 
 def _save_stem_table(index_dir: Path) -> None:
     """Keep the roots of every form indexed so far, for queries (see
-    ``stem_table``).  Only a cache: when it cannot be written, queries stem
+    ``analysis.stem_table``).  Only a cache: when it cannot be written, queries stem
     with Sastrawi as before."""
     try:
         save_index_stem_table(index_dir, analysis.known_stems())

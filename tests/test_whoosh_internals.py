@@ -1,0 +1,70 @@
+"""searcher/storage depends on Whoosh's insides (listed in its docstring):
+these tests fail, naming what changed, when the installed Whoosh is not the
+one they were written for, instead of letting queries slow down or go wrong.
+(The byte layouts are checked by test_index_reader and test_index_files,
+which read indexes Whoosh wrote, and the instance attributes the writer
+uses by every test that indexes.)"""
+
+import re
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+
+# (module, dotted name) the storage layer reads, replaces or overrides.
+USED = [
+    ("whoosh.index", "FileIndex._reader"),
+    ("whoosh.index", "TOC.read"),
+    ("whoosh.index", "clean_files"),
+    ("whoosh.codec.whoosh3", "dumps"),
+    ("whoosh.codec.whoosh3", "W3Codec"),
+    ("whoosh.codec.whoosh3", "W3TermInfo.set_inlined"),
+    ("whoosh.codec.whoosh3", "_lenfield"),
+    ("whoosh.codec.whoosh3", "LENGTHS_COLUMN"),
+    ("whoosh.externalsort", "dump"),
+    ("whoosh.multiproc", "SegmentWriter"),
+    ("whoosh.multiproc", "MpWriter._commit"),
+    ("whoosh.multiproc", "SubWriterTask"),
+    ("whoosh.writing", "SegmentWriter._flush_segment"),
+    ("whoosh.matching", "AndNotMatcher._find_next"),
+    ("whoosh.matching", "ListMatcher.block_max_weight"),
+    ("whoosh.query", "Prefix.estimate_size"),
+]
+
+
+def test_the_installed_whoosh_is_the_pinned_one():
+    pinned = re.search(r'"whoosh3==([^"]+)"', PYPROJECT.read_text(encoding="utf-8"))
+    assert pinned, "pyproject.toml no longer pins whoosh3 with =="
+    assert metadata.version("whoosh3") == pinned.group(1), (
+        "searcher/storage reads Whoosh's files and private names as whoosh3 "
+        f"{pinned.group(1)} has them; check its docstring's list before changing the pin"
+    )
+
+
+@pytest.mark.parametrize("module, name", USED, ids=[f"{m}.{n}" for m, n in USED])
+def test_each_private_name_the_storage_layer_uses_is_there(module, name):
+    import importlib
+
+    found = importlib.import_module(module)
+    for part in name.split("."):
+        assert hasattr(found, part), f"{module}.{name} is gone from this Whoosh"
+        found = getattr(found, part)
+
+
+def test_the_toc_version_read_is_whooshs():
+    import whoosh.index
+
+    from searcher.storage.w3 import reader
+
+    assert reader._TOC_VERSION == whoosh.index._CURRENT_TOC_VERSION
+
+
+def test_the_term_record_layout_read_is_whooshs():
+    """W3TermInfo's struct, as storage.w3.reader unpacks it."""
+    from whoosh.codec.whoosh3 import W3TermInfo
+
+    from searcher.storage.w3 import reader
+
+    assert W3TermInfo._struct.format in (reader._TERM_RECORD.format, reader._TERM_RECORD.format.encode())
