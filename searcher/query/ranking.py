@@ -362,6 +362,7 @@ class TreeMatches:
         self._expand = expand
         self._phrase_scores = phrase_scores  # Whoosh's matchers check a phrase's positions
         self._passes: dict[bool, dict[int, float]] = {}
+        self._leaves: dict = {}  # word, prefix or phrase: its scores, the same in both passes
 
     @staticmethod
     def covers(node) -> bool:
@@ -386,13 +387,10 @@ class TreeMatches:
     def _evaluate(self, node, strict: bool = True) -> dict[int, float]:
         """Each matching document's score, as ``to_whoosh(node, strict)``'s
         matchers give it."""
-        if isinstance(node, queries.Phrase):
-            return self._phrase_scores(node)
-        if isinstance(node, (queries.Word, queries.Prefix)):
-            terms = queries.word_terms(node) if isinstance(node, queries.Word) else queries.prefix_terms(node, self._expand)
-            postings = [_TermPostings(self._scorer, *term) for term in terms]
-            matches = PlainWordMatches([postings], set(), self._scorer.k1_plus_1, any_word=True)
-            return matches.scores(set().union(*(term.read_all() for term in postings)))
+        if isinstance(node, (queries.Word, queries.Prefix, queries.Phrase)):
+            if node not in self._leaves:
+                self._leaves[node] = self._leaf(node)
+            return self._leaves[node]  # (the operators above make dictionaries of their own)
         if isinstance(node, queries.Or):
             return _sum_any([self._evaluate(c) for c in node.children])
         positives = [self._evaluate(c) for c in node.children if not isinstance(c, queries.Not)]
@@ -402,6 +400,14 @@ class TreeMatches:
                 for docnum in self._evaluate(child.child):
                     combined.pop(docnum, None)
         return combined
+
+    def _leaf(self, node) -> dict[int, float]:
+        if isinstance(node, queries.Phrase):
+            return self._phrase_scores(node)
+        terms = queries.word_terms(node) if isinstance(node, queries.Word) else queries.prefix_terms(node, self._expand)
+        postings = [_TermPostings(self._scorer, *term) for term in terms]
+        matches = PlainWordMatches([postings], set(), self._scorer.k1_plus_1, any_word=True)
+        return matches.scores(set().union(*(term.read_all() for term in postings)))
 
     def first(self, count: int, every_word: bool) -> list[int]:
         return heapq.nsmallest(count, self._scores(every_word))
