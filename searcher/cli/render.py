@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from searcher.query.search import Hit, Results
-from searcher.query.stored_articles import StoredArticle, address
 from searcher.query.snippets import Snippet
+from searcher.query.stored_articles import StoredArticle, address
 
 PLAIN_MARK = "**"  # around matched words when there is no colour
 INDENT = "   "

@@ -26,9 +26,9 @@ from __future__ import annotations
 import heapq
 from operator import neg
 
-from searcher.storage.w3 import postings as w3_postings
 from searcher.query import scoring
 from searcher.query import tree as queries
+from searcher.storage.w3 import postings as w3_postings
 
 
 class _TermPostings:

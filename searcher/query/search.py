@@ -6,7 +6,10 @@ those that contain only some.  So a paragraph with all the words always
 ranks above one with some, yet a question is never answered with nothing
 merely because one of its words is missing.  Queries of plain words,
 prefixes and -words, and ORs of words and prefixes, are scored from the
-postings in bulk (``ranking``); the rest go through Whoosh's matchers.
+postings in bulk (``ranking``); those with operators inside or phrases are
+added up over dictionaries (``ranking.TreeMatches``, a phrase's scores from
+Whoosh's matchers); only a NOT with nothing beside it to remove from goes
+through Whoosh's matchers whole.
 
 The best hits of each pass are re-ranked for words standing together, words
 in the forms typed and words that open the paragraph (Rerank); then copies
@@ -28,13 +31,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from searcher import analysis
+from searcher.analysis import STOPWORDS, related_forms, stem
+from searcher.analysis.stem_table import index_stem_table
 from searcher.query import duplicates, spelling
 from searcher.query import tree as queries
-from searcher.analysis import STOPWORDS, related_forms, stem
 from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions, PrefixScores
 from searcher.query.ranking import PlainWordMatches, PlainWordScorer
 from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
-from searcher.analysis.stem_table import index_stem_table
 from searcher.storage.store import ARTICLE_KEY_BYTES, damaged, open_index_files, whoosh_reader
 
 BM25_B = 0.75
@@ -193,7 +196,6 @@ class ParagraphSearcher:
         """``vectorized``: work plain-word queries out with NumPy
         (``vector_ranking``); by default from the second search on, since
         a one-shot query would spend longer importing NumPy than searching."""
-
         self._index_dir = index_dir
         # Read without Whoosh: plain-word queries (most) never import it.
         self._files = open_index_files(index_dir)

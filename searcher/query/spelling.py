@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from searcher.query import tree as queries
 from searcher.analysis import stem, words
+from searcher.query import tree as queries
 
 FIELD = "body"
 _SHORT_WORD = 4  # words this short get at most one edit, or anything would match

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from searcher import analysis
-from searcher.query.duplicates import SIGNATURE_BYTES, SIGNATURE_SIZE, signature, sketch
+from searcher.analysis.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
 from searcher.errors import (
     IndexDamaged,
     IndexLocked,
@@ -24,8 +24,8 @@ from searcher.errors import (
     Interrupted,
     SearchIndexError,
 )
+from searcher.query.duplicates import SIGNATURE_BYTES, SIGNATURE_SIZE, signature, sketch
 from searcher.storage.safe_files import write_atomically
-from searcher.analysis.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
 
 if TYPE_CHECKING:
     from searcher.sources.articles import SourceFile, Warn

@@ -79,8 +79,8 @@ from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from searcher import analysis
-from searcher.storage.w3.postings import BYTE_TO_LENGTH, all_postings, frequency_list
 from searcher.errors import WorkerFailed
+from searcher.storage.w3.postings import BYTE_TO_LENGTH, all_postings, frequency_list
 
 MAX_SEGMENTS = 16  # merging starts past this many segments; see merge_smallest
 HARD_MAX_SEGMENTS = 32  # past this many, merging ignores its budget
