@@ -3,8 +3,8 @@
 ``store`` is the index as the rest of searcher sees it: its schema,
 opening and creating it, the run lock, the indexing pipeline (read files ->
 analyse -> write paragraphs and per-file records in one commit), clean-up
-and stats.  ``w3`` reads and writes the files of Whoosh's W3 codec itself,
-and is the one place that depends on Whoosh's insides.  They are those of
+and stats.  ``w3`` reads and writes the files of Whoosh's W3 codec itself:
+it holds most of what depends on Whoosh's insides.  They are those of
 whoosh3 3.54.0 (pinned in pyproject.toml), checked by
 tests/test_whoosh_internals.py, which fails, naming what changed, on any
 other version:
@@ -27,6 +27,10 @@ other version:
 - ``FileIndex._reader`` (``store.whoosh_reader``): Whoosh's reader on a
   generation our reader opened; ``whoosh.index.TOC`` and ``clean_files``
   (``store.remove_leftovers``).
+- Outside storage, methods of Whoosh's query classes overridden for
+  speed or a bug: ``AndNotMatcher._find_next`` (``query.tree``),
+  ``ListMatcher.block_max_weight`` and ``Prefix.estimate_size``
+  (``query.prefixes``); and the CLI's stand-in for ``whoosh.lang.morph_en``.
 
 ``store`` and ``w3`` keep Whoosh's imports inside the functions that need
 them, and ``w3/__init__`` is empty: a plain-word query imports no Whoosh.
