@@ -70,24 +70,11 @@ def test_a_searcher_finds_the_same_with_numpy_as_without(searcher, tmp_path, tex
                 assert found._replace(seconds=0) == expected._replace(seconds=0)
 
 
-@pytest.mark.parametrize("text", ['"kerja sama" tandatangan*', '"warga jakarta" OR banj*', '-(jakar*) OR rusia'])
-def test_prefixes_among_whooshs_matchers_score_as_whooshs_own_prefix(searcher, text):
-    """A prefix among Whoosh's matchers is one matcher of precomputed
-    scores (searcher.query.prefixes): the same hits and scores as Whoosh's
-    Prefix, which ORs a matcher per word."""
-    node, passes = plan(text)
-    expand = searcher._expansions(node)
-    scored = searcher._ranked(node, passes, 50, None, prefix_query=searcher._prefix_query(expand))
-    whoosh = searcher._ranked(node, passes, 50, None)
-    assert scored
-    assert [(round(score, 9), docnum) for score, docnum, _ in scored] == [
-        (round(score, 9), docnum) for score, docnum, _ in whoosh
-    ]
-
-
 @pytest.mark.parametrize("text", ["(jakar* OR rusia) AND banjir", "pakta OR (jakar* -banjir)", "(putin -korea) rusia",
                                   "(banjir OR putin) (jakarta -surut)", "rusia (korea OR title:jakarta) -pakta",
-                                  '"kerja sama" tandatangan*', '"warga jakarta" OR banj* -surut', '"korea utara"'])
+                                  '"kerja sama" tandatangan*', '"warga jakarta" OR banj* -surut', '"korea utara"',
+                                  "jakar* OR -banjir", "-korea", "NOT putin NOT korea", "(-banjir) OR (putin -rusia)",
+                                  "rusia OR -(jakar* -banjir)"])
 def test_queries_with_operators_inside_score_as_whooshs_matchers(searcher, text):
     """Operators inside operators, and phrases, are worked out over
     dictionaries (ranking.TreeMatches), with Whoosh's scores, in both

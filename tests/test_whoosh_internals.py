@@ -29,8 +29,6 @@ USED = [
     ("whoosh.multiproc", "SubWriterTask"),
     ("whoosh.writing", "SegmentWriter._flush_segment"),
     ("whoosh.matching", "AndNotMatcher._find_next"),
-    ("whoosh.matching", "ListMatcher.block_max_weight"),
-    ("whoosh.query", "Prefix.estimate_size"),
 ]
 
 

@@ -16,8 +16,6 @@ nested operators.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from functools import cache
 from itertools import islice
 
 MAX_EXPANSIONS = 1024  # words the prefixes of one query stand for, at most, in one field
@@ -53,94 +51,3 @@ class PrefixExpansions:
                     self.capped.append((prefix, share))
             self._words[key] = words
         return self._words[key]
-
-
-class PrefixScores:
-    """Whoosh queries for prefixes, each matching with the scores the
-    plain-word scorer works out for the words it stands for."""
-
-    def __init__(self, scorer, files, expand: PrefixExpansions):
-        self._scorer = scorer  # ranking.PlainWordScorer
-        self._expand = expand
-        self._spans = {segment.name: (segment.offset, segment.doc_count) for segment in files.segments}
-        self._scores: dict[tuple[str, str, float], tuple[list[int], list[float]]] = {}
-
-    def query(self, field: str, text: str, boost: float):
-        query = _whoosh_classes()[0](field, text, boost=boost)
-        query.scores = self
-        return query
-
-    def size(self, field: str, text: str, boost: float) -> int:
-        """How many documents match: what Whoosh orders an AND's parts by
-        (its own Prefix looks up every word's frequency for it)."""
-        return len(self._scored(field, text, boost)[0])
-
-    def leaf_matcher(self, field: str, text: str, boost: float, reader):
-        """The matcher of one segment's reader (Whoosh runs a query segment
-        by segment, in the segment's own document numbers)."""
-        from whoosh.matching import NullMatcher
-
-        segment = reader.segment()
-        span = self._spans.get(segment.segment_id()) if segment is not None else None
-        if span is None:
-            return NullMatcher()
-        docs, scores = self._scored(field, text, boost)
-        offset, count = span
-        start, end = bisect_left(docs, offset), bisect_left(docs, offset + count)
-        if start == end:
-            return NullMatcher()
-        return _whoosh_classes()[1]([docnum - offset for docnum in docs[start:end]], scores[start:end])
-
-    def _scored(self, field: str, text: str, boost: float) -> tuple[list[int], list[float]]:
-        """The documents holding a word the prefix stands for, ascending, and
-        their scores: the words' BM25 scores added up."""
-        from searcher.query.ranking import PlainWordMatches, _TermPostings
-
-        key = (field, text, boost)
-        if key not in self._scores:
-            terms = [_TermPostings(self._scorer, field, word, boost) for word in self._expand(field, text)]
-            matches = PlainWordMatches([terms], set(), self._scorer.k1_plus_1, any_word=True)
-            scores = matches.scores(set().union(*(term.read_all() for term in terms)))
-            docs = sorted(scores)
-            self._scores[key] = docs, [scores[docnum] for docnum in docs]
-        return self._scores[key]
-
-
-@cache
-def _whoosh_classes():
-    """Whoosh's Prefix, matching through PrefixScores, and its matcher
-    (made here, not at import: a query without a prefix does not import
-    Whoosh)."""
-    from whoosh.matching import ListMatcher
-    from whoosh.query import Prefix
-
-    class ScoredPrefix(Prefix):
-        scores: PrefixScores | None = None  # set by PrefixScores.query
-
-        def matcher(self, searcher, context=None):
-            if self.scores is None:  # a copy Whoosh made afresh
-                return super().matcher(searcher, context)
-            return self.scores.leaf_matcher(self.fieldname, self.text, self.boost, searcher.reader())
-
-        def estimate_size(self, ixreader) -> int:
-            if self.scores is None:
-                return super().estimate_size(ixreader)
-            return self.scores.size(self.fieldname, self.text, self.boost)
-
-        estimate_min_size = estimate_size
-
-    class ScoreList(ListMatcher):
-        """A ListMatcher of scores that knows its best one: Whoosh's works it
-        out with max() over the whole list each time its search asks."""
-
-        def __init__(self, ids, weights, position=0, best=None):
-            super().__init__(ids, weights=weights, position=position)
-            self._best = max(weights) if best is None else best
-
-        def copy(self):
-            return ScoreList(self._ids, self._weights, self._i, self._best)
-
-        def block_max_weight(self):
-            return self._best
-
-    return ScoredPrefix, ScoreList

@@ -141,19 +141,19 @@ class PlainWordScorer:
         self._paragraphs: int | None = None
         self._norms: dict[str, tuple[tuple[float, ...], bytes]] = {}
 
-    def matches(self, node, plain=None, expand=None, phrase_scores=None) -> PlainWordMatches | TreeMatches | None:
+    def matches(self, node, plain=None, expand=None, whoosh_scores=None) -> PlainWordMatches | TreeMatches | None:
         """The query's matches, or None when they are Whoosh's to work out.
         ``plain`` makes the matches of plain words: PlainWordMatches by
         default, or ``vector_ranking.VectorMatches`` (NumPy).
         ``expand(field, prefix)`` gives the terms a prefix stands for
-        (``prefixes.PrefixExpansions``), and ``phrase_scores(phrase)`` the
-        score of each document holding a phrase; without them, queries
-        with prefixes, or with operators inside, are Whoosh's."""
+        (``prefixes.PrefixExpansions``), and ``whoosh_scores`` what only
+        Whoosh's matchers know (``search.WhooshScores``); without them,
+        queries with prefixes, or with operators inside, are Whoosh's."""
         shape = plain_words(node)
         if shape is None:
-            if expand is None or phrase_scores is None or not TreeMatches.covers(node):
+            if expand is None or whoosh_scores is None or not TreeMatches.covers(node):
                 return None
-            return TreeMatches(self, node, expand, phrase_scores)
+            return TreeMatches(self, node, expand, whoosh_scores)
         wanted, excluded, any_word = shape
         if expand is None and any(isinstance(w, queries.Prefix) for w in wanted):
             return None
@@ -348,7 +348,7 @@ _ROUNDING = 1 + 1e-9  # a bound must hold after floating-point rounding too
 
 class TreeMatches:
     """The matches of a query with operators inside (``(putin -korea)
-    rusia``, ``pen* OR (a AND b)``) or phrases, worked out over
+    rusia``, ``pen* OR -(a AND b)``) or phrases, worked out over
     {document: score} dictionaries (a phrase's from Whoosh's matchers): the scores Whoosh's matchers for
     ``query.to_whoosh`` add up (an AND or OR sums its parts' scores, a NOT
     removes documents), without Whoosh's search visiting every matching
@@ -356,27 +356,24 @@ class TreeMatches:
     pass of such a query matched 280,000 paragraphs on 20,000 articles,
     which Whoosh took 3 s to walk."""
 
-    def __init__(self, scorer: PlainWordScorer, node, expand, phrase_scores):
+    def __init__(self, scorer: PlainWordScorer, node, expand, whoosh_scores):
         self._scorer = scorer
         self._node = node
         self._expand = expand
-        self._phrase_scores = phrase_scores  # Whoosh's matchers check a phrase's positions
+        self._whoosh_scores = whoosh_scores  # a phrase's scores (Whoosh checks the positions), kind:para's
         self._passes: dict[bool, dict[int, float]] = {}
         self._leaves: dict = {}  # word, prefix or phrase: its scores, the same in both passes
 
     @staticmethod
     def covers(node) -> bool:
-        """Whether the query is one this class works out: every NOT beside
-        something it removes documents from."""
+        """Whether the query is one this class works out: any, but one
+        whose parts are unknown to it."""
         if isinstance(node, (queries.Word, queries.Prefix, queries.Phrase)):
             return True
-        if isinstance(node, queries.Or):
-            return all(not isinstance(c, queries.Not) and TreeMatches.covers(c) for c in node.children)
-        if isinstance(node, queries.And):
-            children = node.children
-            if all(isinstance(c, queries.Not) for c in children):
-                return False
-            return all(TreeMatches.covers(c.child if isinstance(c, queries.Not) else c) for c in children)
+        if isinstance(node, queries.Not):
+            return TreeMatches.covers(node.child)
+        if isinstance(node, (queries.And, queries.Or)):
+            return all(TreeMatches.covers(c) for c in node.children)
         return False
 
     def _scores(self, every_word: bool) -> dict[int, float]:
@@ -391,9 +388,13 @@ class TreeMatches:
             if node not in self._leaves:
                 self._leaves[node] = self._leaf(node)
             return self._leaves[node]  # (the operators above make dictionaries of their own)
+        if isinstance(node, queries.Not):  # every paragraph but those (to_whoosh's AndNot of kind:para)
+            return self._without(self._every_paragraph(), node.child)
         if isinstance(node, queries.Or):
             return _sum_any([self._evaluate(c) for c in node.children])
         positives = [self._evaluate(c) for c in node.children if not isinstance(c, queries.Not)]
+        if not positives:
+            positives = [self._every_paragraph()]
         combined = _sum_every(positives) if strict or node.explicit else _sum_any(positives)
         for child in node.children:
             if isinstance(child, queries.Not):
@@ -401,9 +402,22 @@ class TreeMatches:
                     combined.pop(docnum, None)
         return combined
 
+    def _without(self, scores: dict[int, float], node) -> dict[int, float]:
+        excluded = self._evaluate(node)
+        return {docnum: score for docnum, score in scores.items() if docnum not in excluded}
+
+    def _every_paragraph(self) -> dict[int, float]:
+        """Every paragraph, each with the score Whoosh gives the term
+        kind:para, which a NOT with nothing beside it matches them by (the
+        same for all: an ID field has no lengths, and a frequency of 1)."""
+        if "every paragraph" not in self._leaves:
+            score = self._whoosh_scores.paragraph()
+            self._leaves["every paragraph"] = dict.fromkeys(self._scorer.documents("kind", "para"), score)
+        return self._leaves["every paragraph"]
+
     def _leaf(self, node) -> dict[int, float]:
         if isinstance(node, queries.Phrase):
-            return self._phrase_scores(node)
+            return self._whoosh_scores.phrase(node)
         terms = queries.word_terms(node) if isinstance(node, queries.Word) else queries.prefix_terms(node, self._expand)
         postings = [_TermPostings(self._scorer, *term) for term in terms]
         matches = PlainWordMatches([postings], set(), self._scorer.k1_plus_1, any_word=True)

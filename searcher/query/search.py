@@ -35,7 +35,7 @@ from searcher.analysis import STOPWORDS, related_forms, stem
 from searcher.analysis.stem_table import index_stem_table
 from searcher.query import duplicates, spelling
 from searcher.query import tree as queries
-from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions, PrefixScores
+from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions
 from searcher.query.ranking import PlainWordMatches, PlainWordScorer
 from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
 from searcher.storage.store import ARTICLE_KEY_BYTES, damaged, open_index_files, whoosh_reader
@@ -189,6 +189,27 @@ class Rerank:
         return together
 
 
+class WhooshScores:
+    """The scores of a query's parts that only Whoosh's matchers know, for
+    ``ranking.TreeMatches``."""
+
+    def __init__(self, whoosh_searcher):
+        self._whoosh_searcher = whoosh_searcher  # called for Whoosh's searcher, opened on first use
+
+    def phrase(self, phrase) -> dict[int, float]:
+        """Each document holding a phrase, and its score (Whoosh's matchers
+        check the words' positions)."""
+        return dict(self._whoosh_searcher().search(queries.to_whoosh(phrase), limit=None).items())
+
+    def paragraph(self) -> float:
+        """The score of the term kind:para, by which a NOT with nothing
+        beside it matches every paragraph."""
+        from whoosh.query import Term
+
+        best = self._whoosh_searcher().search(Term("kind", "para"), limit=1)
+        return best.score(0) if len(best) else 0.0
+
+
 class ParagraphSearcher:
     """An open index, ready for many queries (the CLI makes one per process)."""
 
@@ -240,13 +261,10 @@ class ParagraphSearcher:
         query, best first, before duplicates are collapsed."""
         node, passes = plan(text)
         expand = self._expansions(node)
-        return self._ranked(node, passes, depth, self._matches(node, expand), prefix_query=self._prefix_query(expand))
+        return self._ranked(node, passes, depth, self._matches(node, expand))
 
     def _expansions(self, node) -> PrefixExpansions:
         return PrefixExpansions(lambda: self._whoosh_searcher().reader(), node)
-
-    def _prefix_query(self, expand: PrefixExpansions):
-        return PrefixScores(self._words, self._files, expand).query
 
     def _matches(self, node, expand: PrefixExpansions, vectorized: bool | None = None):
         """The query's matches worked out from the postings (None: Whoosh's
@@ -260,16 +278,11 @@ class ParagraphSearcher:
             from searcher.query.vector_ranking import VectorMatches
 
             plain = partial(VectorMatches, doc_count=self._files.doc_count_all())
-        return self._words.matches(node, plain, expand, self._phrase_scores)
+        return self._words.matches(node, plain, expand, WhooshScores(self._whoosh_searcher))
 
-    def _phrase_scores(self, phrase) -> dict[int, float]:
-        """Each document holding a phrase, and its score, by Whoosh's
-        matchers (they check the words' positions)."""
-        return dict(self._whoosh_searcher().search(queries.to_whoosh(phrase), limit=None).items())
-
-    def _ranked(self, node, passes, depth: int, matches, looked=None, prefix_query=None) -> list[tuple[float, int, dict]]:
-        """``matches``: the plain-word matches, or None for Whoosh's matchers,
-        with prefixes made by ``prefix_query`` (see ``to_whoosh``).
+    def _ranked(self, node, passes, depth: int, matches, looked=None) -> list[tuple[float, int, dict]]:
+        """``matches``: worked out from the postings (``ranking``), or None
+        for Whoosh's matchers (what the tests compare them with).
         ``looked`` keeps each hit's re-rank factor and stored fields
         ({document number: (factor, fields)}) for a deeper look at the same
         query, which walks the same first hits again."""
@@ -283,7 +296,7 @@ class ParagraphSearcher:
             # Fetch more than needed so the re-rank can reorder them.
             fetch = len(found) + max(depth - len(found), RERANK_DEPTH if rerank else 0)
             batch = []
-            for score, docnum in self._best(node, every_word, matches, fetch, seen, prefix_query):
+            for score, docnum in self._best(node, every_word, matches, fetch, seen):
                 seen.add(docnum)
                 if docnum not in looked:
                     fields = self._files.stored_fields(docnum)
@@ -297,11 +310,11 @@ class ParagraphSearcher:
             found += [(score, docnum, fields) for _, score, docnum, fields in batch[: depth - len(found)]]
         return found
 
-    def _best(self, node, every_word: bool, matches, limit: int, seen: set[int], prefix_query) -> list[tuple[float, int]]:
+    def _best(self, node, every_word: bool, matches, limit: int, seen: set[int]) -> list[tuple[float, int]]:
         """The best (score, document number) of one pass, not yet seen."""
         if matches is not None:
             return matches.best(limit, every_word, seen)
-        whoosh_query = queries.to_whoosh(node, strict=every_word, prefix_query=prefix_query)
+        whoosh_query = queries.to_whoosh(node, strict=every_word)
         results = self._whoosh_searcher().search(whoosh_query, limit=limit)
         return [(r.score, r.docnum) for r in results if r.docnum not in seen][:limit]
 
@@ -335,19 +348,18 @@ class ParagraphSearcher:
         wanted = page * limit
         expand = self._expansions(node)
         matches = self._matches(node, expand)
-        prefix_query = self._prefix_query(expand)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
         copy_finder = duplicates.CopyFinder(self._words, self._files)
         looked: dict[int, tuple[float, dict]] = {}
         while passes:
-            candidates = self._ranked(node, passes, depth, matches, looked, prefix_query)
+            candidates = self._ranked(node, passes, depth, matches, looked)
             kept = self._collapse(candidates, wanted, per_article, copy_finder)
             if len(kept) >= wanted or len(candidates) < depth:
                 break
             depth *= 4  # capped or collapsed hits left too few: look deeper
         if passes and count:
-            paragraphs, articles, exact = self._count(node, passes[-1], matches, prefix_query)
+            paragraphs, articles, exact = self._count(node, passes[-1], matches)
         else:
             paragraphs, articles, exact = 0, 0, True
         terms = queries.highlight_terms(node)
@@ -396,7 +408,7 @@ class ParagraphSearcher:
                 break
         return kept
 
-    def _count(self, node, every_word: bool, matches, prefix_query) -> tuple[int, int, bool]:
+    def _count(self, node, every_word: bool, matches) -> tuple[int, int, bool]:
         """How many paragraphs match the query's last pass and in how many
         articles, and whether that is all of them: like Elasticsearch,
         counting stops at COUNT_LIMIT paragraphs, which keeps broad queries
@@ -406,7 +418,7 @@ class ParagraphSearcher:
         if matches is not None:
             docs = matches.first(COUNT_LIMIT + 1, every_word)
         else:
-            whoosh_query = queries.to_whoosh(node, strict=every_word, prefix_query=prefix_query)
+            whoosh_query = queries.to_whoosh(node, strict=every_word)
             docs = list(islice(self._whoosh_searcher().docs_for_query(whoosh_query), COUNT_LIMIT + 1))
         counted = docs[:COUNT_LIMIT]
         keys = self._files.column_values("article_key", ARTICLE_KEY_BYTES, bytes(ARTICLE_KEY_BYTES), counted)

@@ -359,29 +359,23 @@ def prefix_terms(prefix: Prefix, expand) -> list[tuple[str, str, float]]:
     return [(f, term, _FIELD_BOOST.get(f, 1.0)) for f in _fields(prefix.field) for term in expand(f, prefix.text)]
 
 
-def to_whoosh(node: Node, strict: bool = True, prefix_query=None):
+def to_whoosh(node: Node, strict: bool = True):
     """The Whoosh query for a node.  ``strict=False`` turns the top-level run of
-    plain words into an OR, for the second, looser pass of a plain query.
-    ``prefix_query(field, text, boost)`` makes the query for a prefix
-    (``prefixes.PrefixScores.query``; by default Whoosh's Prefix)."""
+    plain words into an OR, for the second, looser pass of a plain query."""
     from whoosh import query as q
-
-    def compiled(child):
-        return to_whoosh(child, prefix_query=prefix_query)
 
     if isinstance(node, Word):
         return _either(q.Term(f, text, boost=boost) for f, text, boost in word_terms(node))
     if isinstance(node, Prefix):
-        make = prefix_query or (lambda field, text, boost: q.Prefix(field, text, boost=boost))
-        return _either(make(f, node.text, _FIELD_BOOST.get(f, 1.0)) for f in _fields(node.field))
+        return _either(q.Prefix(f, node.text, boost=_FIELD_BOOST.get(f, 1.0)) for f in _fields(node.field))
     if isinstance(node, Phrase):
         return _phrase(node.forms, _fields(node.field))
     if isinstance(node, Or):
-        return q.Or([compiled(c) for c in node.children])
+        return q.Or([to_whoosh(c) for c in node.children])
     if isinstance(node, Not):
-        return _and_not()(q.Term("kind", "para"), compiled(node.child))
-    positives = [compiled(c) for c in node.children if not isinstance(c, Not)]
-    negatives = [compiled(c.child) for c in node.children if isinstance(c, Not)]
+        return _and_not()(q.Term("kind", "para"), to_whoosh(node.child))
+    positives = [to_whoosh(c) for c in node.children if not isinstance(c, Not)]
+    negatives = [to_whoosh(c.child) for c in node.children if isinstance(c, Not)]
     if not positives:
         positives = [q.Term("kind", "para")]
     combined = q.And(positives) if strict or node.explicit else q.Or(positives)

@@ -27,10 +27,8 @@ other version:
 - ``FileIndex._reader`` (``store.whoosh_reader``): Whoosh's reader on a
   generation our reader opened; ``whoosh.index.TOC`` and ``clean_files``
   (``store.remove_leftovers``).
-- Outside storage, methods of Whoosh's query classes overridden for
-  speed or a bug: ``AndNotMatcher._find_next`` (``query.tree``),
-  ``ListMatcher.block_max_weight`` and ``Prefix.estimate_size``
-  (``query.prefixes``); and the CLI's stand-in for ``whoosh.lang.morph_en``.
+- Outside storage: ``AndNotMatcher._find_next``, overridden for a bug
+  (``query.tree``), and the CLI's stand-in for ``whoosh.lang.morph_en``.
 
 ``store`` and ``w3`` keep Whoosh's imports inside the functions that need
 them, and ``w3/__init__`` is empty: a plain-word query imports no Whoosh.
