@@ -12,8 +12,8 @@ query on common words that took 100-250 ms takes 5-15.  The rarest word's
 postings are read whole; the others' only for its paragraphs, when those
 are few.  A prefix is a word whose terms are the words it stands for
 (``prefixes``), and an OR of words and prefixes is scored here too, with
-one pass.  Anything else (phrases, nested operators, NOT of more than a
-word) goes through Whoosh's own matchers.
+one pass.  Anything else (phrases, operators inside operators, a NOT with
+nothing beside it) is added up over dictionaries (``TreeMatches``).
 
 "Some words" (the looser second pass) is where a common word would make us
 score tens of thousands of paragraphs; a MaxScore-style bound avoids most
@@ -349,12 +349,11 @@ _ROUNDING = 1 + 1e-9  # a bound must hold after floating-point rounding too
 class TreeMatches:
     """The matches of a query with operators inside (``(putin -korea)
     rusia``, ``pen* OR -(a AND b)``) or phrases, worked out over
-    {document: score} dictionaries (a phrase's from Whoosh's matchers): the scores Whoosh's matchers for
-    ``query.to_whoosh`` add up (an AND or OR sums its parts' scores, a NOT
-    removes documents), without Whoosh's search visiting every matching
-    paragraph through a tree of matchers.  A broad prefix in the looser
-    pass of such a query matched 280,000 paragraphs on 20,000 articles,
-    which Whoosh took 3 s to walk."""
+    {document: score} dictionaries (a phrase's from Whoosh's matchers):
+    the scores Whoosh's matchers for ``query.to_whoosh`` add up (an AND or
+    OR sums its parts' scores, a NOT removes documents), without Whoosh's
+    search walking every matching paragraph through a tree of matchers,
+    which for a broad prefix is hundreds of thousands of them."""
 
     def __init__(self, scorer: PlainWordScorer, node, expand, whoosh_scores):
         self._scorer = scorer
@@ -366,8 +365,8 @@ class TreeMatches:
 
     @staticmethod
     def covers(node) -> bool:
-        """Whether the query is one this class works out: any, but one
-        whose parts are unknown to it."""
+        """Whether every part of the query is one this class knows: words,
+        prefixes, phrases, AND, OR and NOT."""
         if isinstance(node, (queries.Word, queries.Prefix, queries.Phrase)):
             return True
         if isinstance(node, queries.Not):

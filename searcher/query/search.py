@@ -6,10 +6,9 @@ those that contain only some.  So a paragraph with all the words always
 ranks above one with some, yet a question is never answered with nothing
 merely because one of its words is missing.  Queries of plain words,
 prefixes and -words, and ORs of words and prefixes, are scored from the
-postings in bulk (``ranking``); those with operators inside or phrases are
-added up over dictionaries (``ranking.TreeMatches``, a phrase's scores from
-Whoosh's matchers); only a NOT with nothing beside it to remove from goes
-through Whoosh's matchers whole.
+postings in bulk (``ranking``); all others (operators inside operators,
+phrases, a lone NOT) are added up over dictionaries
+(``ranking.TreeMatches``), Whoosh's matchers scoring only the phrases.
 
 The best hits of each pass are re-ranked for words standing together, words
 in the forms typed and words that open the paragraph (Rerank); then copies
@@ -228,9 +227,9 @@ class ParagraphSearcher:
         self._searches = 0
 
     def _whoosh_searcher(self):
-        """Whoosh's searcher on the same generation, for phrases, prefixes,
-        OR and the like, and for the vocabulary spelling corrections walk;
-        opened on first use."""
+        """Whoosh's searcher on the same generation, for phrases, and for
+        the vocabulary that prefixes and spelling corrections walk; opened
+        on first use."""
         if self._whoosh is None:
             from whoosh.searching import Searcher
 
