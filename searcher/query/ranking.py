@@ -250,6 +250,7 @@ class PlainWordMatches:
         self.any_word = any_word
         self._flat = [t for word in self._terms for t in word if t.document_frequency]
         self._every_word: set[int] | None = None
+        self._every_word_scores: dict[int, float] | None = None
 
     def _docs(self, word: list[_TermPostings]) -> set[int]:
         return set().union(*(t.read_all() for t in word)) - self._excluded
@@ -314,7 +315,12 @@ class PlainWordMatches:
         if self.any_word:
             return self._best_of_some(limit, skip)
         if every_word:
-            return _best_first(self.scores(self.every_word - skip), limit)
+            if self._every_word_scores is None:  # kept: a deeper look at the same query asks again
+                self._every_word_scores = self.scores(self.every_word)
+            scores = self._every_word_scores
+            if skip:
+                scores = {docnum: score for docnum, score in scores.items() if docnum not in skip}
+            return _best_first(scores, limit)
         return self._best_of_some(limit, skip | self.every_word)
 
     def _best_of_some(self, limit: int, skip: set[int]) -> list[tuple[float, int]]:
