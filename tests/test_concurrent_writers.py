@@ -35,7 +35,7 @@ def test_a_writer_waiting_for_the_lock_never_indexes_between_two_batches(tmp_pat
     index_dir = tmp_path / "index"
     monkeypatch.setenv("SEARCH_BATCH_PARAGRAPHS", "1")
     monkeypatch.setenv("SEARCH_PROCS", "1")
-    monkeypatch.setenv("SEARCH_LOCK_TIMEOUT", "5")
+    monkeypatch.setenv("SEARCH_LOCK_TIMEOUT", "60")  # the second writer waits the whole first run out
     open_writer = store._open_writer
 
     def slow_to_reopen(*args, **kwargs):
