@@ -380,8 +380,8 @@ class ParagraphSearcher:
         suggestion = spelling.suggest(self._files, text, node, lambda: self._whoosh_searcher().reader())
         notes = tuple(
             f"{prefix}* stands for more than {share:,} words; only the first {share:,} "
-            "(in alphabetical order) were searched: a longer prefix finds them all"
-            + (f" (a query's prefixes share {MAX_EXPANSIONS:,})" if share < MAX_EXPANSIONS else "")
+            "(in alphabetical order) were searched: a longer prefix finds them all "
+            f"(a query's prefixes stand for {MAX_EXPANSIONS:,} words in all, in body and title)"
             for prefix, share in expand.capped
         )
         seconds = time.perf_counter() - started
