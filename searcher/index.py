@@ -58,7 +58,7 @@ class Index:
         starts from scratch.  ``warn`` gets a line for each file skipped
         (by default they go unreported; the report counts them);
         ``on_progress(files done, files in all, bytes read)``.  Raises
-        ``searcher.storage.store.Interrupted`` on Ctrl-C, with what was saved."""
+        ``searcher.errors.Interrupted`` on Ctrl-C, with what was saved."""
         from searcher.errors import SearchError
         from searcher.storage.store import update_index
 
