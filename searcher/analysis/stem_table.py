@@ -17,6 +17,7 @@ a table made another way, or damaged, is not used.
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 from searcher.analysis import STEMMER
@@ -48,8 +49,6 @@ class StemTable:
         wrong with the file, when there is one that was made by another
         stemmer or version, or does not match its checksum: a root changed
         by a flipped bit would make queries for its words find nothing."""
-        import zlib
-
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -97,8 +96,6 @@ def write_stem_table(path: Path, stems: dict[str, str], stemmer: str) -> None:
         for form, root in stems.items()
         if "\t" not in form + root and "\n" not in form + root
     )
-    import zlib
-
     body = b"".join(line + b"\n" for line in lines)
     write_atomically(path, _HEADER + stemmer.encode() + b" %08x\n" % zlib.crc32(body) + body)
 

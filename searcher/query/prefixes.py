@@ -1,19 +1,13 @@
-"""Prefix queries (``tandatangan*``): the words a prefix stands for, and
-their scores as one matcher.
+"""Prefix queries (``tandatangan*``): the words a prefix stands for.
 
 A prefix stands for every word of the index that starts with it, in the
 body and the title, up to a share of MAX_EXPANSIONS terms (the first, in
 the index's order): a query's prefixes and the fields they are searched
 in share them equally, as Elasticsearch caps a query's clauses at 1,024
 in all, so a query's cost is bounded however many prefixes it has.  A
-query that hits the cap says so.  Whoosh's own Prefix ORs a term matcher for each word, and
-its search walks that tree of matchers for every paragraph: ``pen*``
-(786 words) took 8 s on 2,000 articles.  Here the words' scores are added
-up paragraph by paragraph from the postings in bulk (``ranking``), the
-same BM25 sums, and handed to Whoosh as one list per segment.  A query of
-words and prefixes alone does not reach Whoosh's matchers at all
-(``ranking.plain_words``); this is for prefixes beside phrases or inside
-nested operators.
+query that hits the cap says so.  The words' scores are then added up
+from the postings (``ranking``): the sums Whoosh's Prefix would give, which
+ORs a term matcher for each word and walks that tree for every paragraph.
 """
 
 from __future__ import annotations

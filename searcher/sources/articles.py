@@ -232,6 +232,10 @@ def _has_utf8_name(path: str) -> bool:
     return True
 
 
+def _not_utf8(path: Path | str, kind: str) -> str:
+    return f"{_shown(path)}: {kind} name is not valid UTF-8, skipped (rename it to index it)"
+
+
 def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[SourceFile]:
     """Yield the article files at ``root`` (a file, or a folder walked recursively).
 
@@ -245,7 +249,7 @@ def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[Sou
     root = Path(os.path.abspath(root))
     if root.is_file():
         if not _has_utf8_name(str(root)):
-            warn(f"{_shown(root)}: file name is not valid UTF-8, skipped (rename it to index it)")
+            warn(_not_utf8(root, "file"))
             return
         yield SourceFile(root, root, root.stem)
         return
@@ -274,7 +278,7 @@ def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[Sou
             if not entry.name.lower().endswith(SUFFIXES):
                 continue
             if not _has_utf8_name(entry.path):
-                warn(f"{_shown(entry.path)}: file name is not valid UTF-8, skipped (rename it to index it)")
+                warn(_not_utf8(entry.path, "file"))
                 continue
             path = Path(entry.path)
             if not path.is_file():
@@ -287,4 +291,4 @@ def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[Sou
             if _has_utf8_name(subfolder):
                 folders.append(subfolder)
             else:
-                warn(f"{_shown(subfolder)}: folder name is not valid UTF-8, skipped (rename it to index it)")
+                warn(_not_utf8(subfolder, "folder"))
