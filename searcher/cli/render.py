@@ -161,23 +161,7 @@ def quote(word: str) -> str:
 def hit_json(hit: Hit) -> str:
     import json  # here: most queries print no JSON, and a cold one saves 2 ms
 
-    return json.dumps(
-        {
-            "rank": hit.rank,
-            "score": round(hit.score, 4),
-            "article": hit.article,
-            "paragraph": hit.paragraph,
-            "title": hit.title,
-            "source": hit.source,
-            "snippet": hit.snippet_text,
-            "highlights": [list(span) for span in hit.highlights],  # offsets of the matched words in "snippet"
-            "text": hit.text,
-            "duplicates": [
-                {"article": d.article, "paragraph": d.paragraph, "source": d.source} for d in hit.duplicates
-            ],
-        },
-        ensure_ascii=False,
-    )
+    return json.dumps(hit.as_dict(), ensure_ascii=False)
 
 
 def article_text(
@@ -203,13 +187,4 @@ def article_text(
 def article_json(article: StoredArticle, focus: int | None = None, context: int = 1) -> str:
     import json
 
-    return json.dumps(
-        {
-            "article": article.article,
-            "title": article.title,
-            "source": article.source,
-            "paragraph": focus,
-            "paragraphs": [{"paragraph": n, "text": text} for n, text in article.around(focus, context)],
-        },
-        ensure_ascii=False,
-    )
+    return json.dumps(article.as_dict(focus, context), ensure_ascii=False)

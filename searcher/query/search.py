@@ -94,6 +94,21 @@ class Hit(NamedTuple):
         shift = int(self.snippet.cut_before)
         return [(start + shift, end + shift) for start, end in self.snippet.spans]
 
+    def as_dict(self) -> dict:
+        """The hit as ``search query --json`` prints it (and the web API sends it)."""
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "article": self.article,
+            "paragraph": self.paragraph,
+            "title": self.title,
+            "source": self.source,
+            "snippet": self.snippet_text,
+            "highlights": [list(span) for span in self.highlights],  # offsets of the matched words in "snippet"
+            "text": self.text,
+            "duplicates": [d._asdict() for d in self.duplicates],
+        }
+
 
 class Results(NamedTuple):
     query: str

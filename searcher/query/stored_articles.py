@@ -25,6 +25,17 @@ class StoredArticle(NamedTuple):
             return self.paragraphs
         return [(n, text) for n, text in self.paragraphs if abs(n - focus) <= context]
 
+    def as_dict(self, focus: int | None = None, context: int = 1) -> dict:
+        """The article as ``search show --json`` prints it: every paragraph,
+        or paragraph ``focus`` and ``context`` paragraphs either side."""
+        return {
+            "article": self.article,
+            "title": self.title,
+            "source": self.source,
+            "paragraph": focus,
+            "paragraphs": [{"paragraph": n, "text": text} for n, text in self.around(focus, context)],
+        }
+
 
 def address(article: str, paragraph: int | None = None) -> str:
     """What to type after ``search show`` to read a paragraph (or article)."""
