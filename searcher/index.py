@@ -96,6 +96,14 @@ class Index:
         with self._searching:
             return self._current_searcher().search(text, limit, page, per_article, snippet_chars, count)
 
+    def open(self) -> Index:
+        """Open the searcher now rather than at the first search: a server
+        does this as it starts, so that its first answer is as quick as the
+        rest and a missing or damaged index is reported before it listens."""
+        with self._searching:
+            self._current_searcher()
+        return self
+
     def _current_searcher(self) -> ParagraphSearcher:
         """The open searcher, on the newest generation."""
         from searcher.query.search import ParagraphSearcher

@@ -48,9 +48,18 @@ def test_no_module_imports_one_that_imports_it_back():
 
 def test_the_cli_uses_the_library_and_its_own_rendering_only():
     modules = _modules()
-    allowed = {"searcher.index", "searcher.errors"} | {name for name in modules if name.startswith("searcher.cli")}
+    allowed = {"searcher.index", "searcher.errors", "searcher.web.server"}
+    allowed |= {name for name in modules if name.startswith("searcher.cli")}
     for name, path in modules.items():
         if name.startswith("searcher.cli") and name != "searcher.cli.render":
+            assert _imports(path, modules) <= allowed, name
+
+
+def test_the_web_server_uses_the_library_only():
+    modules = _modules()
+    allowed = {"searcher.index", "searcher.errors"} | {name for name in modules if name.startswith("searcher.web")}
+    for name, path in modules.items():
+        if name.startswith("searcher.web"):
             assert _imports(path, modules) <= allowed, name
 
 

@@ -95,6 +95,7 @@ def main(debug: bool) -> None:
       search index                 index the built-in sample articles
       search index ~/berita/       index your own folder (.txt, .md, .jsonl)
       search query "pakta pertahanan"
+      search serve                 search and read in a web browser
     """
 
 
@@ -398,3 +399,32 @@ def show(article: str, index_dir: Path, paragraph: int | None, context: int, as_
     width = terminal_width() if on_terminal else None  # piped: one line per paragraph
     text = "\n\n".join(article_text(stored, colored, focus, context, width) for stored in articles)
     click.echo(text, color=colored)
+
+
+@main.command()
+@index_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; only this machine by default.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port to listen on; 0: any free one.")
+def serve(index_dir: Path, host: str, port: int) -> None:
+    """Search and read the index in a web browser, or from programs over
+    HTTP (JSON API under /api; see the README).
+
+    The server only reads the index; it picks up what a 'search index'
+    run adds while it is serving.  Ctrl-C stops it.
+
+    \b
+    Examples:
+      search serve                          http://127.0.0.1:8080/
+      search serve --port 9000 --index-dir /data/berita-index
+      search serve --host 0.0.0.0           reachable from other machines
+    """
+    from searcher.index import Index
+    from searcher.web.server import is_loopback, serve as run_server
+
+    if not is_loopback(host):
+        warn(f"listening on {host}: anyone who can reach this machine on port {port} can read the whole index")
+
+    def listening(url: str) -> None:
+        click.echo(f"Serving {index_dir.resolve()} at {url}  (Ctrl-C to stop)")
+
+    run_server(Index(index_dir), host, port, listening)

@@ -1,0 +1,336 @@
+// The search page: searches as you type and on Enter, keeps the query in
+// the URL, and opens an article at the paragraph a hit points at.
+// Everything from the index is put in the page as text (textContent,
+// text nodes), never as HTML.
+"use strict";
+
+const LIMIT = 10;
+const DEBOUNCE_MS = 250;
+const SHOWN_DUPLICATES = 3;
+
+const $ = (id) => document.getElementById(id);
+const input = $("q");
+const perArticle = $("per-article");
+
+// What the page shows: a query's results, and maybe an article over them.
+let shown = { q: "", page: 1, perArticle: "", article: null, paragraph: null, source: null };
+let results = null; // the last answer of /api/search, for `shown`
+let typingTimer = null;
+let pending = null; // the AbortController of the search in flight
+
+function element(tag, className, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  node.append(...children); // strings become text nodes
+  return node;
+}
+
+function plural(count, noun, atLeast) {
+  const more = atLeast ? "+" : "";
+  return `${count.toLocaleString("en-US")}${more} ${noun}${count === 1 && !atLeast ? "" : "s"}`;
+}
+
+function pageUrl(view) {
+  const params = new URLSearchParams();
+  if (view.q) params.set("q", view.q);
+  if (view.page > 1) params.set("page", String(view.page));
+  if (view.perArticle) params.set("per_article", view.perArticle);
+  if (view.article) {
+    params.set("article", view.article);
+    if (view.paragraph) params.set("paragraph", String(view.paragraph));
+    if (view.source) params.set("source", view.source);
+  }
+  const query = params.toString();
+  return "/" + (query ? "?" + query : "");
+}
+
+function viewFromUrl() {
+  const params = new URLSearchParams(location.search);
+  return {
+    q: params.get("q") || "",
+    page: Math.max(1, parseInt(params.get("page"), 10) || 1),
+    perArticle: params.get("per_article") || "",
+    article: params.get("article"),
+    paragraph: parseInt(params.get("paragraph"), 10) || null,
+    source: params.get("source"),
+  };
+}
+
+async function getJson(url, signal) {
+  const response = await fetch(url, { signal, headers: { Accept: "application/json" } });
+  let body;
+  try {
+    body = await response.json();
+  } catch (error) {
+    throw new Error(`the server answered ${response.status} without JSON`);
+  }
+  if (!response.ok) throw new Error(body.error || `the server answered ${response.status}`);
+  return body;
+}
+
+function setStatus(text, isError) {
+  const status = $("status");
+  status.textContent = text;
+  status.classList.toggle("error", Boolean(isError));
+}
+
+// Searching
+
+function searchSoon() {
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => search({ ...shown, q: input.value.trim(), page: 1, article: null }), DEBOUNCE_MS);
+}
+
+function isShowing(q) {
+  return results !== null && shown.q === q && !shown.article;
+}
+
+async function search(view, how = "push") {
+  clearTimeout(typingTimer);
+  if (pending) pending.abort();
+  if (how !== "none") {
+    const same = pageUrl(view) === location.pathname + location.search;
+    if (!same) history[how === "push" ? "pushState" : "replaceState"](null, "", pageUrl(view));
+  }
+  shown = view;
+  closeReader();
+  if (!view.q) {
+    results = null;
+    showResults(null);
+    return;
+  }
+  document.body.dataset.state = "searching";
+  const params = new URLSearchParams({ q: view.q, limit: String(LIMIT), page: String(view.page) });
+  if (view.perArticle) params.set("per_article", view.perArticle);
+  const controller = new AbortController();
+  pending = controller;
+  try {
+    const answer = await getJson(`/api/search?${params}`, controller.signal);
+    if (pending !== controller) return;
+    results = answer;
+    showResults(answer);
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    results = null;
+    showResults(null);
+    setStatus(error.message, true);
+  } finally {
+    if (pending === controller) {
+      pending = null;
+      document.body.dataset.state = "done";
+    }
+  }
+}
+
+function showResults(answer) {
+  const hits = $("hits");
+  hits.replaceChildren();
+  $("suggestion").hidden = true;
+  $("previous").hidden = $("next").hidden = true;
+  $("page-number").textContent = "";
+  setStatus("");
+  document.title = shown.q ? `${shown.q} - searcher` : "searcher";
+  if (!answer) return;
+  const first = (answer.page - 1) * answer.limit + 1;
+  const more = !answer.exact;
+  let line =
+    `${plural(answer.total, "paragraph", more)} in ${plural(answer.articles, "article", more)} ` +
+    `match (${Math.round(answer.took_ms)} ms)`;
+  if (answer.hits.length) line += `; showing ${first}-${first + answer.hits.length - 1}`;
+  else if (answer.total) line += `; none on page ${answer.page}`;
+  setStatus(line + (answer.notes.length ? ". " + answer.notes.join(" ") : ""));
+  if (answer.suggestion) {
+    const link = $("suggestion-link");
+    link.textContent = answer.suggestion;
+    link.href = pageUrl({ ...shown, q: answer.suggestion, page: 1 });
+    link.dataset.q = answer.suggestion;
+    $("suggestion").hidden = false;
+  }
+  answer.hits.forEach((hit) => hits.append(hitItem(hit)));
+  const lastPage = answer.exact ? Math.ceil(answer.total / answer.limit) : Infinity;
+  pagerLink($("previous"), answer.page > 1, answer.page - 1);
+  pagerLink($("next"), answer.page < lastPage && answer.hits.length === answer.limit, answer.page + 1);
+  if (answer.hits.length) $("page-number").textContent = `page ${answer.page}`;
+}
+
+function pagerLink(link, usable, page) {
+  link.hidden = !usable;
+  link.href = pageUrl({ ...shown, page });
+  link.dataset.page = String(page);
+}
+
+function markedSnippet(snippet, highlights) {
+  // Offsets count characters (code points), as Python does; JavaScript
+  // strings count UTF-16 units, so walk the code points.
+  const chars = Array.from(snippet);
+  const paragraph = element("p", "snippet");
+  let at = 0;
+  for (const [start, end] of highlights) {
+    if (start < at) continue;
+    paragraph.append(chars.slice(at, start).join(""), element("mark", null, chars.slice(start, end).join("")));
+    at = end;
+  }
+  paragraph.append(chars.slice(at).join(""));
+  return paragraph;
+}
+
+function articleLink(article, paragraph, source, text) {
+  const link = element("a", null, text);
+  const view = { ...shown, article, paragraph, source };
+  link.href = pageUrl(view);
+  link.addEventListener("click", (event) => {
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    openArticle(view, "push");
+  });
+  return link;
+}
+
+function hitItem(hit) {
+  const title = articleLink(hit.article, hit.paragraph, hit.source, hit.title || hit.article);
+  title.classList.add("title");
+  const item = element(
+    "li",
+    "hit",
+    element("div", "heading", title, " ", element("span", "score", hit.score.toFixed(2))),
+    element("div", "source", hit.source, element("span", "paragraph", ` · paragraph ${hit.paragraph}`)),
+    markedSnippet(hit.snippet, hit.highlights)
+  );
+  item.value = hit.rank;
+  if (hit.duplicates.length) {
+    const others = new Set(hit.duplicates.map((copy) => `${copy.source}\u0000${copy.article}`)).size;
+    const copies = element("div", "duplicates", `also in ${plural(others, "other article")}: `);
+    hit.duplicates.slice(0, SHOWN_DUPLICATES).forEach((copy, i) => {
+      if (i) copies.append(", ");
+      copies.append(articleLink(copy.article, copy.paragraph, copy.source, `${copy.article}:${copy.paragraph}`));
+    });
+    if (hit.duplicates.length > SHOWN_DUPLICATES) copies.append(", …");
+    item.append(copies);
+  }
+  return item;
+}
+
+// Reading
+
+async function openArticle(view, how) {
+  if (how !== "none") history[how === "push" ? "pushState" : "replaceState"](null, "", pageUrl(view));
+  shown = view;
+  document.body.dataset.state = "loading";
+  const params = view.source ? "?" + new URLSearchParams({ source: view.source }) : "";
+  try {
+    const article = await getJson(`/api/articles/${encodeURIComponent(view.article)}${params}`);
+    if (shown !== view) return;
+    showArticle(article, view.paragraph);
+  } catch (error) {
+    setStatus(error.message, true);
+  } finally {
+    document.body.dataset.state = "done";
+  }
+}
+
+function showArticle(article, focus) {
+  $("results").hidden = true;
+  $("reader").hidden = false;
+  $("back").hidden = !shown.q;
+  $("article-title").textContent = article.title || article.article;
+  $("article-source").textContent = `${article.source} · article ${article.article}`;
+  document.title = `${article.title || article.article} - searcher`;
+  const paragraphs = $("article-paragraphs");
+  paragraphs.replaceChildren();
+  let focused = null;
+  for (const { paragraph, text } of article.paragraphs) {
+    const node = element("p", paragraph === focus ? "focus" : null, element("span", "number", String(paragraph)), text);
+    node.id = `p${paragraph}`;
+    paragraphs.append(node);
+    if (paragraph === focus) focused = node;
+  }
+  if (focused) focused.scrollIntoView({ block: "center" });
+  else window.scrollTo(0, 0);
+}
+
+function closeReader() {
+  $("reader").hidden = true;
+  $("results").hidden = false;
+}
+
+function backToResults() {
+  if (!shown.article) return;
+  const view = { ...shown, article: null, paragraph: null, source: null };
+  history.pushState(null, "", pageUrl(view));
+  shown = view;
+  closeReader();
+  if (!results || results.query !== view.q) search(view, "none");
+}
+
+// The page as the URL says
+
+function showUrl() {
+  const view = viewFromUrl();
+  input.value = view.q;
+  perArticle.value = view.perArticle;
+  if (view.article) {
+    if (view.q && (!results || results.query !== view.q)) {
+      // Load the results behind the article, for "back to the results".
+      search({ ...view, article: null }, "none").then(() => openArticle(view, "none"));
+      return;
+    }
+    openArticle(view, "none");
+  } else {
+    search(view, "none");
+  }
+}
+
+function openFirstHit() {
+  const first = document.querySelector("#hits a.title");
+  if (first) first.click();
+}
+
+input.addEventListener("input", searchSoon);
+input.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter") return;
+  event.preventDefault();
+  const q = input.value.trim();
+  // Results already shown for what is typed: Enter opens the first hit;
+  // otherwise it searches at once, without waiting for the pause.
+  if (isShowing(q) && !pending) openFirstHit();
+  else search({ ...shown, q, page: 1, article: null });
+});
+$("search-form").addEventListener("submit", (event) => event.preventDefault());
+perArticle.addEventListener("change", () => search({ ...shown, q: input.value.trim(), perArticle: perArticle.value, page: 1, article: null }));
+
+for (const id of ["previous", "next"]) {
+  $(id).addEventListener("click", (event) => {
+    event.preventDefault();
+    search({ ...shown, page: Number(event.currentTarget.dataset.page) });
+    window.scrollTo(0, 0);
+  });
+}
+$("suggestion-link").addEventListener("click", (event) => {
+  event.preventDefault();
+  input.value = event.currentTarget.dataset.q;
+  search({ ...shown, q: input.value, page: 1 });
+});
+$("back").addEventListener("click", (event) => {
+  event.preventDefault();
+  backToResults();
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const typing = event.target === input || event.target.tagName === "SELECT";
+  if (event.key === "/" && !typing) {
+    event.preventDefault();
+    if (shown.article) backToResults();
+    input.focus();
+    input.select();
+  } else if (event.key === "Escape" && shown.article) {
+    backToResults();
+  } else if (event.key === "Enter" && !typing && !shown.article && event.target === document.body) {
+    openFirstHit();
+  }
+});
+window.addEventListener("popstate", showUrl);
+
+showUrl();
+if (!shown.article) input.focus();
+document.body.dataset.ready = "1";

@@ -1,0 +1,263 @@
+"""``search serve``'s JSON API and page, through Starlette's TestClient
+(the app in-process, over the library's Index), and the command itself as a
+real process."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, json_hits, write
+from starlette.testclient import TestClient
+
+import searcher
+from searcher.web.app import MAX_QUERY_CHARS, create_app
+
+HOSTILE_TITLE = "<script>alert(1)</script> Banjir"
+HOSTILE_TEXT = '"><img src=x onerror=alert(1)> Banjir melanda Jakarta <b>pagi</b> ini.'
+
+
+@pytest.fixture
+def index(tmp_path):
+    with searcher.Index(tmp_path / "index") as ix:
+        ix.update([SAMPLES])
+        yield ix
+
+
+@pytest.fixture
+def client(index):
+    with TestClient(create_app(index)) as client:
+        yield client
+
+
+def test_search_answers_what_search_query_json_prints_plus_counts(client, run):
+    answer = client.get("/api/search", params={"q": "pakta pertahanan"})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["total"], body["articles"], body["exact"]) == (2, 1, True)
+    assert body["suggestion"] is None and body["took_ms"] >= 0
+    cli_hits = json_hits(run("query", "--json", "pakta", "pertahanan").output)  # on the same index
+    # The same hits with the same fields; the CLI's snippets may be cut to
+    # its own width, so compare them apart.
+    assert [{k: v for k, v in h.items() if k not in ("snippet", "highlights")} for h in body["hits"]] == [
+        {k: v for k, v in h.items() if k not in ("snippet", "highlights")} for h in cli_hits
+    ]
+    best = body["hits"][0]
+    assert (best["article"], best["paragraph"]) == ("000_8e71dce4d88c4be3", 4)
+    assert [best["snippet"][a:b].lower() for a, b in best["highlights"]][:2] == ["pakta", "pertahanan"]
+
+
+def test_search_pages_limits_and_caps_per_article(client):
+    first = client.get("/api/search", params={"q": "korea utara", "limit": 3}).json()
+    second = client.get("/api/search", params={"q": "korea utara", "limit": 3, "page": 2}).json()
+    assert [h["rank"] for h in first["hits"]] == [1, 2, 3] and [h["rank"] for h in second["hits"]] == [4, 5, 6]
+    assert not {h["text"] for h in first["hits"]} & {h["text"] for h in second["hits"]}
+    capped = client.get("/api/search", params={"q": "korea utara", "per_article": 1}).json()
+    assert len(capped["hits"]) == 2 and len({h["article"] for h in capped["hits"]}) == 2
+
+
+def test_a_misspelt_query_gets_a_suggestion(client):
+    body = client.get("/api/search", params={"q": "pakta pertahann"}).json()
+    assert body["suggestion"] == "pakta pertahanan"
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({}, "the query is empty"),
+        ({"q": "   "}, "the query is empty"),
+        ({"q": "x" * (MAX_QUERY_CHARS + 1)}, "at most 1,000 are searched"),
+        ({"q": "pakta", "page": "0"}, "page must be a whole number from 1"),
+        ({"q": "pakta", "page": "dua"}, "page must be a whole number"),
+        ({"q": "pakta", "limit": "1000000"}, "limit must be a whole number from 1 to 100"),
+        ({"q": "pakta", "per_article": "-1"}, "per_article must be a whole number of 1 or more"),
+        ({"q": "(" * 40 + "pakta" + ")" * 40}, "nests parentheses"),
+    ],
+)
+def test_bad_search_input_is_a_400_with_one_json_line(client, params, message):
+    answer = client.get("/api/search", params=params)
+    assert answer.status_code == 400
+    assert answer.headers["content-type"] == "application/json"
+    assert message in answer.json()["error"] and "\n" not in answer.json()["error"]
+
+
+def test_an_article_and_a_paragraph_with_its_neighbours(client, index):
+    article = client.get("/api/articles/003_f179d598420859a7").json()
+    stored = index.article("003_f179d598420859a7")
+    assert article["title"] == stored.title and article["source"] == stored.source
+    assert [(p["paragraph"], p["text"]) for p in article["paragraphs"]] == stored.paragraphs
+    one = client.get("/api/articles/003_f179d598420859a7/paragraphs/4").json()
+    assert one["paragraph"] == 4 and one["text"] == dict(stored.paragraphs)[4]
+    assert [p["paragraph"] for p in one["paragraphs"]] == [3, 4, 5]
+    wider = client.get("/api/articles/003_f179d598420859a7/paragraphs/4", params={"context": 2}).json()
+    assert [p["paragraph"] for p in wider["paragraphs"]] == [2, 3, 4, 5, 6]
+
+
+def test_unknown_articles_paragraphs_and_paths_are_404s_in_json(client):
+    for path, message in [
+        ("/api/articles/no-such-article", "no article 'no-such-article'"),
+        ("/api/articles/003_f179d598420859a7/paragraphs/99", "has paragraphs 1-"),
+        ("/api/articles/003_f179d598420859a7?source=/elsewhere.txt", "from '/elsewhere.txt'"),
+        ("/api/nothing-here", "nothing at /api/nothing-here"),
+    ]:
+        answer = client.get(path)
+        assert (answer.status_code, answer.headers["content-type"]) == (404, "application/json"), path
+        assert message in answer.json()["error"], path
+
+
+def test_ids_with_slashes_reach_their_article_and_paragraph(tmp_path):
+    folder = tmp_path / "berita"
+    write(folder / "a.jsonl", json.dumps({"id": "gen/000001", "title": "Gempa", "text": "Gempa Palu.\n\nWarga mengungsi."}))
+    with searcher.Index(tmp_path / "index") as ix, TestClient(create_app(ix)) as client:
+        ix.update([folder])
+        assert client.get("/api/articles/gen%2F000001").json()["title"] == "Gempa"
+        assert client.get("/api/articles/gen/000001/paragraphs/2").json()["text"] == "Warga mengungsi."
+
+
+def test_stats_and_health(client, index):
+    assert client.get("/api/stats").json() == index.stats()
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_an_index_that_cannot_be_read_is_a_503_naming_it(tmp_path):
+    with TestClient(create_app(searcher.Index(tmp_path / "nothing-here"))) as client:
+        for path in ("/healthz", "/api/search?q=pakta", "/api/stats"):
+            answer = client.get(path)
+            assert answer.status_code == 503, path
+            assert "no index in" in answer.json()["error"], path
+
+
+def test_every_answer_carries_a_content_security_policy(client):
+    for path in ("/", "/static/app.js", "/api/search?q=pakta", "/api/nothing"):
+        headers = client.get(path).headers
+        assert "script-src 'self'" in headers["content-security-policy"], path
+        assert "default-src 'none'" in headers["content-security-policy"], path
+        assert headers["x-content-type-options"] == "nosniff", path
+
+
+def test_the_page_and_its_files_come_from_the_package(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    # Nothing from another host (the page works offline), no inline script.
+    assert "http" not in page.text and "<script>" not in page.text
+    for path in ("/static/app.js", "/static/style.css", "/static/icon.svg"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_markup_in_articles_comes_back_as_text(tmp_path):
+    folder = tmp_path / "berita"
+    write(folder / "hostile.txt", f"{HOSTILE_TITLE}\n\n{HOSTILE_TEXT}")
+    with searcher.Index(tmp_path / "index") as ix, TestClient(create_app(ix)) as client:
+        ix.update([folder])
+        hit = client.get("/api/search", params={"q": "banjir"}).json()["hits"][0]
+        assert (hit["title"], hit["text"]) == (HOSTILE_TITLE, HOSTILE_TEXT)
+        assert client.get("/api/articles/hostile").json()["paragraphs"][0]["text"] == HOSTILE_TEXT
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+
+def test_serving_never_writes_the_index(client, index):
+    before = _files(index.path)
+    for path in ("/", "/healthz", "/api/stats", "/api/search?q=pakta+pertahanan", "/api/search?q=tandatangan*",
+                 "/api/articles/003_f179d598420859a7", "/api/articles/003_f179d598420859a7/paragraphs/2"):
+        assert client.get(path).status_code == 200, path
+    assert _files(index.path) == before
+
+
+def test_the_server_answers_from_what_search_index_adds_meanwhile(tmp_path):
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Gempa Palu\n\nGempa mengguncang Palu.")
+    ix = searcher.Index(tmp_path / "index")
+    ix.update([folder])
+    with TestClient(create_app(ix)) as client:
+        assert client.get("/api/search", params={"q": "banjir"}).json()["total"] == 0
+        write(folder / "b.txt", "Banjir Jakarta\n\nBanjir melanda Jakarta.")
+        searcher.Index(tmp_path / "index").update()  # another writer, as `search index` is
+        body = client.get("/api/search", params={"q": "banjir"}).json()
+        assert [h["text"] for h in body["hits"]] == ["Banjir melanda Jakarta."]
+        assert client.get("/api/search", params={"q": "gempa"}).json()["total"] == 1
+    ix.close()
+
+
+def test_a_failure_inside_the_server_is_a_json_500_without_a_traceback(index, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("internal detail")
+
+    monkeypatch.setattr(index, "stats", broken)
+    with TestClient(create_app(index), raise_server_exceptions=False) as client:
+        answer = client.get("/api/stats")
+    assert answer.status_code == 500
+    assert answer.json() == {"error": "the server failed on this request (RuntimeError); see its log"}
+
+
+# The command, as a real process
+
+
+def _start_server(index_dir: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(index_dir)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "searcher", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    line = server.stdout.readline()
+    assert line.startswith("Serving "), (line, server.stderr.read() if server.poll() is not None else "")
+    return server, line.split(" at ", 1)[1].split()[0]
+
+
+def test_search_serve_prints_its_url_answers_and_stops_cleanly_on_ctrl_c(tmp_path, sample_index):
+    server, url = _start_server(tmp_path / "index")
+    try:
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url + "api/search?q=pakta+pertahanan", timeout=30) as answer:
+            assert json.load(answer)["hits"][0]["paragraph"] == 4
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=30)
+    finally:
+        server.kill()
+    assert server.returncode == 0 and "Traceback" not in err and err == "", err
+
+
+def test_search_serve_on_a_port_in_use_is_one_line(tmp_path, sample_index):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = sample_index("serve", "--port", str(port))
+    assert result.exit_code == 2
+    assert result.output.strip() == f"search: error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another with --port"
+
+
+def test_search_serve_without_an_index_says_so_before_listening(run, tmp_path):
+    result = run("serve", "--port", "0")
+    assert result.exit_code == 2 and "no index in" in result.output and "Serving" not in result.output
+
+
+def test_search_serve_beyond_this_machine_warns_that_the_index_is_readable(tmp_path, sample_index):
+    server, url = _start_server(tmp_path / "index", "--host", "0.0.0.0")
+    try:
+        with urllib.request.urlopen(url.replace("0.0.0.0", "127.0.0.1") + "healthz", timeout=30) as answer:
+            assert json.load(answer) == {"status": "ok"}
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=30)
+    assert "warning: listening on 0.0.0.0: anyone who can reach this machine" in err
+
+
+def test_a_cold_query_does_not_import_the_web_stack(tmp_path, sample_index):
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index")}
+    code = (
+        "import sys, runpy; sys.argv = ['search', 'query', 'pakta'];\n"
+        "try: runpy.run_module('searcher', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'anyio') or m.startswith('searcher.web')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.splitlines()[-1] == "[]"
