@@ -261,3 +261,37 @@ def test_a_cold_query_does_not_import_the_web_stack(tmp_path, sample_index):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     assert out.splitlines()[-1] == "[]"
+
+
+def _readme_curl_examples() -> list[tuple[str, str]]:
+    """(path, what the README says it printed) for each curl in the README."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### In a browser, and over HTTP", 1)[1].split("$ curl", 1)[1].split("```", 1)[0]
+    examples = []
+    for example in ("$ curl" + block).split("$ curl")[1:]:
+        command, printed = example.split("\n", 1)
+        url = command.split("http://127.0.0.1:8080", 1)[1].split("'", 1)[0].split(" ", 1)[0]
+        examples.append((url, printed))
+    return examples
+
+
+def test_the_readme_api_examples_are_what_the_api_answers(client):
+    examples = _readme_curl_examples()
+    assert len(examples) == 5
+
+    def comparable(value):
+        """Timings and where the samples were installed differ by machine."""
+        if isinstance(value, dict):
+            return {k: Path(v).name if k == "source" else comparable(v) for k, v in value.items() if k != "took_ms"}
+        if isinstance(value, list):
+            return [comparable(v) for v in value]
+        return value
+
+    for url, printed in examples:
+        answer = client.get(url)
+        if printed.rstrip().endswith(("400", "404")):  # curl -w ' %{http_code}'
+            body, status = printed.rstrip().rsplit(" ", 1)
+            assert (answer.status_code, answer.json()) == (int(status), json.loads(body)), url
+        else:
+            assert answer.status_code == 200, url
+            assert comparable(answer.json()) == comparable(json.loads(printed)), url
