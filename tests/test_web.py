@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import sys
 import urllib.error
 import urllib.request
@@ -295,3 +296,33 @@ def test_the_readme_api_examples_are_what_the_api_answers(client):
         else:
             assert answer.status_code == 200, url
             assert comparable(answer.json()) == comparable(json.loads(printed)), url
+
+
+def test_answers_never_fail_while_search_index_commits_and_merges(tmp_path):
+    from searcher.storage.w3.writer import MAX_SEGMENTS
+
+    folder = tmp_path / "berita"
+    write(folder / "gempa.txt", "Gempa Palu\n\nGempa mengguncang Palu.")
+    with searcher.Index(tmp_path / "index") as ix, TestClient(create_app(ix)) as client:
+        ix.update([folder])
+        answers, stop = [], threading.Event()
+
+        def keep_asking():
+            while not stop.is_set():
+                answer = client.get("/api/search", params={"q": "gempa palu"})
+                answers.append((answer.status_code, [hit["text"] for hit in answer.json().get("hits", [])]))
+
+        reader = threading.Thread(target=keep_asking)
+        reader.start()
+        try:
+            for n in range(MAX_SEGMENTS + 4):  # one segment a commit: enough for merges
+                write(folder / f"banjir{n}.txt", f"Banjir {n}\n\nBanjir ke-{n} melanda Jakarta.")
+                searcher.Index(tmp_path / "index").update()  # another writer, as `search index` is
+        finally:
+            stop.set()
+            reader.join(timeout=60)
+        final = client.get("/api/search", params={"q": "banjir", "limit": 100}).json()
+    assert len(answers) > 20
+    assert set(map(repr, answers)) == {repr((200, ["Gempa mengguncang Palu."]))}
+    assert final["total"] == MAX_SEGMENTS + 4
+    assert len(list((tmp_path / "index").glob("*.seg"))) <= MAX_SEGMENTS  # merges happened meanwhile
