@@ -93,7 +93,7 @@ def main(debug: bool) -> None:
 
     \b
       search index                 index the built-in sample articles
-      search index ~/berita/       index your own folder (.txt, .md, .jsonl)
+      search index ~/berita/       index your own folder (.txt, .md, .jsonl, .html)
       search query "pakta pertahanan"
       search serve                 search and read in a web browser
     """
@@ -117,8 +117,9 @@ def _sample_dir() -> Path:
 def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: bool | None) -> None:
     """Index article files and folders (walked recursively).
 
-    Files: .txt and .md (title on the first line, then paragraphs), and
-    .jsonl (one article per line: id or _id, title, text or content).
+    Files: .txt and .md (title on the first line, then paragraphs),
+    .jsonl (one article per line: id or _id, title, text or content), and
+    .html/.htm (saved news pages: the article is extracted from the page).
     Running it again re-reads only new and changed files.  With no PATHS it
     refreshes everything indexed so far, or, on a new index, indexes the
     built-in sample articles.

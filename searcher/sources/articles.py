@@ -10,6 +10,8 @@ Formats:
 * ``.jsonl``: one article per line: ``id`` or ``_id``, optional ``title``,
   ``text`` or ``content``.  The article id is the record's id, verbatim;
   of records with the same id, the last is kept.
+* ``.html`` / ``.htm``: a saved news page; its article and metadata are
+  extracted by ``sources.html``.  The id is made as for ``.txt``.
 
 Nothing here raises on bad input: problems with one file or record are passed
 to ``warn`` as one line naming it, and reading goes on.
@@ -27,7 +29,8 @@ from typing import Callable, Iterator
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl",)
-SUFFIXES = ARTICLE_SUFFIXES + JSONL_SUFFIXES
+HTML_SUFFIXES = (".html", ".htm")
+SUFFIXES = ARTICLE_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES
 
 Warn = Callable[[str], None]
 
@@ -66,6 +69,11 @@ class Article:
     title: str
     source: str  # path of the file the article was read from
     paragraphs: list[str] = field(default_factory=list)
+    # What the article's file says about it, when it says (None: unknown).
+    date: str | None = None  # of publication, "YYYY-MM-DD"
+    url: str | None = None
+    site: str | None = None  # the outlet: "Kompas", "antaranews.com"
+    author: str | None = None
 
 
 class UnreadableFile(Exception):
@@ -151,6 +159,23 @@ def read_text_article(path: Path, article_id: str, data: bytes, warn: Warn) -> A
     return article
 
 
+def read_html_article(path: Path, article_id: str, data: bytes, warn: Warn) -> Article | None:
+    from searcher.sources.html import NotHtml, extract_page
+
+    if b"\0" in data[:8192]:
+        raise UnreadableFile("binary file (contains NUL bytes)")
+    try:
+        page = extract_page(data)
+    except NotHtml as error:
+        raise UnreadableFile(f"cannot be read as HTML ({error})") from None
+    article = make_article(article_id, page.title, page.text, str(path)) if page else None
+    if article is None or not article.paragraphs:
+        warn(f"{path}: no article text found in the page, skipped")
+        return None
+    article.date, article.url, article.site, article.author = page.date, page.url, page.site, page.author
+    return article
+
+
 def read_jsonl(path: Path, data: bytes, warn: Warn) -> Iterator[Article]:
     """The file's articles; of records sharing an id, the last one (a later
     line of an export is a later version), with a warning."""
@@ -202,8 +227,13 @@ def read_articles(path: Path, article_id: str, warn: Warn, data: bytes | None = 
             data = path.read_bytes()
         except OSError as err:
             raise UnreadableFile(err.strerror or str(err)) from None
-    if path.suffix.lower() in JSONL_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
         yield from read_jsonl(path, data, warn)
+    elif suffix in HTML_SUFFIXES:
+        article = read_html_article(path, article_id, data, warn)
+        if article is not None:
+            yield article
     else:
         article = read_text_article(path, article_id, data, warn)
         if article is not None:
