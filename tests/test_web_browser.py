@@ -7,6 +7,7 @@ never in CI, which installs chromium and sets SEARCH_BROWSER_TESTS=required
 (Playwright's own browser download is never used).
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -44,6 +45,13 @@ def server(tmp_path_factory):
     for sample in SAMPLES.glob("*.txt"):
         write(folder / sample.name, sample.read_text(encoding="utf-8"))
     write(folder / "hostile.txt", f"{HOSTILE_TITLE}\n\n{HOSTILE_TEXT}\n\nWarga mengungsi ke masjid.")
+    records = [
+        {"id": "ant-1", "title": "Harga beras naik", "text": "Pemerintah menaikkan harga beras medium.",
+         "date": "2024-05-02", "site": "ANTARA", "url": "https://antaranews.example/1", "author": "Budi"},
+        {"id": "bad-1", "title": "Harga cabai", "text": "Harga cabai rawit melonjak di pasar.",
+         "site": "Abal", "url": "javascript:alert(1)"},
+    ]
+    write(folder / "kabar.jsonl", "\n".join(json.dumps(record) for record in records))
     index_dir = tmp_path_factory.mktemp("index")
     with searcher.Index(index_dir) as ix:
         ix.update([folder])
@@ -183,3 +191,25 @@ def test_the_page_fits_a_phone(browser, server, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
     assert page.locator("#q").bounding_box()["width"] > 200
     page.close()
+
+
+def test_where_and_when_an_article_was_published_is_shown_and_only_web_addresses_are_links(page, server):
+    page.goto(server + "/?q=harga+beras")
+    page.wait_for_selector("#hits li")
+    settled(page)
+    first = page.locator("#hits li").first
+    assert first.locator(".source").text_content().startswith("ANTARA, 2024-05-02 · ")
+    first.locator("a.title").click()
+    page.wait_for_selector("#reader:not([hidden])")
+    settled(page)
+    assert page.locator("#article-source a").get_attribute("href") == "https://antaranews.example/1"
+    assert "ANTARA · 2024-05-02 · by Budi" in page.text_content("#article-source")
+
+    page.goto(server + "/?q=harga+cabai+rawit")
+    page.wait_for_selector("#hits li")
+    settled(page)
+    page.locator("#hits li a.title").first.click()
+    page.wait_for_selector("#reader:not([hidden])")
+    settled(page)
+    assert "javascript:alert(1)" in page.text_content("#article-source")
+    assert page.locator("#article-source a").count() == 0

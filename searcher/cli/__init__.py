@@ -217,8 +217,26 @@ def stats(index_dir: Path, as_json: bool) -> None:
         f"files:          {figures['files']}\n"
         f"size:           {figures['size_bytes'] / 1e6:.1f} MB\n"
         f"last update:    {figures['last_update']}\n"
+        f"dates:          {_dates_line(figures['dates'])}\n"
+        f"sites:          {_sites_line(figures['sites'])}\n"
         "indexed:        " + ("\n                ".join(figures["roots"]) or "-")
     )
+
+
+def _dates_line(dates: dict | None) -> str:
+    if dates is None:
+        return "- (this index was made before dates and sites were kept; 'search index --rebuild' reads them)"
+    undated = f"{dates['undated']:,} article{'' if dates['undated'] == 1 else 's'} without a date"
+    if dates["first"] is None:
+        return undated
+    return f"{dates['first']} to {dates['last']}" + (f"; {undated}" if dates["undated"] else "")
+
+
+def _sites_line(sites: dict | None, shown: int = 8) -> str:
+    if not sites:
+        return "-"
+    listed = ", ".join(f"{site} ({count:,})" for site, count in list(sites.items())[:shown])
+    return listed + (f", and {len(sites) - shown:,} more (search stats --json)" if len(sites) > shown else "")
 
 
 def _skip_english_variations() -> None:

@@ -140,7 +140,7 @@ def hit_text(hit: Hit, color: bool, width: int, show_command: str = "search show
     read_it = f"{show_command} {quote(address(hit.article, hit.paragraph))}"
     lines = [
         f"{_style(color, _BOLD, f'{hit.rank}. {title}')}  {_style(color, _DIM, score)}",
-        f"{INDENT}{_style(color, _SOURCE, display_path(hit.source))}  paragraph {hit.paragraph}"
+        f"{INDENT}{published(hit)}{_style(color, _SOURCE, display_path(hit.source))}  paragraph {hit.paragraph}"
         f"  {_style(color, _DIM, f'({read_it})')}",
         *wrap_snippet(hit.snippet, color, width),
     ]
@@ -150,6 +150,13 @@ def hit_text(hit: Hit, color: bool, width: int, show_command: str = "search show
         more = ", …" if len(hit.duplicates) > SHOWN_DUPLICATES else ""
         lines.append(_style(color, _DIM, f"{INDENT}also in {plural(others, 'other article')}: {listed}{more}"))
     return "\n".join(lines)
+
+
+def published(item: Hit | StoredArticle) -> str:
+    """``Kompas, 2024-06-18 · `` where the article's file says where and
+    when it was published (either), else nothing."""
+    known = ", ".join(value for value in (item.site, item.date) if value)
+    return f"{known} · " if known else ""
 
 
 def quote(word: str) -> str:
@@ -176,6 +183,9 @@ def article_text(
         _style(color, _BOLD, article.title or article.article),
         _style(color, _SOURCE, f"{display_path(article.source)}") + _style(color, _DIM, f"  (article {article.article})"),
     ]
+    about = [value for value in (article.site, article.date, article.author and f"by {article.author}", article.url) if value]
+    if about:
+        lines.append(" · ".join(about))
     for number, text in article.around(focus, context):
         text = f"[{number}] {text}"
         if width:

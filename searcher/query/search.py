@@ -81,6 +81,12 @@ class Hit(NamedTuple):
     text: str
     snippet: Snippet
     duplicates: list[Duplicate]
+    # What the article's file says of it; None when it does not say (and
+    # in an index made before these were kept).
+    date: str | None = None  # "YYYY-MM-DD"
+    site: str | None = None
+    url: str | None = None
+    author: str | None = None
 
     @property
     def snippet_text(self) -> str:
@@ -107,6 +113,10 @@ class Hit(NamedTuple):
             "highlights": [list(span) for span in self.highlights],  # offsets of the matched words in "snippet"
             "text": self.text,
             "duplicates": [d._asdict() for d in self.duplicates],
+            "date": self.date,
+            "site": self.site,
+            "url": self.url,
+            "author": self.author,
         }
 
 
@@ -388,6 +398,10 @@ class ParagraphSearcher:
                 text=doc["body"],
                 snippet=make_snippet(doc["body"], match_spans(doc["body"], terms), snippet_chars or SNIPPET_CHARS),
                 duplicates=copies,
+                date=doc.get("date"),
+                site=doc.get("site"),
+                url=doc.get("url"),
+                author=doc.get("author"),
             )
             for rank, (score, doc, copies) in enumerate(kept, 1)
             if rank > wanted - limit

@@ -17,6 +17,10 @@ class StoredArticle(NamedTuple):
     title: str
     source: str
     paragraphs: list[tuple[int, str]]  # (number, text), in order
+    date: str | None = None  # what the article's file says of it, as on a Hit
+    site: str | None = None
+    url: str | None = None
+    author: str | None = None
 
     def around(self, focus: int | None, context: int) -> list[tuple[int, str]]:
         """Paragraph ``focus`` with ``context`` paragraphs either side, or
@@ -32,6 +36,10 @@ class StoredArticle(NamedTuple):
             "article": self.article,
             "title": self.title,
             "source": self.source,
+            "date": self.date,
+            "site": self.site,
+            "url": self.url,
+            "author": self.author,
             "paragraph": focus,
             "paragraphs": [{"paragraph": n, "text": text} for n, text in self.around(focus, context)],
         }
@@ -65,7 +73,10 @@ def find_articles(index_dir: Path, text: str) -> tuple[list[StoredArticle], int 
 def _articles(searcher, article_id: str) -> list[StoredArticle]:
     by_source: dict[str, StoredArticle] = {}
     for doc in searcher.documents(article=article_id):
-        stored = by_source.setdefault(doc["source"], StoredArticle(article_id, doc.get("title", ""), doc["source"], []))
+        if doc["source"] not in by_source:
+            about = (doc.get("date"), doc.get("site"), doc.get("url"), doc.get("author"))
+            by_source[doc["source"]] = StoredArticle(article_id, doc.get("title", ""), doc["source"], [], *about)
+        stored = by_source[doc["source"]]
         stored.paragraphs.append((doc["para"], doc["body"]))
     for stored in by_source.values():
         stored.paragraphs.sort()

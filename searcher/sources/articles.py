@@ -8,8 +8,10 @@ Formats:
   text has no blank line at all.  The article id is the path relative to the
   indexed folder, without extension.
 * ``.jsonl``: one article per line: ``id`` or ``_id``, optional ``title``,
-  ``text`` or ``content``.  The article id is the record's id, verbatim;
-  of records with the same id, the last is kept.
+  ``text`` or ``content``, and optional metadata: ``date`` (ISO 8601, a
+  date or a date and time), ``url``, ``site`` or ``source`` (the outlet),
+  ``author``.  The article id is the record's id, verbatim; of records with
+  the same id, the last is kept.
 * ``.html`` / ``.htm``: a saved news page; its article and metadata are
   extracted by ``sources.html``.  The id is made as for ``.txt``.
 
@@ -213,8 +215,41 @@ def _jsonl_records(path: Path, data: bytes, warn: Warn) -> Iterator[tuple[int, A
         title = record.get("title")
         title = title if isinstance(title, str) else ""
         article = make_article(str(article_id), title, text, str(path))
-        if article.paragraphs:
-            yield number, article
+        if not article.paragraphs:
+            continue
+        article.url, article.author = _text_field(record, "url"), _text_field(record, "author")
+        article.site = _text_field(record, "site") or _text_field(record, "source")
+        date = record.get("date")
+        if date not in (None, ""):
+            article.date = iso_day(date) if isinstance(date, str) else None
+            if article.date is None:
+                warn(f"{where}: record {article_id} has a date that is not ISO 8601 ({str(date)[:40]!r}); indexed without one")
+        yield number, article
+
+
+def _text_field(record: dict, name: str) -> str | None:
+    value = record.get(name)
+    if not isinstance(value, str):
+        return None
+    return _SPACES.sub(" ", value).strip() or None
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[T ]\d{2}:\d{2})")
+
+
+def iso_day(text: str) -> str | None:
+    """The day of an ISO 8601 date or date and time ("2024-06-18",
+    "2024-06-18T09:30:00+07:00"), as written (the day where it was
+    published, not turned into UTC); None for anything else."""
+    import datetime
+
+    match = _ISO_DAY.match(text.strip())
+    if not match:
+        return None
+    try:
+        return datetime.date(*map(int, match.groups())).isoformat()
+    except ValueError:  # 2024-02-30
+        return None
 
 
 def read_articles(path: Path, article_id: str, warn: Warn, data: bytes | None = None) -> Iterator[Article]:

@@ -95,11 +95,27 @@ def article_key(source: str, article: str) -> int:
     return int.from_bytes(digest, "big")
 
 
-# make_schema()'s fields: what an index made by this version has.
-FIELD_NAMES = frozenset(
+# make_schema()'s fields: what an index made by this version has.  An index
+# made before articles had metadata lacks METADATA_FIELDS: it is read and
+# updated as it is, without metadata, until 'search index --rebuild'.
+FIELD_NAMES_BEFORE_METADATA = frozenset(
     {"kind", "source", "state", "root", "article", "article_key", "para", "title", "body", "sketch", "signature"}
     | {"size", "mtime", "sha1", "articles"}
 )
+METADATA_FIELDS = frozenset({"date", "day", "site", "site_key", "url", "author", "sites", "dates"})
+FIELD_NAMES = FIELD_NAMES_BEFORE_METADATA | METADATA_FIELDS
+NO_METADATA = (
+    "made before articles' dates and sites were kept; 'search index --rebuild' reads them from the files"
+)
+
+
+def site_key(site: str) -> str:
+    """The term a site is filtered by: case and spacing do not count."""
+    return " ".join(site.casefold().split())
+
+
+def has_metadata(field_names) -> bool:
+    return METADATA_FIELDS <= set(field_names)
 
 
 def make_schema():
@@ -121,10 +137,20 @@ def make_schema():
         body=IndonesianText(analyzer=text_analyzer, stored=True, phrase=True),
         sketch=KEYWORD,  # duplicate-finding terms and their signature, see duplicates.py
         signature=COLUMN(FixedBytesColumn(SIGNATURE_BYTES)),
+        # What an article's file says of it (sources.articles.Article), on
+        # its paragraphs, when it says it:
+        date=STORED,  # of publication, "YYYY-MM-DD"
+        day=COLUMN(NumericColumn("i")),  # the same as date.toordinal(), 0 when unknown: for date filters
+        site=STORED,  # the outlet, as the file names it
+        site_key=ID,  # site_key(site): for site filters
+        url=STORED,
+        author=STORED,
         size=STORED,
         mtime=STORED,
         sha1=STORED,
         articles=STORED,  # how many articles the file held
+        sites=STORED,  # {site: articles} of the file, for stats
+        dates=STORED,  # (earliest, latest, undated articles) of the file, for stats
     )
 
 
@@ -187,7 +213,7 @@ def open_index_files(index_dir: Path, current: bool = True):
             raise damaged(index_dir, f"{os.path.basename(error.filename or '?')}: missing") from None
         except IndexFormatError:
             raise _outdated(index_dir) from None
-        if current and files.field_names != FIELD_NAMES:
+        if current and files.field_names not in (FIELD_NAMES, FIELD_NAMES_BEFORE_METADATA):
             files.close()
             raise _outdated(index_dir)
         return files
@@ -440,6 +466,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
     # the schema it was made with.
     writer = _open_writer(index, index_dir, make_schema() if rebuild else None)
     signature_size = len(writer.schema["signature"].column_type.default_value()) // 4
+    metadata = has_metadata(writer.schema.names())
     pending_files = 0
     committed_changes = 0  # files written or removed, as of the last commit
     try:
@@ -463,7 +490,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
         for root, sources in work:
             for source in sources:
                 path = str(source.path)
-                bytes_read += _index_file(writer, source, known.get(path), report, warn, signature_size)
+                bytes_read += _index_file(writer, source, known.get(path), report, warn, signature_size, metadata)
                 report.files += 1
                 pending_files += 1
                 if on_progress:
@@ -560,8 +587,10 @@ def _index_file(
     report: IndexReport,
     warn: Warn,
     signature_size: int = SIGNATURE_SIZE,
+    metadata: bool = True,
 ) -> int:
-    """Bring one file's paragraphs up to date; returns the bytes read."""
+    """Bring one file's paragraphs up to date; returns the bytes read.
+    ``metadata``: the index has fields for articles' dates and sites."""
     from searcher.sources.articles import UnreadableFile, read_articles
 
     path = str(source.path)
@@ -579,7 +608,8 @@ def _index_file(
     if known and known["sha1"] == digest:
         # Touched but not changed: only the bookkeeping needs the new mtime.
         writer.delete_by_term("state", path)
-        _add_file_state(writer, source, stat, digest, known["articles"])
+        summary = {k: known[k] for k in ("sites", "dates") if k in known} if metadata else {}
+        _add_file_state(writer, source, stat, digest, known["articles"], summary)
         report.unchanged += known["articles"]
         report.files_written += 1
         return len(data)
@@ -596,6 +626,7 @@ def _index_file(
         report.new += len(articles)
     for article in articles:
         key = article_key(path, article.id)
+        about = _metadata(article) if metadata else {}
         for number, paragraph in enumerate(article.paragraphs, 1):
             fingerprint = signature(paragraph, signature_size)
             writer.add_document(
@@ -608,14 +639,41 @@ def _index_file(
                 body=paragraph,
                 sketch=sketch(fingerprint),
                 signature=fingerprint,
+                **about,
             )
             report.paragraphs += 1
-    _add_file_state(writer, source, stat, digest, len(articles))
+    _add_file_state(writer, source, stat, digest, len(articles), _file_summary(articles) if metadata else {})
     report.files_written += 1
     return len(data)
 
 
-def _add_file_state(writer, source: SourceFile, stat: os.stat_result, digest: str, articles: int) -> None:
+def _metadata(article) -> dict:
+    """The fields an article's paragraphs carry for what its file says of it."""
+    import datetime
+
+    fields = {name: getattr(article, name) for name in ("date", "site", "url", "author")}
+    fields = {name: value for name, value in fields.items() if value}
+    if article.date:
+        fields["day"] = datetime.date.fromisoformat(article.date).toordinal()
+    if article.site:
+        fields["site_key"] = site_key(article.site)
+    return fields
+
+
+def _file_summary(articles) -> dict:
+    """A file's articles by site, and their dates, for stats."""
+    sites: dict[str, int] = {}
+    for article in articles:
+        if article.site:
+            sites[article.site] = sites.get(article.site, 0) + 1
+    dates = sorted(article.date for article in articles if article.date)
+    undated = len(articles) - len(dates)
+    return {"sites": sites, "dates": (dates[0], dates[-1], undated) if dates else (None, None, undated)}
+
+
+def _add_file_state(
+    writer, source: SourceFile, stat: os.stat_result, digest: str, articles: int, summary: dict
+) -> None:
     path = str(source.path)
     writer.add_document(
         kind="file",
@@ -626,6 +684,7 @@ def _add_file_state(writer, source: SourceFile, stat: os.stat_result, digest: st
         mtime=stat.st_mtime,
         sha1=digest,
         articles=articles,
+        **summary,
     )
 
 
@@ -638,9 +697,11 @@ def index_stats(index_dir: Path) -> dict:
         terms = {text for fieldname in ("title", "body") for text in reader.lexicon(fieldname)}
         paragraphs = sum(1 for _ in searcher.document_numbers(kind="para"))
     files_in_index = list(index_dir.iterdir())
+    metadata = has_metadata(index.schema.names())
     return {
         "index": str(index_dir),
         "articles": sum(doc["articles"] for doc in files),
+        **(_metadata_stats(files) if metadata else {"sites": None, "dates": None}),
         "paragraphs": paragraphs,
         "distinct_terms": len(terms),
         "roots": sorted({doc["root"] for doc in files}),
@@ -650,3 +711,20 @@ def index_stats(index_dir: Path) -> dict:
             "%Y-%m-%dT%H:%M:%S%z", time.localtime(max(p.stat().st_mtime for p in files_in_index))
         ),
     }
+
+
+def _metadata_stats(files: list[dict]) -> dict:
+    """Articles by site (most first), and the range of their dates."""
+    sites: dict[str, int] = {}
+    first = last = None
+    undated = 0
+    for doc in files:
+        for site, count in doc.get("sites", {}).items():
+            sites[site] = sites.get(site, 0) + count
+        earliest, latest, file_undated = doc.get("dates", (None, None, doc["articles"]))
+        undated += file_undated
+        if earliest:
+            first = min(first or earliest, earliest)
+            last = max(last or latest, latest)
+    by_count = dict(sorted(sites.items(), key=lambda item: (-item[1], item[0])))
+    return {"sites": by_count, "dates": {"first": first, "last": last, "undated": undated}}

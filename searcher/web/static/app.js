@@ -186,6 +186,12 @@ function articleLink(article, paragraph, source, text) {
   return link;
 }
 
+function published(item) {
+  // "Kompas, 2024-06-18 · " when the article's file says where or when.
+  const known = [item.site, item.date].filter(Boolean).join(", ");
+  return known ? element("span", "published", known + " · ") : "";
+}
+
 function hitItem(hit) {
   const title = articleLink(hit.article, hit.paragraph, hit.source, hit.title || hit.article);
   title.classList.add("title");
@@ -193,7 +199,7 @@ function hitItem(hit) {
     "li",
     "hit",
     element("div", "heading", title, " ", element("span", "score", hit.score.toFixed(2))),
-    element("div", "source", hit.source, element("span", "paragraph", ` · paragraph ${hit.paragraph}`)),
+    element("div", "source", published(hit), hit.source, element("span", "paragraph", ` · paragraph ${hit.paragraph}`)),
     markedSnippet(hit.snippet, hit.highlights)
   );
   item.value = hit.rank;
@@ -233,7 +239,19 @@ function showArticle(article, focus) {
   $("reader").hidden = false;
   $("back").hidden = !shown.q;
   $("article-title").textContent = article.title || article.article;
-  $("article-source").textContent = `${article.source} · article ${article.article}`;
+  const about = $("article-source");
+  about.replaceChildren(`${article.source} · article ${article.article}`);
+  const facts = [article.site, article.date, article.author && `by ${article.author}`].filter(Boolean);
+  if (facts.length || article.url) about.append(element("br"), facts.join(" · "));
+  if (article.url && /^https?:\/\//i.test(article.url)) {
+    // Only web addresses become links: a "javascript:" URL in the data stays text.
+    const link = element("a", null, article.url);
+    link.href = article.url;
+    link.rel = "noopener noreferrer";
+    about.append(facts.length ? " · " : "", link);
+  } else if (article.url) {
+    about.append(facts.length ? " · " : "", article.url);
+  }
   document.title = `${article.title || article.article} - searcher`;
   const paragraphs = $("article-paragraphs");
   paragraphs.replaceChildren();
