@@ -20,6 +20,7 @@ Errors a user should read are ``searcher.SearchError``: one line each.
 
 from __future__ import annotations
 
+import datetime
 import os
 import threading
 from pathlib import Path
@@ -29,6 +30,17 @@ if TYPE_CHECKING:
     from searcher.query.search import ParagraphSearcher, Results
     from searcher.query.stored_articles import StoredArticle
     from searcher.storage.store import IndexReport
+
+
+def _day(name: str, value, parse_day, end: bool) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    from searcher.errors import QueryError
+
+    try:
+        return parse_day(value, end)
+    except ValueError as error:
+        raise QueryError(f"{name} {error}") from None
 
 
 class Index:
@@ -88,13 +100,30 @@ class Index:
         per_article: int | None = None,
         snippet_chars: int | None = None,
         count: bool = True,
+        since: str | datetime.date | None = None,
+        until: str | datetime.date | None = None,
+        sites: Iterable[str] = (),
+        sort: str = "relevance",
     ) -> Results:
         """Page ``page`` of the best paragraphs for the query ``text``,
         ``limit`` to a page, at most ``per_article`` from one article;
         ``count``: how many paragraphs and articles match in all
-        (``results.paragraphs``, ``results.articles``)."""
+        (``results.paragraphs``, ``results.articles``).
+
+        Only articles published from ``since`` to ``until`` (inclusive;
+        a date, or "2024", "2024-06", "2024-06-18"), and on one of
+        ``sites`` (names as ``stats()["sites"]`` gives them; case aside),
+        when given; articles without a date are outside any date range.
+        ``sort="date"``: newest first, then by score (articles without a
+        date last).  Raises ``searcher.errors.QueryError`` for a date that
+        is not one."""
+        from searcher.query.filters import Filters, parse_day
+
+        narrow = Filters(_day("since", since, parse_day, False), _day("until", until, parse_day, True), tuple(sites))
         with self._searching:
-            return self._current_searcher().search(text, limit, page, per_article, snippet_chars, count)
+            return self._current_searcher().search(
+                text, limit, page, per_article, snippet_chars, count, narrow or None, sort
+            )
 
     def open(self) -> Index:
         """Open the searcher now rather than at the first search: a server

@@ -309,6 +309,16 @@ class _QueryCommand(click.Command):
     default=None,
     help="At most this many hits from one article (hits stay in score order).",
 )
+@click.option("--since", metavar="DATE", help="Only articles published on or after DATE (2024, 2024-06, 2024-06-18).")
+@click.option("--until", metavar="DATE", help="Only articles published on or before DATE (inclusive).")
+@click.option("--site", "sites", metavar="NAME", multiple=True, help="Only articles from this site (repeat for several).")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date"]),
+    default="relevance",
+    show_default=True,
+    help="date: newest first (then by score); articles without a date last.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit, in rank order.")
 @color_option("Colour matched words")
 @click.pass_context
@@ -319,6 +329,10 @@ def query(
     limit: int,
     page: int,
     per_article: int | None,
+    since: str | None,
+    until: str | None,
+    sites: tuple[str, ...],
+    sort: str,
     as_json: bool,
     color: str,
 ) -> None:
@@ -342,11 +356,15 @@ def query(
       search query pakta pertahanan
       search query "siapa yang menandatangani perjanjian?" --per-article 1
       search query putin -n 5 --page 2
+      search query banjir --since 2024-06 --until 2024-06 --sort date
+      search query banjir --site Kompas --site "Tempo.co"
       search query --json "kerja sama" | jq .title
     """
     _skip_english_variations()
     from searcher.index import Index
-    from searcher.cli.render import header, hit_json, hit_text, snippet_chars, suggestion_text, terminal_width, use_color
+    from searcher.cli.render import (
+        header, hit_json, hit_text, quote, snippet_chars, suggestion_text, terminal_width, use_color,
+    )
 
     text = " ".join(words)
     width = terminal_width()
@@ -358,6 +376,10 @@ def query(
             per_article=per_article,
             snippet_chars=None if as_json else snippet_chars(width),
             count=not as_json,  # for the header line
+            since=since,
+            until=until,
+            sites=sites,
+            sort=sort,
         )
     hits = results.hits
     for note in results.notes:
@@ -377,6 +399,10 @@ def query(
     if not hits:
         shown = text if len(text) <= 60 else text[:57] + "..."
         beyond = f" on page {page}" if page > 1 else ""
+        narrowed = [f"--{name} {value}" for name, value in (("since", since), ("until", until)) if value]
+        narrowed += [f"--site {quote(site)}" for site in sites]
+        if narrowed:
+            beyond += " with " + " ".join(narrowed)
         click.echo(f"search: no paragraph matches {shown!r}{beyond}", err=True)
         if hint and not as_json:
             click.echo(f"search: {hint}", err=True)

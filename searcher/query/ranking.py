@@ -141,19 +141,23 @@ class PlainWordScorer:
         self._paragraphs: int | None = None
         self._norms: dict[str, tuple[tuple[float, ...], bytes]] = {}
 
-    def matches(self, node, plain=None, expand=None, whoosh_scores=None) -> PlainWordMatches | TreeMatches | None:
+    def matches(
+        self, node, plain=None, expand=None, whoosh_scores=None, allowed=None
+    ) -> PlainWordMatches | TreeMatches | None:
         """The query's matches, or None when they are Whoosh's to work out.
         ``plain`` makes the matches of plain words: PlainWordMatches by
         default, or ``vector_ranking.VectorMatches`` (NumPy).
         ``expand(field, prefix)`` gives the terms a prefix stands for
         (``prefixes.PrefixExpansions``), and ``whoosh_scores`` what only
         Whoosh's matchers know (``search.WhooshScores``); without them,
-        queries with prefixes, or with operators inside, are Whoosh's."""
+        queries with prefixes, or with operators inside, are Whoosh's.
+        ``allowed`` (a ``filters.DocFilter``): only the paragraphs it allows
+        match."""
         shape = plain_words(node)
         if shape is None:
             if expand is None or whoosh_scores is None or not TreeMatches.covers(node):
                 return None
-            return TreeMatches(self, node, expand, whoosh_scores)
+            return TreeMatches(self, node, expand, whoosh_scores, allowed)
         wanted, excluded, any_word = shape
         if expand is None and any(isinstance(w, queries.Prefix) for w in wanted):
             return None
@@ -166,7 +170,7 @@ class PlainWordScorer:
         for word in excluded:
             for field, text, _ in queries.word_terms(word):
                 excluded_docs.update(self.documents(field, text))
-        return (plain or PlainWordMatches)(terms, excluded_docs, self.k1_plus_1, any_word)
+        return (plain or PlainWordMatches)(terms, excluded_docs, self.k1_plus_1, any_word, allowed=allowed)
 
     def documents(self, field: str, text: str) -> dict[int, float]:
         """The term's frequency in each (live) document holding it: what a
@@ -240,12 +244,17 @@ class PlainWordMatches:
     Postings are read as late as possible: the rarest word's in full, the
     others' only for the paragraphs that still matter."""
 
-    def __init__(self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float, any_word: bool = False):
+    def __init__(
+        self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float, any_word: bool = False,
+        allowed=None,
+    ):
         """``any_word``: the words were ORed, so a paragraph with any of
-        them is a match of the first pass."""
+        them is a match of the first pass.  ``allowed``: a
+        ``filters.DocFilter``, the paragraphs that may match at all."""
         # Rarest word first: its paragraphs are the candidates for the rest.
         self._terms = sorted(terms, key=lambda word: sum(t.document_frequency for t in word))
         self._excluded = excluded
+        self._allowed = allowed
         self._k1_plus_1 = k1_plus_1
         self.any_word = any_word
         self._flat = [t for word in self._terms for t in word if t.document_frequency]
@@ -253,7 +262,10 @@ class PlainWordMatches:
         self._every_word_scores: dict[int, float] | None = None
 
     def _docs(self, word: list[_TermPostings]) -> set[int]:
-        return set().union(*(t.read_all() for t in word)) - self._excluded
+        return self._narrowed(set().union(*(t.read_all() for t in word)) - self._excluded)
+
+    def _narrowed(self, docs: set[int]) -> set[int]:
+        return docs if self._allowed is None else self._allowed.keep(docs)
 
     @property
     def every_word(self) -> set[int]:
@@ -276,7 +288,7 @@ class PlainWordMatches:
                     term.among(segment, candidates)
                 offset = rarest[0].offset(segment)
                 found.update(map(offset.__add__, candidates) if offset else candidates)
-            self._every_word = found - self._excluded
+            self._every_word = self._narrowed(found - self._excluded)
         return self._every_word
 
     def first(self, count: int, every_word: bool) -> list[int]:
@@ -291,9 +303,12 @@ class PlainWordMatches:
         counting "1,000+" matches of a common word need not decode its
         every posting."""
         merged = heapq.merge(*(term.in_order() for term in self._flat))
+        allows = self._allowed.allows if self._allowed is not None else None
         first: list[int] = []
         for docnum in merged:
-            if docnum not in self._excluded and (not first or docnum != first[-1]):
+            if docnum in self._excluded or (allows and not allows(docnum)):
+                continue
+            if not first or docnum != first[-1]:
                 first.append(docnum)
                 if len(first) == count:
                     break
@@ -322,6 +337,20 @@ class PlainWordMatches:
                 scores = {docnum: score for docnum, score in scores.items() if docnum not in skip}
             return _best_first(scores, limit)
         return self._best_of_some(limit, skip | self.every_word)
+
+    def scored(self, every_word: bool, skip: set[int]) -> dict[int, float]:
+        """Every paragraph of a pass, less ``skip``, with its score (for
+        orders other than by score, which need them all)."""
+        if every_word and not self.any_word:
+            docs = self.every_word
+        else:
+            docs = set().union(*(self._docs(word) for word in self._terms))
+            if not self.any_word:
+                docs -= self.every_word
+        docs = docs - skip
+        for term in self._flat:
+            term.look_up(docs)
+        return self.scores(docs)
 
     def _best_of_some(self, limit: int, skip: set[int]) -> list[tuple[float, int]]:
         # Visit the words from the one whose postings can score the most;
@@ -361,8 +390,9 @@ class TreeMatches:
     search walking every matching paragraph through a tree of matchers,
     which for a broad prefix is hundreds of thousands of them."""
 
-    def __init__(self, scorer: PlainWordScorer, node, expand, whoosh_scores):
+    def __init__(self, scorer: PlainWordScorer, node, expand, whoosh_scores, allowed=None):
         self._scorer = scorer
+        self._allowed = allowed  # a filters.DocFilter, or None
         self._node = node
         self._expand = expand
         self._whoosh_scores = whoosh_scores  # a phrase's scores (Whoosh checks the positions), kind:para's
@@ -383,7 +413,10 @@ class TreeMatches:
 
     def _scores(self, every_word: bool) -> dict[int, float]:
         if every_word not in self._passes:
-            self._passes[every_word] = self._evaluate(self._node, strict=every_word)
+            scores = self._evaluate(self._node, strict=every_word)
+            if self._allowed is not None:
+                scores = {docnum: scores[docnum] for docnum in self._allowed.keep(scores)}
+            self._passes[every_word] = scores
         return self._passes[every_word]
 
     def _evaluate(self, node, strict: bool = True) -> dict[int, float]:
@@ -430,6 +463,10 @@ class TreeMatches:
 
     def first(self, count: int, every_word: bool) -> list[int]:
         return heapq.nsmallest(count, self._scores(every_word))
+
+    def scored(self, every_word: bool, skip: set[int]) -> dict[int, float]:
+        """Every paragraph of a pass, less ``skip``, with its score."""
+        return {docnum: score for docnum, score in self._scores(every_word).items() if docnum not in skip}
 
     def best(self, limit: int, every_word: bool, skip: set[int]) -> list[tuple[float, int]]:
         """The best ``limit`` of a pass, less those in ``skip``, as a Whoosh

@@ -32,7 +32,7 @@ from typing import NamedTuple
 from searcher import analysis
 from searcher.analysis import STOPWORDS, related_forms, stem
 from searcher.analysis.stem_table import index_stem_table
-from searcher.query import duplicates, spelling
+from searcher.query import duplicates, filters, spelling
 from searcher.query import tree as queries
 from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions
 from searcher.query.ranking import PlainWordMatches, PlainWordScorer
@@ -250,6 +250,7 @@ class ParagraphSearcher:
         self._words = PlainWordScorer(self._files, k1=BM25_K1, b=BM25_B)
         self._vectorized = vectorized
         self._searches = 0
+        self._day_column = None  # filters.days_of, for sorting by date
 
     def _whoosh_searcher(self):
         """Whoosh's searcher on the same generation, for phrases, and for
@@ -290,10 +291,24 @@ class ParagraphSearcher:
     def _expansions(self, node) -> PrefixExpansions:
         return PrefixExpansions(lambda: self._whoosh_searcher().reader(), node)
 
-    def _matches(self, node, expand: PrefixExpansions, vectorized: bool | None = None):
+    def _metadata(self) -> bool:
+        """True when the index keeps articles' dates and sites; else a
+        QueryError says how to get them."""
+        if filters.DAY_COLUMN not in self._files.field_names:
+            raise filters.no_metadata_error(self._index_dir)
+        return True
+
+    def _days(self):
+        """Each paragraph's day of publication, read once per searcher."""
+        if self._day_column is None:
+            self._day_column = filters.days_of(self._files)
+        return self._day_column
+
+    def _matches(self, node, expand: PrefixExpansions, vectorized: bool | None = None, allowed=None):
         """The query's matches worked out from the postings (None: Whoosh's
         to work out); plain words with NumPy when ``vectorized``, by default
-        from this searcher's second search on."""
+        from this searcher's second search on; only the paragraphs that
+        ``allowed`` (a ``filters.DocFilter``) allows."""
         if vectorized is None:
             vectorized = self._searches > 0 if self._vectorized is None else self._vectorized
         self._searches += 1
@@ -302,14 +317,16 @@ class ParagraphSearcher:
             from searcher.query.vector_ranking import VectorMatches
 
             plain = partial(VectorMatches, doc_count=self._files.doc_count_all())
-        return self._words.matches(node, plain, expand, WhooshScores(self._whoosh_searcher))
+        return self._words.matches(node, plain, expand, WhooshScores(self._whoosh_searcher), allowed)
 
-    def _ranked(self, node, passes, depth: int, matches, looked=None) -> list[tuple[float, int, dict]]:
+    def _ranked(self, node, passes, depth: int, matches, looked=None, days=None) -> list[tuple[float, int, dict]]:
         """``matches``: worked out from the postings (``ranking``), or None
         for Whoosh's matchers (what the tests compare them with).
         ``looked`` keeps each hit's re-rank factor and stored fields
         ({document number: (factor, fields)}) for a deeper look at the same
-        query, which walks the same first hits again."""
+        query, which walks the same first hits again.  ``days``: each
+        paragraph's day, to order each pass newest first instead of by
+        score."""
         rerank = Rerank(node)
         looked = {} if looked is None else looked
         found: list[tuple[float, int, dict]] = []
@@ -320,7 +337,7 @@ class ParagraphSearcher:
             # Fetch more than needed so the re-rank can reorder them.
             fetch = len(found) + max(depth - len(found), RERANK_DEPTH if rerank else 0)
             batch = []
-            for score, docnum in self._best(node, every_word, matches, fetch, seen):
+            for score, docnum in self._best(node, every_word, matches, fetch, seen, days):
                 seen.add(docnum)
                 if docnum not in looked:
                     fields = self._files.stored_fields(docnum)
@@ -329,14 +346,19 @@ class ParagraphSearcher:
                 score *= factor
                 batch.append((len(batch) // RERANK_DEPTH, score, docnum, fields))
             # Re-rank within groups of RERANK_DEPTH, so that the first hits
-            # do not depend on how deep a later page made us look.
-            batch.sort(key=lambda item: (item[0], -item[1]))
+            # do not depend on how deep a later page made us look.  (By
+            # date, the order stands; the bonuses only change the scores.)
+            if days is None:
+                batch.sort(key=lambda item: (item[0], -item[1]))
             found += [(score, docnum, fields) for _, score, docnum, fields in batch[: depth - len(found)]]
         return found
 
-    def _best(self, node, every_word: bool, matches, limit: int, seen: set[int]) -> list[tuple[float, int]]:
-        """The best (score, document number) of one pass, not yet seen."""
+    def _best(self, node, every_word: bool, matches, limit: int, seen: set[int], days=None) -> list[tuple[float, int]]:
+        """The best (score, document number) of one pass, not yet seen;
+        with ``days``, the newest."""
         if matches is not None:
+            if days is not None:
+                return filters.newest_first(matches.scored(every_word, seen), days, limit)
             return matches.best(limit, every_word, seen)
         whoosh_query = queries.to_whoosh(node, strict=every_word)
         results = self._whoosh_searcher().search(whoosh_query, limit=limit)
@@ -350,15 +372,23 @@ class ParagraphSearcher:
         per_article: int | None = None,
         snippet_chars: int | None = None,
         count: bool = False,
+        narrow: filters.Filters | None = None,
+        sort: str = "relevance",
     ) -> Results:
         """Page ``page`` of the hits, ``limit`` to a page, at most
         ``per_article`` from one article, each duplicate paragraph once,
         with snippets of about ``snippet_chars``; with ``count``, how many
-        paragraphs and articles match (a few milliseconds more).  Raises
+        paragraphs and articles match (a few milliseconds more).
+        ``narrow``: only articles of those dates and sites; ``sort``:
+        "relevance", or "date" (newest first, then by score; paragraphs
+        with every word still before those with some).  Raises
         IndexDamaged when a file of the index reads as nothing Whoosh
-        writes."""
+        writes, QueryError for a filter or sort on an index made before
+        dates and sites were kept."""
+        if sort not in ("relevance", "date"):
+            raise ValueError(f"sort must be 'relevance' or 'date', not {sort!r}")
         try:
-            return self._search(text, limit, page, per_article, snippet_chars, count)
+            return self._search(text, limit, page, per_article, snippet_chars, count, narrow, sort)
         except READ_ERRORS as error:
             raise damaged(self._index_dir, f"{error.__class__.__name__}: {error}") from error
         except OSError as error:
@@ -366,18 +396,20 @@ class ParagraphSearcher:
                 raise
             raise damaged(self._index_dir, f"a read at a position no file has: {error.strerror}") from error
 
-    def _search(self, text, limit, page, per_article, snippet_chars, count) -> Results:
+    def _search(self, text, limit, page, per_article, snippet_chars, count, narrow, sort) -> Results:
         started = time.perf_counter()
         node, passes = plan(text)
         wanted = page * limit
         expand = self._expansions(node)
-        matches = self._matches(node, expand)
+        allowed = filters.DocFilter(self._files, self._words.documents, narrow) if narrow and self._metadata() else None
+        days = self._days() if sort == "date" and self._metadata() else None
+        matches = self._matches(node, expand, allowed=allowed)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
         copy_finder = duplicates.CopyFinder(self._words, self._files)
         looked: dict[int, tuple[float, dict]] = {}
         while passes:
-            candidates = self._ranked(node, passes, depth, matches, looked)
+            candidates = self._ranked(node, passes, depth, matches, looked, days)
             kept = self._collapse(candidates, wanted, per_article, copy_finder)
             if len(kept) >= wanted or len(candidates) < depth:
                 break

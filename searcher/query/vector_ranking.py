@@ -30,10 +30,10 @@ class VectorMatches(PlainWordMatches):
     (one for each document number of the index)."""
 
     def __init__(
-        self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float, any_word: bool = False, *,
-        doc_count: int,
+        self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float, any_word: bool = False,
+        allowed=None, *, doc_count: int,
     ):
-        super().__init__(terms, excluded, k1_plus_1, any_word)
+        super().__init__(terms, excluded, k1_plus_1, any_word, allowed)
         self._doc_count = doc_count
         self._postings: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id(term): (documents, frequencies)
         self._every_mask: np.ndarray | None = None
@@ -67,8 +67,11 @@ class VectorMatches(PlainWordMatches):
         return mask
 
     def _without_excluded(self, mask: np.ndarray) -> np.ndarray:
+        """``mask`` less the excluded paragraphs and those a filter does not allow."""
         if self._excluded:
             mask[np.fromiter(self._excluded, np.int64, len(self._excluded))] = False
+        if self._allowed is not None:
+            mask &= self._allowed.mask(self._doc_count)
         return mask
 
     def _every(self) -> np.ndarray:
@@ -87,13 +90,22 @@ class VectorMatches(PlainWordMatches):
     def first(self, count: int, every_word: bool) -> list[int]:
         return np.flatnonzero(self._every() if every_word and not self.any_word else self._any())[:count].tolist()
 
-    def best(self, limit: int, every_word: bool, skip: set[int]) -> list[tuple[float, int]]:
+    def _pass_mask(self, every_word: bool, skip: set[int]) -> np.ndarray:
         if self.any_word:
             mask = self._any().copy()
         else:
             mask = self._every().copy() if every_word else self._any() & ~self._every()
         if skip:
             mask[np.fromiter(skip, np.int64, len(skip))] = False
+        return mask
+
+    def scored(self, every_word: bool, skip: set[int]) -> dict[int, float]:
+        mask = self._pass_mask(every_word, skip)
+        documents = np.flatnonzero(mask)
+        return dict(zip(documents.tolist(), self._scores(mask)[documents].tolist()))
+
+    def best(self, limit: int, every_word: bool, skip: set[int]) -> list[tuple[float, int]]:
+        mask = self._pass_mask(every_word, skip)
         documents = np.flatnonzero(mask)
         if limit <= 0 or not len(documents):
             return []

@@ -1,7 +1,7 @@
 """The web application: the search page and the JSON API.
 
     GET /                                       the page (its script and style under /static/)
-    GET /api/search?q=&limit=&page=&per_article=
+    GET /api/search?q=&limit=&page=&per_article=&since=&until=&site=&sort=
     GET /api/articles/{id}                      an article, every paragraph
     GET /api/articles/{id}/paragraphs/{n}       paragraph n and its neighbours (?context=1)
     GET /api/stats                              as ``search stats --json``
@@ -68,8 +68,16 @@ def create_app(index: Index) -> Starlette:
         limit = _whole_number(params, "limit", 10, 1, MAX_LIMIT)
         page = _whole_number(params, "page", 1, 1, MAX_PAGE)
         per_article = _whole_number(params, "per_article", None, 1, None)
+        sort = params.get("sort") or "relevance"
+        if sort not in ("relevance", "date"):
+            raise BadRequest(f"sort must be 'relevance' or 'date', not {sort[:40]!r}")
+        narrowed = {
+            "since": params.get("since") or None,
+            "until": params.get("until") or None,
+            "sites": [site for site in params.getlist("site") if site],
+        }
         try:
-            results = index.search(text, limit=limit, page=page, per_article=per_article)
+            results = index.search(text, limit=limit, page=page, per_article=per_article, sort=sort, **narrowed)
         except QueryError as error:
             raise BadRequest(str(error)) from None
         return JSONResponse(
@@ -82,6 +90,8 @@ def create_app(index: Index) -> Starlette:
                 "page": page,
                 "limit": limit,
                 "per_article": per_article,
+                **narrowed,
+                "sort": sort,
                 "suggestion": results.suggestion,
                 "notes": list(results.notes),
                 "hits": [hit.as_dict() for hit in results.hits],

@@ -279,6 +279,13 @@ class SegmentFiles:
             values.append(data[at : at + width] if docnum < stored else default)
         return values
 
+    def whole_fixed_column(self, name: str, width: int, default: bytes) -> bytes:
+        """Every document's value in a fixed-width column, in order, in one
+        read; ``default`` for a document with none."""
+        part = self._part(f".{name}.col")
+        stored = part.read(0, min(part.length, width * self.doc_count)) if part else b""
+        return stored + default * (self.doc_count - len(stored) // width)
+
     def fixed_value(self, name: str, width: int, default: bytes, docnum: int) -> bytes:
         """``fixed_column`` for one document: a candidate copy's signature
         is read hundreds of times a query on a large index."""
@@ -483,6 +490,10 @@ class IndexFiles:
         """One document's value in a fixed-width column."""
         segment = self._segment_of(docnum)
         return segment.fixed_value(name, width, default, docnum - segment.offset)
+
+    def whole_column(self, name: str, width: int, default: bytes) -> bytes:
+        """Every document's value in a fixed-width column, index-wide."""
+        return b"".join(segment.whole_fixed_column(name, width, default) for segment in self.segments)
 
     def column_values(self, name: str, width: int, default: bytes, docs: list[int]) -> list[bytes]:
         """The same for each of ``docs`` (sorted)."""

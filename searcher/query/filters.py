@@ -1,0 +1,149 @@
+"""Narrowing a query to articles of some dates and sites (``--since``,
+``--until``, ``--site``), and ordering hits by date (``--sort date``).
+
+A filter is worked out from what the index keeps for it, never from the
+stored fields of the matches: a site's paragraphs are the postings of its
+``site_key`` term, and each paragraph's day of publication is the ``day``
+column (``date.toordinal()``, 0 when unknown), read whole at 4 bytes a
+paragraph.  The matchers (``ranking``, ``vector_ranking``) keep only the
+paragraphs a filter allows before anything is scored or counted, so
+counts, pages and the "some words" pass all see the same narrowed index.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import sys
+from array import array
+from typing import NamedTuple
+
+from searcher.errors import QueryError
+
+DAY_COLUMN = "day"
+_DAY_WIDTH = 4  # NumericColumn("i"): big-endian signed 32 bits
+_NO_DAY = bytes(_DAY_WIDTH)
+_DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def parse_day(text: str, end: bool = False) -> datetime.date:
+    """``2024``, ``2024-06`` or ``2024-06-18``: its first day, or with
+    ``end`` its last.  Raises ValueError saying what is wrong."""
+    match = _DAY.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a date: use 2024, 2024-06 or 2024-06-18")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if month is None:
+            return datetime.date(year, 12, 31) if end else datetime.date(year, 1, 1)
+        if day is None:
+            first = datetime.date(year, month, 1)
+            if not end:
+                return first
+            following = datetime.date(year + month // 12, month % 12 + 1, 1)
+            return following - datetime.timedelta(days=1)
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date: no such day") from None
+
+
+class Filters(NamedTuple):
+    """What a query is narrowed to: articles published from ``since`` to
+    ``until`` (inclusive; either may be open), on one of ``sites`` (by
+    name, case and spacing aside).  Articles without a date are outside
+    any date range."""
+
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    sites: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.since or self.until or self.sites)
+
+
+class DocFilter:
+    """The paragraphs ``filters`` allows in one open index generation."""
+
+    def __init__(self, files, documents, filters: Filters):
+        """``documents(field, text)``: a term's {document: frequency}."""
+        from searcher.storage.store import site_key
+
+        self._sites: set[int] | None = None
+        if filters.sites:
+            self._sites = set()
+            for site in filters.sites:
+                self._sites.update(documents("site_key", site_key(site)))
+        self._raw_days: bytes | None = None
+        self._days: array | None = None
+        self._since = self._until = None
+        self._mask = None
+        if filters.since or filters.until:
+            self._since = filters.since.toordinal() if filters.since else 1
+            self._until = filters.until.toordinal() if filters.until else datetime.date.max.toordinal()
+            self._raw_days = files.whole_column(DAY_COLUMN, _DAY_WIDTH, _NO_DAY)
+            self._days = _days_array(self._raw_days)
+
+    def allows(self, docnum: int) -> bool:
+        if self._sites is not None and docnum not in self._sites:
+            return False
+        if self._days is not None:
+            day = self._days[docnum]
+            return day != 0 and self._since <= day <= self._until
+        return True
+
+    def keep(self, docs) -> set[int]:
+        """Those of ``docs`` the filter allows."""
+        if self._sites is not None:
+            docs = self._sites.intersection(docs)
+        if self._days is None:
+            return set(docs)
+        days, since, until = self._days, self._since, self._until
+        return {docnum for docnum in docs if since <= days[docnum] <= until}  # (0, no date, is below any)
+
+    def mask(self, doc_count: int):
+        """The same as a NumPy array of booleans, one for each document."""
+        if self._mask is None:
+            self._mask = self._make_mask(doc_count)
+        return self._mask
+
+    def _make_mask(self, doc_count: int):
+        import numpy as np
+
+        allowed = np.ones(doc_count, dtype=bool)
+        if self._sites is not None:
+            allowed[:] = False
+            if self._sites:
+                allowed[np.fromiter(self._sites, np.int64, len(self._sites))] = True
+        if self._raw_days is not None:
+            days = np.frombuffer(self._raw_days, dtype=">i4")
+            allowed &= (days >= self._since) & (days <= self._until)
+        return allowed
+
+
+def newest_first(scored: dict[int, float], days: array, limit: int) -> list[tuple[float, int]]:
+    """The first ``limit`` (score, document) of ``scored`` by date, newest
+    first, then by score, then in document order; undated ones last."""
+    import heapq
+
+    first = heapq.nsmallest(limit, scored.items(), key=lambda item: (-days[item[0]], -item[1], item[0]))
+    return [(score, docnum) for docnum, score in first]
+
+
+def days_of(files) -> array:
+    """Each document's day of publication (0: unknown), for ``--sort date``."""
+    return _days_array(files.whole_column(DAY_COLUMN, _DAY_WIDTH, _NO_DAY))
+
+
+def _days_array(raw: bytes) -> array:
+    days = array("i")
+    days.frombytes(raw)
+    if sys.byteorder == "little":
+        days.byteswap()
+    return days
+
+
+def no_metadata_error(index_dir) -> QueryError:
+    return QueryError(
+        f"the index in {index_dir} was made before articles' dates and sites were kept; "
+        "run 'search index --rebuild' to filter or sort by them"
+    )
