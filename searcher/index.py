@@ -117,9 +117,11 @@ class Index:
         ``sort="date"``: newest first, then by score (articles without a
         date last).  Raises ``searcher.errors.QueryError`` for a date that
         is not one."""
-        from searcher.query.filters import Filters, parse_day
+        narrow = None
+        if since is not None or until is not None or sites:  # (else a one-shot query need not import filters)
+            from searcher.query.filters import Filters, parse_day
 
-        narrow = Filters(_day("since", since, parse_day, False), _day("until", until, parse_day, True), tuple(sites))
+            narrow = Filters(_day("since", since, parse_day, False), _day("until", until, parse_day, True), tuple(sites))
         with self._searching:
             return self._current_searcher().search(
                 text, limit, page, per_article, snippet_chars, count, narrow or None, sort

@@ -145,14 +145,17 @@ def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, t
     people type must not pay it, nor Sastrawi's, nor NumPy's (0.1 s: only a
     searcher that serves many queries brings it in), nor the few
     milliseconds of dataclasses (exec for every class made) and shutil
-    (bz2, lzma)."""
-    costly = ("whoosh", "Sastrawi", "dataclasses", "shutil", "numpy")
+    (bz2, lzma), nor what only indexing HTML, serving the web page, or
+    filtering by date and site need."""
+    costly = ("whoosh", "Sastrawi", "dataclasses", "shutil", "numpy", "trafilatura", "starlette", "uvicorn")
+    unused = ("searcher.query.filters", "searcher.sources.html", "searcher.web")
     check = (
         "import sys; from searcher.cli import main\n"
         "try: main(['query', 'pakta', 'pertahanan'])\n"
         "except SystemExit as done: assert done.code == 0, done.code\n"
         # (the CLI puts a stand-in for one Whoosh module, with no file, in sys.modules)
-        f"print(sorted(n for n, m in sys.modules.items() if n.split('.')[0] in {costly!r} and getattr(m, '__file__', 0)))"
+        f"print(sorted(n for n, m in sys.modules.items() if (n.split('.')[0] in {costly!r} or n in {unused!r})"
+        " and getattr(m, '__file__', 0)))"
     )
     env = dict(os.environ, SEARCH_INDEX_DIR=str(tmp_path / "index"), NO_COLOR="1")
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, env=env)

@@ -12,24 +12,28 @@ counts, pages and the "some words" pass all see the same narrowed index.
 
 from __future__ import annotations
 
-import datetime
-import re
 import sys
 from array import array
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from searcher.errors import QueryError
+
+if TYPE_CHECKING:
+    import datetime  # imported where used: a query with no filter needs none of it
 
 DAY_COLUMN = "day"
 _DAY_WIDTH = 4  # NumericColumn("i"): big-endian signed 32 bits
 _NO_DAY = bytes(_DAY_WIDTH)
-_DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_DAY = r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$"
 
 
 def parse_day(text: str, end: bool = False) -> datetime.date:
     """``2024``, ``2024-06`` or ``2024-06-18``: its first day, or with
     ``end`` its last.  Raises ValueError saying what is wrong."""
-    match = _DAY.match(text.strip())
+    import datetime
+    import re
+
+    match = re.match(_DAY, text.strip())
     if not match:
         raise ValueError(f"{text!r} is not a date: use 2024, 2024-06 or 2024-06-18")
     year, month, day = (int(part) if part else None for part in match.groups())
@@ -78,6 +82,8 @@ class DocFilter:
         self._since = self._until = None
         self._mask = None
         if filters.since or filters.until:
+            import datetime
+
             self._since = filters.since.toordinal() if filters.since else 1
             self._until = filters.until.toordinal() if filters.until else datetime.date.max.toordinal()
             self._raw_days = files.whole_column(DAY_COLUMN, _DAY_WIDTH, _NO_DAY)

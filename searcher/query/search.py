@@ -27,17 +27,20 @@ import zlib
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from searcher import analysis
 from searcher.analysis import STOPWORDS, related_forms, stem
 from searcher.analysis.stem_table import index_stem_table
-from searcher.query import duplicates, filters, spelling
+from searcher.query import duplicates, spelling
 from searcher.query import tree as queries
 from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions
 from searcher.query.ranking import PlainWordMatches, PlainWordScorer
 from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
 from searcher.storage.store import ARTICLE_KEY_BYTES, damaged, open_index_files, whoosh_reader
+
+if TYPE_CHECKING:
+    from searcher.query.filters import Filters
 
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -291,15 +294,18 @@ class ParagraphSearcher:
     def _expansions(self, node) -> PrefixExpansions:
         return PrefixExpansions(lambda: self._whoosh_searcher().reader(), node)
 
-    def _metadata(self) -> bool:
-        """True when the index keeps articles' dates and sites; else a
-        QueryError says how to get them."""
+    def _metadata(self) -> None:
+        """A QueryError, saying how to get them, unless the index keeps
+        articles' dates and sites."""
+        from searcher.query import filters
+
         if filters.DAY_COLUMN not in self._files.field_names:
             raise filters.no_metadata_error(self._index_dir)
-        return True
 
     def _days(self):
         """Each paragraph's day of publication, read once per searcher."""
+        from searcher.query import filters
+
         if self._day_column is None:
             self._day_column = filters.days_of(self._files)
         return self._day_column
@@ -358,7 +364,9 @@ class ParagraphSearcher:
         with ``days``, the newest."""
         if matches is not None:
             if days is not None:
-                return filters.newest_first(matches.scored(every_word, seen), days, limit)
+                from searcher.query.filters import newest_first
+
+                return newest_first(matches.scored(every_word, seen), days, limit)
             return matches.best(limit, every_word, seen)
         whoosh_query = queries.to_whoosh(node, strict=every_word)
         results = self._whoosh_searcher().search(whoosh_query, limit=limit)
@@ -372,7 +380,7 @@ class ParagraphSearcher:
         per_article: int | None = None,
         snippet_chars: int | None = None,
         count: bool = False,
-        narrow: filters.Filters | None = None,
+        narrow: Filters | None = None,
         sort: str = "relevance",
     ) -> Results:
         """Page ``page`` of the hits, ``limit`` to a page, at most
@@ -401,8 +409,13 @@ class ParagraphSearcher:
         node, passes = plan(text)
         wanted = page * limit
         expand = self._expansions(node)
-        allowed = filters.DocFilter(self._files, self._words.documents, narrow) if narrow and self._metadata() else None
-        days = self._days() if sort == "date" and self._metadata() else None
+        allowed = days = None
+        if narrow or sort == "date":  # (only then: a query with neither need not import filters)
+            from searcher.query import filters
+
+            self._metadata()
+            allowed = filters.DocFilter(self._files, self._words.documents, narrow) if narrow else None
+            days = self._days() if sort == "date" else None
         matches = self._matches(node, expand, allowed=allowed)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
