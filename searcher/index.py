@@ -104,6 +104,7 @@ class Index:
         until: str | datetime.date | None = None,
         sites: Iterable[str] = (),
         sort: str = "relevance",
+        facets: bool = False,
     ) -> Results:
         """Page ``page`` of the best paragraphs for the query ``text``,
         ``limit`` to a page, at most ``per_article`` from one article;
@@ -115,8 +116,9 @@ class Index:
         ``sites`` (names as ``stats()["sites"]`` gives them; case aside),
         when given; articles without a date are outside any date range.
         ``sort="date"``: newest first, then by score (articles without a
-        date last).  Raises ``searcher.errors.QueryError`` for a date that
-        is not one."""
+        date last).  ``facets``: also count every matching paragraph by
+        month and by site (``results.facets``).  Raises
+        ``searcher.errors.QueryError`` for a date that is not one."""
         narrow = None
         if since is not None or until is not None or sites:  # (else a one-shot query need not import filters)
             from searcher.query.filters import Filters, parse_day
@@ -124,7 +126,7 @@ class Index:
             narrow = Filters(_day("since", since, parse_day, False), _day("until", until, parse_day, True), tuple(sites))
         with self._searching:
             return self._current_searcher().search(
-                text, limit, page, per_article, snippet_chars, count, narrow or None, sort
+                text, limit, page, per_article, snippet_chars, count, narrow or None, sort, facets
             )
 
     def open(self) -> Index:

@@ -116,3 +116,36 @@ def test_the_api_filters_and_sorts(index):
         bad = client.get("/api/search", params={"q": "banjir", "until": "besok"})
         assert bad.status_code == 400 and "until 'besok' is not a date" in bad.json()["error"]
         assert client.get("/api/search", params={"q": "banjir", "sort": "score"}).status_code == 400
+
+
+def test_facets_count_every_matching_paragraph_by_month_and_site_on_both_scoring_paths(index):
+    with searcher.Index(index) as ix:
+        first, again = (ix.search("banjir", limit=1, facets=True).facets for _ in range(2))
+        narrowed = ix.search("banjir", limit=1, facets=True, sites=["kompas", "tempo"]).facets
+        phrase = ix.search('"banjir rob" OR longsor', limit=1, facets=True).facets
+    assert first == again == {
+        "months": {"2023-12": 1, "2024-05": 1, "2024-06": 3},
+        "undated": 1,
+        "sites": {"Kompas": 2, "Tempo": 2, "ANTARA": 1, "Detik": 1},
+        "no_site": 0,
+    }
+    assert narrowed == {"months": {"2024-05": 1, "2024-06": 2}, "undated": 1, "sites": {"Kompas": 2, "Tempo": 2},
+                        "no_site": 0}
+    assert phrase["sites"] == {"Detik": 1, "Kompas": 1, "Tempo": 1}
+
+
+def test_facets_in_the_cli_and_the_api(run, index, monkeypatch):
+    from starlette.testclient import TestClient
+
+    from searcher.web.app import create_app
+
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(index))
+    lines = run("query", "--json", "--facets", "-n", "2", "banjir").output.splitlines()
+    assert len(lines) == 3 and json.loads(lines[-1])["facets"]["sites"]["Kompas"] == 2
+    text = run("query", "--color=never", "--facets", "banjir", "--since", "2024").output
+    assert "Matching paragraphs by month\n   2024-05  ██████████                      1\n" in text
+    assert "   Kompas  ██████████████████████████████  2\n" in text
+    with searcher.Index(index) as ix, TestClient(create_app(ix)) as client:
+        body = client.get("/api/search", params={"q": "banjir", "facets": "1"}).json()
+        assert body["facets"]["months"]["2024-06"] == 3
+        assert "facets" not in client.get("/api/search", params={"q": "banjir"}).json()

@@ -81,6 +81,11 @@ def test_an_index_made_before_metadata_answers_and_updates_as_before(run, index_
     assert json_hits(run("query", "--json", "pakta", "pertahanan").output)[0]["paragraph"] == 4
     assert json.loads(run("stats", "--json").output)["dates"] is None
     assert "made before dates and sites were kept; 'search index --rebuild' reads them" in run("stats").output
+    for asked in (["--since", "2024"], ["--site", "Kompas"], ["--sort", "date"], ["--facets"]):
+        result = run("query", "beras", *asked)
+        assert result.exit_code == 2, asked
+        assert result.output.strip().endswith("was made before articles' dates and sites were kept; "
+                                              "run 'search index --rebuild' to filter or sort by them"), asked
 
     write(index_without_metadata / "baru.jsonl", json.dumps(
         {"id": "new-1", "title": "Banjir", "text": "Banjir melanda Jakarta.", "date": "2024-07-01", "site": "Tempo"}))

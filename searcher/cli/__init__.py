@@ -319,6 +319,7 @@ class _QueryCommand(click.Command):
     show_default=True,
     help="date: newest first (then by score); articles without a date last.",
 )
+@click.option("--facets", is_flag=True, help="Also count the matching paragraphs by month and by site.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit, in rank order.")
 @color_option("Colour matched words")
 @click.pass_context
@@ -333,6 +334,7 @@ def query(
     until: str | None,
     sites: tuple[str, ...],
     sort: str,
+    facets: bool,
     as_json: bool,
     color: str,
 ) -> None:
@@ -357,13 +359,14 @@ def query(
       search query "siapa yang menandatangani perjanjian?" --per-article 1
       search query putin -n 5 --page 2
       search query banjir --since 2024-06 --until 2024-06 --sort date
-      search query banjir --site Kompas --site "Tempo.co"
+      search query banjir --site Kompas --site "Tempo.co" --facets
       search query --json "kerja sama" | jq .title
     """
     _skip_english_variations()
     from searcher.index import Index
     from searcher.cli.render import (
-        header, hit_json, hit_text, quote, snippet_chars, suggestion_text, terminal_width, use_color,
+        facets_json, facets_text, header, hit_json, hit_text, quote, snippet_chars, suggestion_text, terminal_width,
+        use_color,
     )
 
     text = " ".join(words)
@@ -380,6 +383,7 @@ def query(
             until=until,
             sites=sites,
             sort=sort,
+            facets=facets,
         )
     hits = results.hits
     for note in results.notes:
@@ -388,6 +392,8 @@ def query(
     if as_json:
         for hit in hits:
             click.echo(hit_json(hit))
+        if results.facets is not None:
+            click.echo(facets_json(results.facets))
         if hint:
             click.echo(f"search: {hint}", err=True)
     elif hits:
@@ -396,6 +402,8 @@ def query(
         lines = [header(results, (page - 1) * limit + 1)] + ([hint] if hint else [])
         click.echo("\n".join(lines) + "\n", color=colored)
         click.echo("\n\n".join(hit_text(hit, colored, width, show) for hit in hits), color=colored)
+        if results.facets is not None:
+            click.echo("\n" + facets_text(results.facets, colored, width), color=colored)
     if not hits:
         shown = text if len(text) <= 60 else text[:57] + "..."
         beyond = f" on page {page}" if page > 1 else ""

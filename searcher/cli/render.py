@@ -159,6 +159,33 @@ def published(item: Hit | StoredArticle) -> str:
     return f"{known} · " if known else ""
 
 
+def facets_json(facets: dict) -> str:
+    import json
+
+    return json.dumps({"facets": facets}, ensure_ascii=False)
+
+
+def facets_text(facets: dict, color: bool, width: int, bar_width: int = 30) -> str:
+    """The counts as two histograms, months in order and sites most first."""
+    lines = []
+    for heading, counts, unknown, unknown_label in (
+        ("Matching paragraphs by month", facets["months"], facets["undated"], "no date"),
+        ("Matching paragraphs by site", facets["sites"], facets["no_site"], "no site"),
+    ):
+        rows = [(shorten(label, 24), count) for label, count in counts.items()]
+        if unknown:
+            rows.append((unknown_label, unknown))
+        if not rows:
+            continue
+        label_width = max(len(label) for label, _ in rows)
+        most = max(count for _, count in rows)
+        lines.append(_style(color, _BOLD, heading))
+        for label, count in rows:
+            bar = "█" * max(1, round(bar_width * count / most)) if count else ""
+            lines.append(f"{INDENT}{label:<{label_width}}  {bar:<{bar_width}}  {count:,}")
+    return "\n".join(lines)
+
+
 def quote(word: str) -> str:
     import shlex
 

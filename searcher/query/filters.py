@@ -87,7 +87,7 @@ class DocFilter:
             self._since = filters.since.toordinal() if filters.since else 1
             self._until = filters.until.toordinal() if filters.until else datetime.date.max.toordinal()
             self._raw_days = files.whole_column(DAY_COLUMN, _DAY_WIDTH, _NO_DAY)
-            self._days = _days_array(self._raw_days)
+            self._days = _column_array(self._raw_days)
 
     def allows(self, docnum: int) -> bool:
         if self._sites is not None and docnum not in self._sites:
@@ -137,15 +137,16 @@ def newest_first(scored: dict[int, float], days: array, limit: int) -> list[tupl
 
 def days_of(files) -> array:
     """Each document's day of publication (0: unknown), for ``--sort date``."""
-    return _days_array(files.whole_column(DAY_COLUMN, _DAY_WIDTH, _NO_DAY))
+    return _column_array(files.whole_column(DAY_COLUMN, _DAY_WIDTH, _NO_DAY))
 
 
-def _days_array(raw: bytes) -> array:
-    days = array("i")
-    days.frombytes(raw)
+def _column_array(raw: bytes, typecode: str = "i") -> array:
+    """A column of Whoosh's NumericColumn (big-endian) as an array."""
+    values = array(typecode)
+    values.frombytes(raw)
     if sys.byteorder == "little":
-        days.byteswap()
-    return days
+        values.byteswap()
+    return values
 
 
 def no_metadata_error(index_dir) -> QueryError:

@@ -338,6 +338,12 @@ class PlainWordMatches:
             return _best_first(scores, limit)
         return self._best_of_some(limit, skip | self.every_word)
 
+    def matching(self, every_word: bool) -> set[int]:
+        """Every paragraph a pass matches (the last pass: all the query's)."""
+        if every_word and not self.any_word:
+            return self.every_word
+        return set().union(*(self._docs(word) for word in self._terms))
+
     def scored(self, every_word: bool, skip: set[int]) -> dict[int, float]:
         """Every paragraph of a pass, less ``skip``, with its score (for
         orders other than by score, which need them all)."""
@@ -463,6 +469,9 @@ class TreeMatches:
 
     def first(self, count: int, every_word: bool) -> list[int]:
         return heapq.nsmallest(count, self._scores(every_word))
+
+    def matching(self, every_word: bool):
+        return self._scores(every_word).keys()
 
     def scored(self, every_word: bool, skip: set[int]) -> dict[int, float]:
         """Every paragraph of a pass, less ``skip``, with its score."""

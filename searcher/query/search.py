@@ -132,6 +132,7 @@ class Results(NamedTuple):
     seconds: float
     suggestion: str | None = None  # the query with misspelt words corrected
     notes: tuple[str, ...] = ()  # what the user should know about how the query was run
+    facets: dict | None = None  # when asked: matching paragraphs by month and site (query.facets.count)
 
     @property
     def total(self) -> int:
@@ -253,7 +254,8 @@ class ParagraphSearcher:
         self._words = PlainWordScorer(self._files, k1=BM25_K1, b=BM25_B)
         self._vectorized = vectorized
         self._searches = 0
-        self._day_column = None  # filters.days_of, for sorting by date
+        self._day_column = None  # filters.days_of, for sorting by date and facets
+        self._site_column = None  # facets.site_numbers
 
     def _whoosh_searcher(self):
         """Whoosh's searcher on the same generation, for phrases, and for
@@ -301,6 +303,14 @@ class ParagraphSearcher:
 
         if filters.DAY_COLUMN not in self._files.field_names:
             raise filters.no_metadata_error(self._index_dir)
+
+    def _facets(self, matches, passes) -> dict:
+        from searcher.query import facets
+
+        if self._site_column is None:
+            self._site_column = facets.site_numbers(self._files)
+        docs = matches.matching(passes[-1]) if passes else set()
+        return facets.count(docs, self._days(), self._site_column, lambda d: self._files.stored_fields(d).get("site", ""))
 
     def _days(self):
         """Each paragraph's day of publication, read once per searcher."""
@@ -382,6 +392,7 @@ class ParagraphSearcher:
         count: bool = False,
         narrow: Filters | None = None,
         sort: str = "relevance",
+        facets: bool = False,
     ) -> Results:
         """Page ``page`` of the hits, ``limit`` to a page, at most
         ``per_article`` from one article, each duplicate paragraph once,
@@ -389,14 +400,15 @@ class ParagraphSearcher:
         paragraphs and articles match (a few milliseconds more).
         ``narrow``: only articles of those dates and sites; ``sort``:
         "relevance", or "date" (newest first, then by score; paragraphs
-        with every word still before those with some).  Raises
+        with every word still before those with some); ``facets``: count
+        every matching paragraph by month and site (``Results.facets``).  Raises
         IndexDamaged when a file of the index reads as nothing Whoosh
         writes, QueryError for a filter or sort on an index made before
         dates and sites were kept."""
         if sort not in ("relevance", "date"):
             raise ValueError(f"sort must be 'relevance' or 'date', not {sort!r}")
         try:
-            return self._search(text, limit, page, per_article, snippet_chars, count, narrow, sort)
+            return self._search(text, limit, page, per_article, snippet_chars, count, narrow, sort, facets)
         except READ_ERRORS as error:
             raise damaged(self._index_dir, f"{error.__class__.__name__}: {error}") from error
         except OSError as error:
@@ -404,13 +416,13 @@ class ParagraphSearcher:
                 raise
             raise damaged(self._index_dir, f"a read at a position no file has: {error.strerror}") from error
 
-    def _search(self, text, limit, page, per_article, snippet_chars, count, narrow, sort) -> Results:
+    def _search(self, text, limit, page, per_article, snippet_chars, count, narrow, sort, facets) -> Results:
         started = time.perf_counter()
         node, passes = plan(text)
         wanted = page * limit
         expand = self._expansions(node)
         allowed = days = None
-        if narrow or sort == "date":  # (only then: a query with neither need not import filters)
+        if narrow or sort == "date" or facets:  # (only then: a plain query need not import filters)
             from searcher.query import filters
 
             self._metadata()
@@ -431,6 +443,7 @@ class ParagraphSearcher:
             paragraphs, articles, exact = self._count(node, passes[-1], matches)
         else:
             paragraphs, articles, exact = 0, 0, True
+        counted = self._facets(matches, passes) if facets else None
         terms = queries.highlight_terms(node)
         hits = [
             Hit(
@@ -459,7 +472,7 @@ class ParagraphSearcher:
             for prefix, share in expand.capped
         )
         seconds = time.perf_counter() - started
-        return Results(text, hits, paragraphs, articles, exact, seconds, suggestion, notes)
+        return Results(text, hits, paragraphs, articles, exact, seconds, suggestion, notes, counted)
 
     def _collapse(self, candidates, wanted: int, per_article: int | None, copy_finder: duplicates.CopyFinder):
         """Walk the ranked candidates, keeping each paragraph unless it

@@ -99,6 +99,10 @@ class VectorMatches(PlainWordMatches):
             mask[np.fromiter(skip, np.int64, len(skip))] = False
         return mask
 
+    def matching(self, every_word: bool) -> np.ndarray:
+        """The documents a pass matches, as an array of their numbers."""
+        return np.flatnonzero(self._every() if every_word and not self.any_word else self._any())
+
     def scored(self, every_word: bool, skip: set[int]) -> dict[int, float]:
         mask = self._pass_mask(every_word, skip)
         documents = np.flatnonzero(mask)

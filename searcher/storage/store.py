@@ -102,7 +102,7 @@ FIELD_NAMES_BEFORE_METADATA = frozenset(
     {"kind", "source", "state", "root", "article", "article_key", "para", "title", "body", "sketch", "signature"}
     | {"size", "mtime", "sha1", "articles"}
 )
-METADATA_FIELDS = frozenset({"date", "day", "site", "site_key", "url", "author", "sites", "dates"})
+METADATA_FIELDS = frozenset({"date", "day", "site", "site_key", "site_hash", "url", "author", "sites", "dates"})
 FIELD_NAMES = FIELD_NAMES_BEFORE_METADATA | METADATA_FIELDS
 NO_METADATA = (
     "made before articles' dates and sites were kept; 'search index --rebuild' reads them from the files"
@@ -112,6 +112,14 @@ NO_METADATA = (
 def site_key(site: str) -> str:
     """The term a site is filtered by: case and spacing do not count."""
     return " ".join(site.casefold().split())
+
+
+def site_hash(site: str) -> int:
+    """A number for a site (never 0, which is "none"), for counting
+    paragraphs by site from a column."""
+    import zlib
+
+    return zlib.crc32(site_key(site).encode()) or 1
 
 
 def has_metadata(field_names) -> bool:
@@ -143,6 +151,7 @@ def make_schema():
         day=COLUMN(NumericColumn("i")),  # the same as date.toordinal(), 0 when unknown: for date filters
         site=STORED,  # the outlet, as the file names it
         site_key=ID,  # site_key(site): for site filters
+        site_hash=COLUMN(NumericColumn("I")),  # site_hash(site), 0 when unknown: for counts by site
         url=STORED,
         author=STORED,
         size=STORED,
@@ -657,6 +666,7 @@ def _metadata(article) -> dict:
         fields["day"] = datetime.date.fromisoformat(article.date).toordinal()
     if article.site:
         fields["site_key"] = site_key(article.site)
+        fields["site_hash"] = site_hash(article.site)
     return fields
 
 

@@ -1,7 +1,7 @@
 """The web application: the search page and the JSON API.
 
     GET /                                       the page (its script and style under /static/)
-    GET /api/search?q=&limit=&page=&per_article=&since=&until=&site=&sort=
+    GET /api/search?q=&limit=&page=&per_article=&since=&until=&site=&sort=&facets=
     GET /api/articles/{id}                      an article, every paragraph
     GET /api/articles/{id}/paragraphs/{n}       paragraph n and its neighbours (?context=1)
     GET /api/stats                              as ``search stats --json``
@@ -76,8 +76,11 @@ def create_app(index: Index) -> Starlette:
             "until": params.get("until") or None,
             "sites": [site for site in params.getlist("site") if site],
         }
+        facets = params.get("facets", "") not in ("", "0", "false")
         try:
-            results = index.search(text, limit=limit, page=page, per_article=per_article, sort=sort, **narrowed)
+            results = index.search(
+                text, limit=limit, page=page, per_article=per_article, sort=sort, facets=facets, **narrowed
+            )
         except QueryError as error:
             raise BadRequest(str(error)) from None
         return JSONResponse(
@@ -95,6 +98,7 @@ def create_app(index: Index) -> Starlette:
                 "suggestion": results.suggestion,
                 "notes": list(results.notes),
                 "hits": [hit.as_dict() for hit in results.hits],
+                **({"facets": results.facets} if facets else {}),
             }
         )
 
