@@ -65,19 +65,84 @@ class Filters(NamedTuple):
         return bool(self.since or self.until or self.sites)
 
 
-class DocFilter:
-    """The paragraphs ``filters`` allows in one open index generation."""
+class MetadataColumns:
+    """What filters, the date order and facets read, for one open index
+    generation, read once and kept: a searcher that serves many queries
+    reads the day column and a site's postings once, not per query.  The
+    NumPy forms are made only where NumPy is in use (a long-lived
+    searcher)."""
 
-    def __init__(self, files, documents, filters: Filters):
+    def __init__(self, files, documents):
         """``documents(field, text)``: a term's {document: frequency}."""
+        self._files = files
+        self._documents = documents
+        self._raw_days: bytes | None = None
+        self._days: array | None = None
+        self._site_docs: dict[str, set[int]] = {}
+        self._arrays: dict[str, object] = {}  # NumPy forms, by name
+
+    @property
+    def doc_count(self) -> int:
+        return self._files.doc_count_all()
+
+    def column(self, name: str, width: int) -> bytes:
+        """Every document's value in a fixed-width column (zeros where none)."""
+        return self._files.whole_column(name, width, bytes(width))
+
+    def raw_days(self) -> bytes:
+        if self._raw_days is None:
+            self._raw_days = self.column(DAY_COLUMN, _DAY_WIDTH)
+        return self._raw_days
+
+    def days(self) -> array:
+        """Each document's day of publication (``date.toordinal()``; 0: unknown)."""
+        if self._days is None:
+            self._days = _column_array(self.raw_days())
+        return self._days
+
+    def site_docs(self, site: str) -> set[int]:
+        """The documents of a site (by name, case and spacing aside)."""
         from searcher.storage.store import site_key
 
+        key = site_key(site)
+        if key not in self._site_docs:
+            self._site_docs[key] = set(self._documents("site_key", key))
+        return self._site_docs[key]
+
+    def array(self, name: str, make):
+        """A NumPy form, made by ``make()`` the first time it is asked for."""
+        if name not in self._arrays:
+            self._arrays[name] = make()
+        return self._arrays[name]
+
+    def days_array(self):
+        import numpy as np
+
+        return self.array("days", lambda: np.frombuffer(self.raw_days(), dtype=">i4").astype(np.int32))
+
+    def site_mask(self, sites: tuple[str, ...]):
+        import numpy as np
+
+        def make():
+            mask = np.zeros(self.doc_count, dtype=bool)
+            for site in sites:
+                docs = self.site_docs(site)
+                if docs:
+                    mask[np.fromiter(docs, np.int64, len(docs))] = True
+            return mask
+
+        return self.array(("sites",) + tuple(sorted(sites)), make)
+
+
+class DocFilter:
+    """The paragraphs ``filters`` allows, in the generation ``columns`` reads."""
+
+    def __init__(self, columns: MetadataColumns, filters: Filters):
+        self._columns = columns
+        self._filters = filters
         self._sites: set[int] | None = None
         if filters.sites:
-            self._sites = set()
-            for site in filters.sites:
-                self._sites.update(documents("site_key", site_key(site)))
-        self._raw_days: bytes | None = None
+            self._sites = set().union(*(columns.site_docs(site) for site in filters.sites))
         self._days: array | None = None
         self._since = self._until = None
         self._mask = None
@@ -86,8 +151,7 @@ class DocFilter:
 
             self._since = filters.since.toordinal() if filters.since else 1
             self._until = filters.until.toordinal() if filters.until else datetime.date.max.toordinal()
-            self._raw_days = files.whole_column(DAY_COLUMN, _DAY_WIDTH, _NO_DAY)
-            self._days = _column_array(self._raw_days)
+            self._days = columns.days()
 
     def allows(self, docnum: int) -> bool:
         if self._sites is not None and docnum not in self._sites:
@@ -109,21 +173,16 @@ class DocFilter:
     def mask(self, doc_count: int):
         """The same as a NumPy array of booleans, one for each document."""
         if self._mask is None:
-            self._mask = self._make_mask(doc_count)
+            import numpy as np
+
+            allowed = np.ones(doc_count, dtype=bool)
+            if self._sites is not None:
+                allowed &= self._columns.site_mask(self._filters.sites)
+            if self._days is not None:
+                days = self._columns.days_array()
+                allowed &= (days >= self._since) & (days <= self._until)
+            self._mask = allowed
         return self._mask
-
-    def _make_mask(self, doc_count: int):
-        import numpy as np
-
-        allowed = np.ones(doc_count, dtype=bool)
-        if self._sites is not None:
-            allowed[:] = False
-            if self._sites:
-                allowed[np.fromiter(self._sites, np.int64, len(self._sites))] = True
-        if self._raw_days is not None:
-            days = np.frombuffer(self._raw_days, dtype=">i4")
-            allowed &= (days >= self._since) & (days <= self._until)
-        return allowed
 
 
 def newest_first(scored: dict[int, float], days: array, limit: int) -> list[tuple[float, int]]:
@@ -133,11 +192,6 @@ def newest_first(scored: dict[int, float], days: array, limit: int) -> list[tupl
 
     first = heapq.nsmallest(limit, scored.items(), key=lambda item: (-days[item[0]], -item[1], item[0]))
     return [(score, docnum) for docnum, score in first]
-
-
-def days_of(files) -> array:
-    """Each document's day of publication (0: unknown), for ``--sort date``."""
-    return _column_array(files.whole_column(DAY_COLUMN, _DAY_WIDTH, _NO_DAY))
 
 
 def _column_array(raw: bytes, typecode: str = "i") -> array:

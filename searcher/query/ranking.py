@@ -358,6 +358,13 @@ class PlainWordMatches:
             term.look_up(docs)
         return self.scores(docs)
 
+    def newest(self, limit: int, every_word: bool, skip: set[int], columns) -> list[tuple[float, int]]:
+        """The first ``limit`` (score, document) of a pass by date, newest
+        first (``columns``: a ``filters.MetadataColumns``)."""
+        from searcher.query.filters import newest_first
+
+        return newest_first(self.scored(every_word, skip), columns.days(), limit)
+
     def _best_of_some(self, limit: int, skip: set[int]) -> list[tuple[float, int]]:
         # Visit the words from the one whose postings can score the most;
         # a paragraph first met at word i holds none of the words before it,
@@ -476,6 +483,8 @@ class TreeMatches:
     def scored(self, every_word: bool, skip: set[int]) -> dict[int, float]:
         """Every paragraph of a pass, less ``skip``, with its score."""
         return {docnum: score for docnum, score in self._scores(every_word).items() if docnum not in skip}
+
+    newest = PlainWordMatches.newest
 
     def best(self, limit: int, every_word: bool, skip: set[int]) -> list[tuple[float, int]]:
         """The best ``limit`` of a pass, less those in ``skip``, as a Whoosh

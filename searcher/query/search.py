@@ -254,8 +254,7 @@ class ParagraphSearcher:
         self._words = PlainWordScorer(self._files, k1=BM25_K1, b=BM25_B)
         self._vectorized = vectorized
         self._searches = 0
-        self._day_column = None  # filters.days_of, for sorting by date and facets
-        self._site_column = None  # facets.site_numbers
+        self._metadata_columns = None  # see _columns
 
     def _whoosh_searcher(self):
         """Whoosh's searcher on the same generation, for phrases, and for
@@ -307,18 +306,17 @@ class ParagraphSearcher:
     def _facets(self, matches, passes) -> dict:
         from searcher.query import facets
 
-        if self._site_column is None:
-            self._site_column = facets.site_numbers(self._files)
         docs = matches.matching(passes[-1]) if passes else set()
-        return facets.count(docs, self._days(), self._site_column, lambda d: self._files.stored_fields(d).get("site", ""))
+        return facets.count(docs, self._columns(), lambda d: self._files.stored_fields(d).get("site", ""))
 
-    def _days(self):
-        """Each paragraph's day of publication, read once per searcher."""
-        from searcher.query import filters
+    def _columns(self):
+        """What filters, the date order and facets read, kept for this
+        searcher's generation (``filters.MetadataColumns``)."""
+        if self._metadata_columns is None:
+            from searcher.query.filters import MetadataColumns
 
-        if self._day_column is None:
-            self._day_column = filters.days_of(self._files)
-        return self._day_column
+            self._metadata_columns = MetadataColumns(self._files, self._words.documents)
+        return self._metadata_columns
 
     def _matches(self, node, expand: PrefixExpansions, vectorized: bool | None = None, allowed=None):
         """The query's matches worked out from the postings (None: Whoosh's
@@ -374,9 +372,7 @@ class ParagraphSearcher:
         with ``days``, the newest."""
         if matches is not None:
             if days is not None:
-                from searcher.query.filters import newest_first
-
-                return newest_first(matches.scored(every_word, seen), days, limit)
+                return matches.newest(limit, every_word, seen, self._columns())
             return matches.best(limit, every_word, seen)
         whoosh_query = queries.to_whoosh(node, strict=every_word)
         results = self._whoosh_searcher().search(whoosh_query, limit=limit)
@@ -426,8 +422,8 @@ class ParagraphSearcher:
             from searcher.query import filters
 
             self._metadata()
-            allowed = filters.DocFilter(self._files, self._words.documents, narrow) if narrow else None
-            days = self._days() if sort == "date" else None
+            allowed = filters.DocFilter(self._columns(), narrow) if narrow else None
+            days = self._columns().days() if sort == "date" else None
         matches = self._matches(node, expand, allowed=allowed)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted

@@ -108,6 +108,17 @@ class VectorMatches(PlainWordMatches):
         documents = np.flatnonzero(mask)
         return dict(zip(documents.tolist(), self._scores(mask)[documents].tolist()))
 
+    def newest(self, limit: int, every_word: bool, skip: set[int], columns) -> list[tuple[float, int]]:
+        """``PlainWordMatches.newest``, over arrays: by date, newest first,
+        then by score, then in document order."""
+        mask = self._pass_mask(every_word, skip)
+        documents = np.flatnonzero(mask)
+        if limit <= 0 or not len(documents):
+            return []
+        scores = self._scores(mask)[documents]
+        order = np.lexsort((documents, -scores, -columns.days_array()[documents]))[:limit]
+        return list(zip(scores[order].tolist(), documents[order].tolist()))
+
     def best(self, limit: int, every_word: bool, skip: set[int]) -> list[tuple[float, int]]:
         mask = self._pass_mask(every_word, skip)
         documents = np.flatnonzero(mask)
