@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 if TYPE_CHECKING:
     from searcher.query.search import ParagraphSearcher, Results
     from searcher.query.stored_articles import StoredArticle
-    from searcher.storage.store import IndexReport
+    from searcher.storage.store import IndexProgress, IndexReport
 
 
 def _day(name: str, value, parse_day, end: bool) -> datetime.date | None:
@@ -62,14 +62,17 @@ class Index:
         *,
         rebuild: bool = False,
         warn: Callable[[str], None] | None = None,
-        on_progress: Callable[[int, int, int], None] | None = None,
+        on_progress: Callable[[IndexProgress], None] | None = None,
     ) -> IndexReport:
         """Bring the index up to date with the files and folders ``paths``
         (by default, all those indexed so far), as ``search index`` does:
         new and changed files read, removed ones dropped; ``rebuild``
         starts from scratch.  ``warn`` gets a line for each file skipped
         (by default they go unreported; the report counts them);
-        ``on_progress(files done, files in all, bytes read)``.  Raises
+        ``on_progress(progress)`` after each file and every few hundred
+        paragraphs, with a ``searcher.storage.store.IndexProgress``
+        (``files_done``, ``files_total``, ``bytes_done``, ``bytes_total``,
+        ``paragraphs``).  Raises
         ``searcher.errors.Interrupted`` on Ctrl-C, with what was saved."""
         from searcher.errors import SearchError
         from searcher.storage.store import update_index

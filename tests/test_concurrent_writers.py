@@ -47,8 +47,8 @@ def test_a_writer_waiting_for_the_lock_never_indexes_between_two_batches(tmp_pat
     monkeypatch.setattr(store, "_open_writer", slow_to_reopen)
     second = []
 
-    def start_the_second_writer(done, total, _bytes):
-        if done == 2:
+    def start_the_second_writer(progress):
+        if progress.files_done == 2 and not second:
             second.append(subprocess.Popen(
                 [_installed_search(), "index", str(folder), "--index-dir", str(index_dir)],
                 env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))

@@ -12,6 +12,7 @@ from searcher import __version__
 from searcher.query.duplicates import SIGNATURE_BYTES, signature, signature_hashes, sketch_terms
 from searcher.storage.store import open_index_files
 from searcher.cli.progress import progress_line
+from searcher.storage.store import IndexProgress
 
 SAMPLE = "000_8e71dce4d88c4be3"
 
@@ -75,14 +76,31 @@ def test_the_index_folder_itself_is_never_indexed(run, tmp_path, monkeypatch):
 def test_progress_bar_is_drawn_when_asked_and_wiped_before_the_summary(run, tmp_path):
     write(tmp_path / "b" / "a.txt", "A\n\nSatu.")
     result = run("index", "--progress", str(tmp_path / "b"))
-    assert "[" + "#" * 24 + "] 1/1 files  saving the index…" in result.stderr
+    assert "[" + "#" * 24 + "] 100%  1/1 files  1 paragraph  saving the index…" in result.stderr
     assert result.stderr.endswith("\r")  # the bar is wiped, the summary stands alone
     assert result.stdout.startswith("1 new")
 
 
-def test_progress_line_shows_rate_and_time_left():
-    line = progress_line(done=250, total=1000, bytes_read=5_000_000, elapsed=10.0)
-    assert line == "[######------------------] 250/1,000 files  0.5 MB/s  0:30 left"
+def test_progress_line_shows_share_rate_and_time_left():
+    line = progress_line(IndexProgress(250, 1000, 5_000_000, 20_000_000, 61_327), elapsed=10.0)
+    assert line == "[######------------------]  25%  250/1,000 files  61,327 paragraphs  0.5 MB/s  0:30 left"
+
+
+def test_one_large_file_moves_the_bar_as_its_paragraphs_are_written(tmp_path):
+    import json
+
+    import searcher
+
+    records = [{"id": f"a{n}", "text": f"Banjir ke-{n} melanda Jakarta.\n\nWarga mengungsi."} for n in range(1000)]
+    dump = write(tmp_path / "dump.jsonl", "\n".join(json.dumps(r) for r in records))
+    seen = []
+    searcher.Index(tmp_path / "index").update([dump], on_progress=seen.append)
+    within = [p for p in seen if p.files_done == 0]
+    assert len(within) == 2000 // 256  # every 256 paragraphs of the 2,000
+    assert all(p.bytes_total == dump.stat().st_size and p.files_total == 1 for p in seen)
+    shares = [p.bytes_done for p in within]
+    assert shares == sorted(shares) and 0 < shares[0] < shares[-1] < dump.stat().st_size
+    assert (seen[-1].files_done, seen[-1].bytes_done, seen[-1].paragraphs) == (1, dump.stat().st_size, 2000)
 
 
 # -- version and help ------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from searcher import analysis
 from searcher.analysis.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
@@ -287,8 +287,20 @@ class IndexReport:
         self.roots: list[str] = []
 
 
-# Called after each file with (files done, files in all, bytes read so far).
-Progress = Callable[[int, int, int], None]
+class IndexProgress(NamedTuple):
+    """How far a run has got, for a progress bar: sent after each file,
+    and every PROGRESS_PARAGRAPHS paragraphs within one (a single large
+    JSONL file is most of some runs)."""
+
+    files_done: int
+    files_total: int
+    bytes_done: int  # of the files done, and of the one being written, by its share of paragraphs written
+    bytes_total: int  # of every file the run looks at
+    paragraphs: int  # written so far in this run
+
+
+PROGRESS_PARAGRAPHS = 256
+Progress = Callable[[IndexProgress], None]
 
 
 def _file_hash(data: bytes) -> str:
@@ -494,16 +506,24 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
             seen.update(str(s.path) for s in sources)
             work.append((root, sources))
         total = len(seen)
-        bytes_read = 0
+        sizes = {str(s.path): _size(s.path) for _, sources in work for s in sources} if on_progress else {}
+        bytes_total, bytes_done = sum(sizes.values()), 0
         batch_start = 0
         for root, sources in work:
             for source in sources:
                 path = str(source.path)
-                bytes_read += _index_file(writer, source, known.get(path), report, warn, signature_size, metadata)
+                within = None
+                if on_progress:
+                    def within(written: int, of: int, size: int = sizes[path], before: int = bytes_done) -> None:
+                        share = before + size * written // of
+                        on_progress(IndexProgress(report.files, total, share, bytes_total, report.paragraphs))
+
+                _index_file(writer, source, known.get(path), report, warn, signature_size, metadata, within)
                 report.files += 1
                 pending_files += 1
                 if on_progress:
-                    on_progress(report.files, total, bytes_read)
+                    bytes_done += sizes[path]
+                    on_progress(IndexProgress(report.files, total, bytes_done, bytes_total, report.paragraphs))
                 # A rebuild commits once, at the end: stopped half-way, it
                 # must leave the old index whole, not a part of the new one.
                 if not rebuild and report.paragraphs - batch_start >= batch_paragraphs:
@@ -597,9 +617,11 @@ def _index_file(
     warn: Warn,
     signature_size: int = SIGNATURE_SIZE,
     metadata: bool = True,
+    on_paragraphs: Callable[[int, int], None] | None = None,
 ) -> int:
     """Bring one file's paragraphs up to date; returns the bytes read.
-    ``metadata``: the index has fields for articles' dates and sites."""
+    ``metadata``: the index has fields for articles' dates and sites.
+    ``on_paragraphs(written, of)``: every PROGRESS_PARAGRAPHS paragraphs."""
     from searcher.sources.articles import UnreadableFile, read_articles
 
     path = str(source.path)
@@ -633,6 +655,8 @@ def _index_file(
         report.changed += len(articles)
     else:
         report.new += len(articles)
+    in_file = sum(len(article.paragraphs) for article in articles) if on_paragraphs else 0
+    written = 0
     for article in articles:
         key = article_key(path, article.id)
         about = _metadata(article) if metadata else {}
@@ -651,9 +675,19 @@ def _index_file(
                 **about,
             )
             report.paragraphs += 1
+            written += 1
+            if on_paragraphs and written % PROGRESS_PARAGRAPHS == 0:
+                on_paragraphs(written, in_file)
     _add_file_state(writer, source, stat, digest, len(articles), _file_summary(articles) if metadata else {})
     report.files_written += 1
     return len(data)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _metadata(article) -> dict:
