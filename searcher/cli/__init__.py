@@ -93,7 +93,7 @@ def main(debug: bool) -> None:
 
     \b
       search index                 index the built-in sample articles
-      search index ~/berita/       index your own folder (.txt, .md, .jsonl, .html)
+      search index ~/berita/       index your own folder (.txt .md .jsonl .html .pdf .docx)
       search query "pakta pertahanan"
       search serve                 search and read in a web browser
     """
@@ -118,8 +118,10 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
     """Index article files and folders (walked recursively).
 
     Files: .txt and .md (title on the first line, then paragraphs),
-    .jsonl (one article per line: id or _id, title, text or content), and
-    .html/.htm (saved news pages: the article is extracted from the page).
+    .jsonl (one article per line: id or _id, title, text or content, and
+    optionally date, url, site, author), .html/.htm (saved news pages: the
+    article is extracted from the page), and .pdf/.docx (reports, press
+    releases).
     Running it again re-reads only new and changed files.  With no PATHS it
     refreshes everything indexed so far, or, on a new index, indexes the
     built-in sample articles.

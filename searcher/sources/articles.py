@@ -14,6 +14,9 @@ Formats:
   the same id, the last is kept.
 * ``.html`` / ``.htm``: a saved news page; its article and metadata are
   extracted by ``sources.html``.  The id is made as for ``.txt``.
+* ``.pdf`` / ``.docx``: a report or press release (``sources.documents``);
+  the title from the file's metadata, else its first paragraph when that
+  is short.  The id is made as for ``.txt``.
 
 Nothing here raises on bad input: problems with one file or record are passed
 to ``warn`` as one line naming it, and reading goes on.
@@ -32,7 +35,9 @@ from typing import Callable, Iterator
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl",)
 HTML_SUFFIXES = (".html", ".htm")
-SUFFIXES = ARTICLE_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES
+DOCUMENT_SUFFIXES = (".pdf", ".docx")
+SUFFIXES = ARTICLE_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES + DOCUMENT_SUFFIXES
+_TITLE_MAX_WORDS = 20  # a document's first paragraph is its title only when this short
 
 Warn = Callable[[str], None]
 
@@ -178,6 +183,23 @@ def read_html_article(path: Path, article_id: str, data: bytes, warn: Warn) -> A
     return article
 
 
+def read_document_article(path: Path, article_id: str, data: bytes) -> Article:
+    from searcher.sources.documents import UnreadableDocument, read_docx, read_pdf
+
+    try:
+        document = (read_pdf if path.suffix.lower() == ".pdf" else read_docx)(data)
+    except UnreadableDocument as error:
+        raise UnreadableFile(str(error)) from None
+    title = document.title
+    if not title:
+        first = split_paragraphs(document.text)[0]
+        title = first if len(first.split()) <= _TITLE_MAX_WORDS else ""
+    article = make_article(article_id, title, document.text, str(path))
+    if not article.paragraphs:  # a document that is only its title
+        article.paragraphs.append(article.title)
+    return article
+
+
 def read_jsonl(path: Path, data: bytes, warn: Warn) -> Iterator[Article]:
     """The file's articles; of records sharing an id, the last one (a later
     line of an export is a later version), with a warning."""
@@ -269,6 +291,8 @@ def read_articles(path: Path, article_id: str, warn: Warn, data: bytes | None = 
         article = read_html_article(path, article_id, data, warn)
         if article is not None:
             yield article
+    elif suffix in DOCUMENT_SUFFIXES:
+        yield read_document_article(path, article_id, data)
     else:
         article = read_text_article(path, article_id, data, warn)
         if article is not None:
