@@ -213,3 +213,37 @@ def test_where_and_when_an_article_was_published_is_shown_and_only_web_addresses
     settled(page)
     assert "javascript:alert(1)" in page.text_content("#article-source")
     assert page.locator("#article-source a").count() == 0
+
+
+def test_sorting_and_filters_narrow_the_hits_and_stay_in_the_url(page, server):
+    page.goto(server + "/?q=harga")
+    page.wait_for_selector("#hits li")
+    page.wait_for_selector(".narrow:not([hidden])")  # the index keeps dates and sites
+    settled(page)
+    assert page.locator("#hits li").count() == 2  # ANTARA's beras (dated), Abal's cabai (undated)
+    assert sorted(page.eval_on_selector_all("#sites option", "options => options.map(o => o.value)")) == ["ANTARA", "Abal"]
+
+    page.select_option("#sort", "date")
+    page.wait_for_url("**sort=date**")
+    settled(page)
+    assert page.locator("#hits li .source").first.text_content().startswith("ANTARA, 2024-05-02")
+
+    page.fill("#since", "2024-05-01")
+    page.dispatch_event("#since", "change")
+    page.wait_for_url("**since=2024-05-01**")
+    settled(page)
+    assert page.locator("#hits li").count() == 1  # the undated article is outside any range
+    assert page.text_content("#status").startswith("1 paragraph in 1 article match")
+
+    page.fill("#since", "")
+    page.dispatch_event("#since", "change")
+    page.fill("#site", "abal")
+    page.dispatch_event("#site", "change")
+    page.wait_for_url("**site=abal**")
+    settled(page)
+    assert [t.split(" · ")[0] for t in page.locator("#hits li .source").all_text_contents()] == ["Abal"]
+    page.reload()  # the URL holds it all
+    page.wait_for_selector("#hits li")
+    settled(page)
+    assert page.input_value("#site") == "abal" and page.input_value("#sort") == "date"
+    assert page.locator("#hits li").count() == 1

@@ -11,9 +11,11 @@ const SHOWN_DUPLICATES = 3;
 const $ = (id) => document.getElementById(id);
 const input = $("q");
 const perArticle = $("per-article");
+// The filters, each a form field named as its URL and API parameter.
+const FILTERS = ["sort", "since", "until", "site"];
 
 // What the page shows: a query's results, and maybe an article over them.
-let shown = { q: "", page: 1, perArticle: "", article: null, paragraph: null, source: null };
+let shown = { q: "", page: 1, perArticle: "", filters: {}, article: null, paragraph: null, source: null };
 let results = null; // the last answer of /api/search, for `shown`
 let typingTimer = null;
 let pending = null; // the AbortController of the search in flight
@@ -35,6 +37,7 @@ function pageUrl(view) {
   if (view.q) params.set("q", view.q);
   if (view.page > 1) params.set("page", String(view.page));
   if (view.perArticle) params.set("per_article", view.perArticle);
+  for (const name of FILTERS) if (view.filters[name]) params.set(name, view.filters[name]);
   if (view.article) {
     params.set("article", view.article);
     if (view.paragraph) params.set("paragraph", String(view.paragraph));
@@ -50,6 +53,7 @@ function viewFromUrl() {
     q: params.get("q") || "",
     page: Math.max(1, parseInt(params.get("page"), 10) || 1),
     perArticle: params.get("per_article") || "",
+    filters: Object.fromEntries(FILTERS.map((name) => [name, params.get(name) || ""])),
     article: params.get("article"),
     paragraph: parseInt(params.get("paragraph"), 10) || null,
     source: params.get("source"),
@@ -102,6 +106,7 @@ async function search(view, how = "push") {
   document.body.dataset.state = "searching";
   const params = new URLSearchParams({ q: view.q, limit: String(LIMIT), page: String(view.page) });
   if (view.perArticle) params.set("per_article", view.perArticle);
+  for (const name of FILTERS) if (view.filters[name]) params.set(name, view.filters[name]);
   const controller = new AbortController();
   pending = controller;
   try {
@@ -286,6 +291,7 @@ function showUrl() {
   const view = viewFromUrl();
   input.value = view.q;
   perArticle.value = view.perArticle;
+  for (const name of FILTERS) $(name).value = view.filters[name] || "";
   if (view.article) {
     if (view.q && (!results || results.query !== view.q)) {
       // Load the results behind the article, for "back to the results".
@@ -315,6 +321,21 @@ input.addEventListener("keydown", (event) => {
 });
 $("search-form").addEventListener("submit", (event) => event.preventDefault());
 perArticle.addEventListener("change", () => search({ ...shown, q: input.value.trim(), perArticle: perArticle.value, page: 1, article: null }));
+for (const name of FILTERS) {
+  $(name).addEventListener("change", () => {
+    const filters = Object.fromEntries(FILTERS.map((each) => [each, $(each).value.trim()]));
+    search({ ...shown, q: input.value.trim(), filters, page: 1, article: null });
+  });
+}
+
+// The sites the index knows, offered as one types a site.
+getJson("/api/stats")
+  .then((stats) => {
+    const list = $("sites");
+    for (const site of Object.keys(stats.sites || {})) list.append(new Option(site));
+    document.querySelector(".narrow").hidden = stats.dates === null; // an index with no dates or sites kept
+  })
+  .catch(() => {});
 
 for (const id of ["previous", "next"]) {
   $(id).addEventListener("click", (event) => {
