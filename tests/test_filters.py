@@ -73,6 +73,9 @@ def test_sorting_by_date_puts_the_newest_first_and_the_undated_last(index):
     with searcher.Index(index) as ix:
         pages = [ix.search("banjir", limit=2, page=n, sort="date").hits for n in (1, 2, 3)]
     assert [[h.article for h in hits] for hits in pages] == [["ant-1", "kmp-2"], ["tmp-1", "kmp-1"], ["dtk-1", "tmp-2"]]
+    with searcher.Index(index) as ix:  # with sites, paging and a cap per article too
+        narrowed = ix.search("banjir", limit=2, page=2, per_article=1, sort="date", sites=["kompas", "tempo"])
+    assert [h.article for h in narrowed.hits] == ["kmp-1", "tmp-2"]
 
 
 def test_a_filter_reads_no_stored_fields_beyond_the_hits(tmp_path, monkeypatch):
