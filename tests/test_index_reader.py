@@ -147,8 +147,9 @@ def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, t
     milliseconds of dataclasses (exec for every class made) and shutil
     (bz2, lzma), nor what only indexing HTML, serving the web page, or
     filtering by date and site need."""
-    costly = ("whoosh", "Sastrawi", "dataclasses", "shutil", "numpy", "trafilatura", "starlette", "uvicorn")
-    unused = ("searcher.query.filters", "searcher.sources.html", "searcher.web")
+    costly = ("whoosh", "Sastrawi", "dataclasses", "shutil", "numpy", "trafilatura", "starlette", "uvicorn", "pypdf", "docx")
+    unused = ("searcher.query.filters", "searcher.query.facets", "searcher.sources.html", "searcher.sources.documents",
+              "searcher.web")
     check = (
         "import sys; from searcher.cli import main\n"
         "try: main(['query', 'pakta', 'pertahanan'])\n"

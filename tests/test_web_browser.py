@@ -52,6 +52,9 @@ def server(tmp_path_factory):
          "site": "Abal", "url": "javascript:alert(1)"},
     ]
     write(folder / "kabar.jsonl", "\n".join(json.dumps(record) for record in records))
+    syndicated = "Pemerintah menaikkan tarif ojek daring di seluruh provinsi mulai pekan depan setelah rapat koordinasi."
+    write(folder / "kompas-ojek.txt", f"Tarif ojek naik\n\n{syndicated}")
+    write(folder / "antara-ojek.txt", f"Tarif ojek daring naik\n\nJakarta (ANTARA) - {syndicated}")
     index_dir = tmp_path_factory.mktemp("index")
     with searcher.Index(index_dir) as ix:
         ix.update([folder])
@@ -247,3 +250,16 @@ def test_sorting_and_filters_narrow_the_hits_and_stay_in_the_url(page, server):
     settled(page)
     assert page.input_value("#site") == "abal" and page.input_value("#sort") == "date"
     assert page.locator("#hits li").count() == 1
+
+
+def test_a_syndicated_paragraph_is_shown_once_with_where_else_it_is(page, server):
+    page.goto(server + "/?q=tarif+ojek+daring")
+    page.wait_for_selector("#hits li")
+    settled(page)
+    assert page.locator("#hits li").count() == 1
+    copies = page.locator("#hits li .duplicates")
+    assert copies.text_content().startswith("also in 1 other article: ")
+    copies.locator("a").click()  # the copy opens like a hit
+    page.wait_for_selector("#reader:not([hidden]) p.focus")
+    settled(page)
+    assert page.text_content("#article-paragraphs p.focus").endswith("setelah rapat koordinasi.")

@@ -155,7 +155,8 @@ function showResults(answer) {
   const lastPage = answer.exact ? Math.ceil(answer.total / answer.limit) : Infinity;
   pagerLink($("previous"), answer.page > 1, answer.page - 1);
   pagerLink($("next"), answer.page < lastPage && answer.hits.length === answer.limit, answer.page + 1);
-  if (answer.hits.length) $("page-number").textContent = `page ${answer.page}`;
+  const paged = !$("previous").hidden || !$("next").hidden;
+  if (answer.hits.length && paged) $("page-number").textContent = `page ${answer.page}`;
 }
 
 function pagerLink(link, usable, page) {
@@ -333,7 +334,10 @@ getJson("/api/stats")
   .then((stats) => {
     const list = $("sites");
     for (const site of Object.keys(stats.sites || {})) list.append(new Option(site));
-    document.querySelector(".narrow").hidden = stats.dates === null; // an index with no dates or sites kept
+    // Only where there is something to narrow by: not on an index made
+    // before dates and sites were kept, nor one whose articles have none.
+    const known = stats.dates && (stats.dates.first || Object.keys(stats.sites).length);
+    document.querySelector(".narrow").hidden = !known;
   })
   .catch(() => {});
 
