@@ -154,7 +154,7 @@ def test_a_folder_of_documents_is_indexed_and_the_unreadable_named(run, tmp_path
     result = run("index", str(folder))
     assert result.exit_code == 0
     assert f"search: warning: {folder / 'rahasia.pdf'}: encrypted PDF (it needs a password), skipped" in result.output
-    assert any(line.startswith("2 new, 0 changed, 0 removed, 0 unchanged articles; 6 paragraphs indexed; 1 files skipped")
+    assert any(line.startswith("2 new, 0 changed, 0 removed, 0 unchanged articles; 6 paragraphs indexed; 1 file skipped")
                for line in result.output.splitlines())
     hit = json_hits(run("query", "--json", "vaksinasi anak").output)[0]
     assert (hit["article"], hit["title"], hit["paragraph"]) == ("siaran", "Program Vaksinasi Nasional", 2)

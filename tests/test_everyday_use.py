@@ -4,6 +4,7 @@ grouping, duplicate collapsing, reading articles, tidy output."""
 import json
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 
@@ -406,3 +407,30 @@ def test_the_first_page_is_the_same_however_deep_later_pages_look(run, tmp_path)
     assert [h["article"] for h in deep[:10]] == [h["article"] for h in first]
     page5 = json_hits(run("query", "--json", "-n", "10", "--page", "5", "banjir kota").stdout)
     assert [h["article"] for h in page5] == [h["article"] for h in deep[40:50]]
+
+
+def test_empty_files_count_as_skipped_and_counts_are_in_the_singular_for_one(run, tmp_path):
+    write(tmp_path / "b" / "a.txt", "")
+    write(tmp_path / "b" / "b.txt", "   \n")
+    write(tmp_path / "b" / "c.txt", "Judul\n\nIsi.")
+    result = run("index", str(tmp_path / "b"))
+    assert result.stderr.count("empty file, skipped") == 2
+    assert re.fullmatch(r"1 new, 0 changed, 0 removed, 0 unchanged articles; 1 paragraph indexed; 2 files skipped; "
+                        r"\d+\.\d s\n", result.stdout)
+    assert "files:          1\n" in run("stats").stdout  # the files indexed, not the empty ones
+
+
+def test_bare_search_prints_its_help_and_v_is_the_version(run):
+    result = run()
+    assert result.exit_code == 0 and "Commands:" in result.stdout and "search query" in result.stdout
+    assert run("-V").stdout == run("--version").stdout == f"search, version {__version__}\n"
+
+
+def test_the_package_says_its_licence_and_the_licence_file_matches():
+    from importlib.metadata import metadata
+
+    about = metadata("searcher")
+    licence = (Path(__file__).resolve().parent.parent / "LICENSE").read_text(encoding="utf-8")
+    assert about["License"] == "MIT" and licence.startswith("MIT License")
+    assert "License :: OSI Approved :: MIT License" in about.get_all("Classifier")
+    assert about["Author"] == "The searcher developers" or "The searcher developers" in (about["Author-email"] or "")

@@ -221,7 +221,7 @@ def test_an_unreadable_file_is_warned_about_and_skipped(run, tmp_path, monkeypat
     result = run("index", str(folder))
     assert result.exit_code == 0
     assert result.stderr == f"search: warning: {secret}: cannot read (Permission denied), skipped\n"
-    assert "3 new" in result.stdout and "1 files skipped" in result.stdout
+    assert "3 new" in result.stdout and "1 file skipped" in result.stdout
     assert run("query", "banjir").exit_code == 0
 
 

@@ -85,10 +85,11 @@ class _Group(click.Group):
             raise Failure(f"{err.__class__.__name__}: {err} (run with --debug for details)") from None
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="search")
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+@click.version_option(__version__, "-V", "--version", prog_name="search")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def main(debug: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Full-text search for Indonesian news, paragraph by paragraph.
 
     \b
@@ -97,6 +98,8 @@ def main(debug: bool) -> None:
       search query "pakta pertahanan"
       search serve                 search and read in a web browser
     """
+    if ctx.invoked_subcommand is None:  # a bare `search`: what it can do, not an error
+        click.echo(ctx.get_help())
 
 
 def _sample_dir() -> Path:
@@ -138,6 +141,7 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
     from searcher.index import Index
     from searcher.cli.interrupts import ctrl_c_never_lost
     from searcher.cli.progress import ProgressBar
+    from searcher.cli.render import plural
 
     ix = Index(index_dir)
     using_samples = False
@@ -171,9 +175,10 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
         if rebuild:
             message = "the index is as it was before the rebuild. Run 'search index --rebuild' again to rebuild it."
         else:
+            saved = stop.report.saved_files
             message = (
-                f"{stop.report.saved_files} files were saved to the index, the batch in progress was not. "
-                "Run 'search index' again to finish."
+                f"{plural(saved, 'file')} {'was' if saved == 1 else 'were'} saved to the index, "
+                "the batch in progress was not. Run 'search index' again to finish."
             )
         click.echo(f"search: interrupted; {message}", err=True)
         sys.exit(130)
@@ -182,8 +187,8 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
             bar.close()
     click.echo(
         f"{report.new:,} new, {report.changed:,} changed, {report.removed:,} removed, "
-        f"{report.unchanged:,} unchanged articles; {report.paragraphs:,} paragraphs indexed; "
-        f"{report.skipped:,} files skipped; {time.monotonic() - started:.1f} s"
+        f"{report.unchanged:,} unchanged articles; {plural(report.paragraphs, 'paragraph')} indexed; "
+        f"{plural(report.skipped, 'file')} skipped; {time.monotonic() - started:.1f} s"
     )
     if using_samples:
         click.echo(

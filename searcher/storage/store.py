@@ -655,6 +655,8 @@ def _index_file(
         report.changed += len(articles)
     else:
         report.new += len(articles)
+    if not articles:  # empty, or no record or page with text: warned about, and counted as skipped
+        report.skipped += 1
     in_file = sum(len(article.paragraphs) for article in articles) if on_paragraphs else 0
     written = 0
     for article in articles:
@@ -749,7 +751,7 @@ def index_stats(index_dir: Path) -> dict:
         "paragraphs": paragraphs,
         "distinct_terms": len(terms),
         "roots": sorted({doc["root"] for doc in files}),
-        "files": len(files),
+        "files": sum(1 for doc in files if doc["articles"]),  # (an empty one is recorded, not indexed)
         "size_bytes": sum(p.stat().st_size for p in files_in_index if p.is_file()),
         "last_update": time.strftime(
             "%Y-%m-%dT%H:%M:%S%z", time.localtime(max(p.stat().st_mtime for p in files_in_index))
