@@ -195,7 +195,7 @@ def test_header_counts_across_updates_and_stops_at_the_count_limit(run, tmp_path
 
 def test_an_index_without_paragraphs_answers_with_nothing_found(run, tmp_path):
     (tmp_path / "empty").mkdir()
-    assert run("index", str(tmp_path / "empty")).exit_code == 0
+    assert run("index", str(tmp_path / "empty")).exit_code == 1  # nothing indexable
     result = run("query", "banjir")
     assert result.exit_code == 1
     assert result.stderr == "search: no paragraph matches 'banjir'\n"
@@ -434,3 +434,29 @@ def test_the_package_says_its_licence_and_the_licence_file_matches():
     assert about["License"] == "MIT" and licence.startswith("MIT License")
     assert "License :: OSI Approved :: MIT License" in about.get_all("Classifier")
     assert about["Author"] == "The searcher developers" or "The searcher developers" in (about["Author-email"] or "")
+
+
+def test_files_in_formats_not_read_are_counted_in_one_line_and_nothing_indexable_is_exit_1(run, tmp_path):
+    for name in ("a.csv", "b.csv", "c.json", "d.png", "README"):
+        write(tmp_path / "b" / name, "x")
+    result = run("index", str(tmp_path / "b"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "search: warning: 5 files not indexed, in formats searcher does not read: 2 .csv, 1 (no extension), "
+        "1 .json, 1 .png",
+        f"search: nothing indexable in {tmp_path / 'b'}: no file in a format searcher reads (see 'search index --help')",
+    ]
+    write(tmp_path / "b" / "berita.txt", "Judul\n\nIsi berita.")
+    result = run("index", str(tmp_path / "b"))
+    assert result.exit_code == 0 and result.stdout.startswith("1 new")
+    assert "5 files not indexed" in result.stderr
+
+
+def test_a_file_named_in_a_format_not_read_is_an_unsupported_format(run, tmp_path):
+    report = write(tmp_path / "laporan.odt", "PK\x03\x04 binary")
+    result = run("index", str(report))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"search: warning: {report}: unsupported format (.odt); searcher reads .txt, .md, .markdown, .jsonl, "
+        ".html, .htm, .pdf, .docx; skipped")
+    assert "1 file skipped" in result.stdout

@@ -190,6 +190,11 @@ def index(paths: tuple[Path, ...], index_dir: Path, rebuild: bool, progress: boo
         f"{report.unchanged:,} unchanged articles; {plural(report.paragraphs, 'paragraph')} indexed; "
         f"{plural(report.skipped, 'file')} skipped; {time.monotonic() - started:.1f} s"
     )
+    if report.files == 0 and report.removed == 0:
+        where = ", ".join(map(str, roots))
+        click.echo(f"search: nothing indexable in {where}: no file in a format searcher reads "
+                   "(see 'search index --help')", err=True)
+        sys.exit(1)
     if using_samples:
         click.echo(
             f"Indexed the built-in sample articles into {index_dir}. "

@@ -325,7 +325,15 @@ def _not_utf8(path: Path | str, kind: str) -> str:
     return f"{_shown(path)}: {kind} name is not valid UTF-8, skipped (rename it to index it)"
 
 
-def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[SourceFile]:
+def unsupported_format(path: Path) -> str:
+    """Why a file named on its own is not read."""
+    kind = path.suffix.lower() or "no extension"
+    return f"{path}: unsupported format ({kind}); searcher reads {', '.join(SUFFIXES)}"
+
+
+def find_files(
+    root: Path, warn: Warn, skip: Path | None = None, unsupported: dict[str, int] | None = None
+) -> Iterator[SourceFile]:
     """Yield the article files at ``root`` (a file, or a folder walked recursively).
 
     Hidden files and folders are skipped, and the folder ``skip`` (the index
@@ -333,12 +341,17 @@ def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[Sou
     are not followed, so a link loop cannot trap the walk.  The walk keeps
     its own stack of folders, so no depth of nesting exhausts Python's.
     Files and folders whose names are not UTF-8 are skipped with a warning:
-    the index stores names as UTF-8.
+    the index stores names as UTF-8.  Files in formats it does not read are
+    counted by extension in ``unsupported``, for one line about them all;
+    ``root`` itself in such a format is warned about.
     """
     root = Path(os.path.abspath(root))
     if root.is_file():
         if not _has_utf8_name(str(root)):
             warn(_not_utf8(root, "file"))
+            return
+        if not root.name.lower().endswith(SUFFIXES):
+            warn(f"{unsupported_format(root)}; skipped")
             return
         yield SourceFile(root, root, root.stem)
         return
@@ -365,6 +378,9 @@ def find_files(root: Path, warn: Warn, skip: Path | None = None) -> Iterator[Sou
                     subfolders.append(entry.path)
                 continue
             if not entry.name.lower().endswith(SUFFIXES):
+                if unsupported is not None:
+                    kind = os.path.splitext(entry.name)[1].lower() or "(no extension)"
+                    unsupported[kind] = unsupported.get(kind, 0) + 1
                 continue
             if not _has_utf8_name(entry.path):
                 warn(_not_utf8(entry.path, "file"))

@@ -283,6 +283,7 @@ class IndexReport:
         self.files_written = 0  # new, changed or touched: their paragraphs or bookkeeping written
         self.files_removed = 0  # files gone from their folder
         self.skipped = 0  # files that could not be read
+        self.unsupported = 0  # files in formats not read, found in the folders
         self.saved_files = 0  # files whose changes are committed
         self.roots: list[str] = []
 
@@ -467,7 +468,7 @@ def update_index(
 
 
 def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | None, rebuild: bool) -> IndexReport:
-    from searcher.sources.articles import find_files  # here: queries need not compile its patterns
+    from searcher.sources.articles import SUFFIXES, find_files  # here: queries need not compile its patterns
 
     batch_paragraphs = max(1, setting("SEARCH_BATCH_PARAGRAPHS", BATCH_PARAGRAPHS))
     report = IndexReport()
@@ -501,11 +502,20 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
         seen: set[str] = set()
         report.roots = [os.path.abspath(root) for root in roots]
         _record_roots(index_dir, report.roots, rebuild)
+        unsupported: dict[str, int] = {}
         for root in map(Path, report.roots):
-            sources = [s for s in find_files(root, warn, skip=index_dir) if str(s.path) not in seen]
+            if root.is_file() and not root.name.lower().endswith(SUFFIXES):
+                report.skipped += 1  # named on its own in a format not read (find_files says so)
+            found = find_files(root, warn, skip=index_dir, unsupported=unsupported)
+            sources = [s for s in found if str(s.path) not in seen]
             seen.update(str(s.path) for s in sources)
             work.append((root, sources))
         total = len(seen)
+        if unsupported:
+            report.unsupported = sum(unsupported.values())
+            kinds = ", ".join(f"{count:,} {kind}" for kind, count in sorted(unsupported.items(), key=lambda i: (-i[1], i[0])))
+            warn(f"{report.unsupported:,} file{'' if report.unsupported == 1 else 's'} not indexed, "
+                 f"in formats searcher does not read: {kinds}")
         sizes = {str(s.path): _size(s.path) for _, sources in work for s in sources} if on_progress else {}
         bytes_total, bytes_done = sum(sizes.values()), 0
         batch_start = 0
