@@ -460,3 +460,41 @@ def test_a_file_named_in_a_format_not_read_is_an_unsupported_format(run, tmp_pat
         f"search: warning: {report}: unsupported format (.odt); searcher reads .txt, .md, .markdown, .jsonl, "
         ".html, .htm, .pdf, .docx; skipped")
     assert "1 file skipped" in result.stdout
+
+
+def test_a_query_of_only_common_words_says_so(sample_index):
+    result = sample_index("query", "yang", "dan")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "search: note: every word of the query is too common to be searched (such as 'yang' and 'dan'): "
+        "add a word that says what it is about",
+        "search: no paragraph matches 'yang dan'",
+    ]
+
+
+def test_an_empty_query_is_a_usage_error(sample_index):
+    for words in ([""], ["  "]):
+        result = sample_index("query", *words)
+        assert result.exit_code == 2 and "the query is empty" in result.stderr
+
+
+def test_a_field_that_does_not_exist_is_named_and_the_words_still_searched(sample_index):
+    result = sample_index("query", "date:2024-06-18", "putin")
+    assert result.exit_code == 0
+    assert result.stderr == ("search: note: date: is not a field (the one field is title:), so 'date' was searched "
+                             "as a word; for dates, use --since and --until\n")
+    assert sample_index("query", "title:putin").stderr == ""  # the field there is
+    assert sample_index("query", "pukul 10:30 putin").stderr == ""  # no field there
+
+
+def test_a_query_while_the_first_build_has_saved_nothing_says_the_index_is_being_built(run, tmp_path):
+    from searcher.storage import store
+
+    index_dir = tmp_path / "index"
+    store.open_or_create_index(index_dir)  # as a first run does before its first batch is saved
+    with store.RunLock(index_dir):
+        result = run("query", "banjir")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("search: note: the index is being built by 'search index' (pid ")
+    assert "nothing of it is saved yet: try again in a moment\n" in result.stderr
+    assert run("query", "banjir").stderr == "search: no paragraph matches 'banjir'\n"  # the run over

@@ -382,6 +382,8 @@ def query(
     )
 
     text = " ".join(words)
+    if not text.strip():
+        raise click.UsageError("the query is empty: search query WORDS... (see 'search query --help')")
     width = terminal_width()
     with Index(index_dir) as ix:
         results = ix.search(

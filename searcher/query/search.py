@@ -466,9 +466,27 @@ class ParagraphSearcher:
             "(in alphabetical order) were searched: a longer prefix finds them all "
             f"(a query's prefixes stand for {MAX_EXPANSIONS:,} words in all, in body and title)"
             for prefix, share in expand.capped
-        )
+        ) + self._why_not(text, node, hits)
         seconds = time.perf_counter() - started
         return Results(text, hits, paragraphs, articles, exact, seconds, suggestion, notes, counted)
+
+    def _why_not(self, text: str, node, hits) -> tuple[str, ...]:
+        """What the user should know of a query read otherwise than typed,
+        or of an answer that is empty for a reason other than the words."""
+        notes = []
+        for name in queries.unknown_fields(text):
+            hint = "; for dates, use --since and --until" if name.lower() in ("date", "tanggal", "since", "until") else ""
+            notes.append(f"{name}: is not a field (the one field is title:), so {name!r} was searched as a word{hint}")
+        if node is None and any(analysis.words(text)):
+            notes.append("every word of the query is too common to be searched (such as 'yang' and 'dan'): "
+                         "add a word that says what it is about")
+        if not hits and self._files.doc_count_all() == 0:
+            from searcher.storage.store import writer_at_work
+
+            writer = writer_at_work(self._index_dir)
+            if writer:
+                notes.append(f"the index is being built by {writer}; nothing of it is saved yet: try again in a moment")
+        return tuple(notes)
 
     def _collapse(self, candidates, wanted: int, per_article: int | None, copy_finder: duplicates.CopyFinder):
         """Walk the ranked candidates, keeping each paragraph unless it

@@ -27,6 +27,14 @@ from searcher.analysis import QUESTION_FRAME_WORDS, QUESTION_WORDS, STOPWORDS, f
 from searcher.errors import QueryError
 
 FIELDS = ("title",)
+_FIELD_LIKE = r"(?<![^\s(])([A-Za-z]+):(?=[^\s/])"  # "name:" before a word, as a field would be typed
+
+
+def unknown_fields(text: str) -> list[str]:
+    """The ``name:`` prefixes in a query that are no field (read as words)."""
+    import re
+
+    return list(dict.fromkeys(name for name in re.findall(_FIELD_LIKE, text) if name.lower() not in FIELDS))
 # Parentheses and NOTs within one another, at most: each level is a few
 # calls deep here and in every walk of the tree, and about 300 levels
 # exhaust Python's stack; no one types more than a handful.

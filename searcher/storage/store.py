@@ -355,6 +355,30 @@ def index_procs() -> int:
     return max(1, setting("SEARCH_PROCS", 0) or min(os.cpu_count() or 1, MAX_PROCS))
 
 
+def writer_at_work(index_dir: Path) -> str | None:
+    """Who holds the run lock (``search index`` at work on the index), or
+    None.  Read-only: it tries for a shared lock on the lock file, when
+    there is one, and lets go at once."""
+    import fcntl
+
+    try:
+        fd = os.open(index_dir / RUN_LOCK, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        try:
+            return (index_dir / WRITER_NOTE).read_text(encoding="utf-8").strip() or "'search index'"
+        except OSError:
+            return "'search index'"
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
 def _open_writer(index, index_dir: Path, schema=None):
     """A writer of the index, writing with ``schema`` when given instead of
     the index's own (see ``TermGroupedWriting``).  The caller holds the
