@@ -498,3 +498,18 @@ def test_a_query_while_the_first_build_has_saved_nothing_says_the_index_is_being
     assert result.stderr.startswith("search: note: the index is being built by 'search index' (pid ")
     assert "nothing of it is saved yet: try again in a moment\n" in result.stderr
     assert run("query", "banjir").stderr == "search: no paragraph matches 'banjir'\n"  # the run over
+
+
+def test_a_phrase_found_as_one_word_is_one_mark(sample_index):
+    text = sample_index("query", "--color=never", '"kerja sama"').stdout
+    assert "**kerjasama**" in text and "****" not in text
+    hit = next(h for h in json_hits(sample_index("query", "--json", '"kerja sama"').stdout) if "kerjasama" in h["text"])
+    marked = [hit["snippet"][start:end] for start, end in hit["highlights"]]
+    assert "kerjasama" in marked and "kerja" not in marked
+
+
+def test_a_paragraph_matched_only_through_its_title_says_so(sample_index):
+    hits = sample_index("query", "--color=never", "title:komprehensif").stdout.split("\n\n")[1:]
+    through_title = [hit for hit in hits if "**" not in hit]
+    assert through_title and all(hit.rstrip().endswith("(title match)") for hit in through_title)
+    assert all("(title match)" not in hit for hit in hits if "**" in hit)

@@ -144,6 +144,8 @@ def hit_text(hit: Hit, color: bool, width: int, show_command: str = "search show
         f"  {_style(color, _DIM, f'({read_it})')}",
         *wrap_snippet(hit.snippet, color, width),
     ]
+    if not hit.snippet.spans:  # it matched through its article's title
+        lines.append(_style(color, _DIM, f"{INDENT}(title match)"))
     if hit.duplicates:
         others = len({(d.source, d.article) for d in hit.duplicates})
         listed = ", ".join(address(d.article, d.paragraph) for d in hit.duplicates[:SHOWN_DUPLICATES])

@@ -41,7 +41,7 @@ def make_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> Sn
     """Cut ``text`` to about ``width`` characters around its densest run of
     distinct matched words, centred on that run, at word boundaries."""
     if len(text) <= width:
-        return Snippet(text, [(s.start, s.end) for s in spans], False, False)
+        return Snippet(text, _joined([(s.start, s.end) for s in spans]), False, False)
     candidates = {0} | {_word_start(text, s.start - _LEAD_CHARS) for s in spans}
 
     def inside(start: int) -> list[Span]:
@@ -59,7 +59,19 @@ def make_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> Sn
     start = _word_start(text, min(start, len(text) - width))
     end = _word_end(text, start + width)
     shown = [(s.start - start, s.end - start) for s in spans if s.start >= start and s.end <= end]
-    return Snippet(text[start:end], shown, start > 0, end < len(text))
+    return Snippet(text[start:end], _joined(shown), start > 0, end < len(text))
+
+
+def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans that touch made one: the two query words of "kerja sama"
+    found in "kerjasama" are one marked word, not two marks glued."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _word_start(text: str, at: int) -> int:

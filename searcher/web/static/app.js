@@ -208,6 +208,7 @@ function hitItem(hit) {
     element("div", "source", published(hit), hit.source, element("span", "paragraph", ` · paragraph ${hit.paragraph}`)),
     markedSnippet(hit.snippet, hit.highlights)
   );
+  if (!hit.highlights.length) item.append(element("div", "duplicates", "(title match)")); // matched through the title
   item.value = hit.rank;
   if (hit.duplicates.length) {
     const others = new Set(hit.duplicates.map((copy) => `${copy.source}\u0000${copy.article}`)).size;
