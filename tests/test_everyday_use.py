@@ -513,3 +513,15 @@ def test_a_paragraph_matched_only_through_its_title_says_so(sample_index):
     through_title = [hit for hit in hits if "**" not in hit]
     assert through_title and all(hit.rstrip().endswith("(title match)") for hit in through_title)
     assert all("(title match)" not in hit for hit in hits if "**" in hit)
+
+
+def test_show_with_an_id_missing_its_folder_suggests_the_close_ids(run, tmp_path):
+    for n in (1, 2):
+        write(tmp_path / "berita" / "gen" / f"00000{n}_1a2b8f1ff1fd42a{n}.txt", f"Judul {n}\n\nIsi berita {n}.")
+    run("index", str(tmp_path / "berita"))
+    result = run("show", "000001_1a2b8f1ff1fd42a1:1")
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("did you mean gen/000001_1a2b8f1ff1fd42a1:1?")
+    mistyped = run("show", "gen/000001_1a2b8f1ff1fd42a9").stderr
+    assert "did you mean gen/000001_1a2b8f1ff1fd42a1 or gen/000002_1a2b8f1ff1fd42a2?" in mistyped
+    assert "the source line of each 'search query' hit names one" in run("show", "zzz").stderr

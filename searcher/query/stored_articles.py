@@ -67,7 +67,27 @@ def find_articles(index_dir: Path, text: str) -> tuple[list[StoredArticle], int 
             found = _articles(searcher, split.group(1))
             if found:
                 return found, int(split.group(2))
-    raise ArticleNotFound(f"no article {text!r} in {index_dir}; the source line of each 'search query' hit names one")
+        article_id, paragraph = (split.group(1), f":{split.group(2)}") if split else (text, "")
+        close = [f"{candidate}{paragraph}" for candidate in close_ids(searcher.reader(), article_id)]
+    hint = f"did you mean {' or '.join(close)}?" if close else "the source line of each 'search query' hit names one"
+    raise ArticleNotFound(f"no article {text!r} in {index_dir}; {hint}")
+
+
+_SUGGESTED_IDS = 3
+_FUZZY_IDS_UP_TO = 20_000  # past this many ids, only those containing what was typed are offered
+
+
+def close_ids(reader, typed: str) -> list[str]:
+    """Article ids like ``typed``: those that end with it or hold it (an id
+    typed without its folder, ``gen/``), else, on an index of not too many
+    articles, the closest spellings."""
+    ids = list(reader.field_terms("article"))
+    holding = sorted((i for i in ids if typed in i), key=lambda i: (not i.endswith(typed), len(i), i))
+    if holding or len(ids) > _FUZZY_IDS_UP_TO:
+        return holding[:_SUGGESTED_IDS]
+    import difflib
+
+    return difflib.get_close_matches(typed, ids, n=_SUGGESTED_IDS, cutoff=0.8)
 
 
 def _articles(searcher, article_id: str) -> list[StoredArticle]:
