@@ -525,3 +525,27 @@ def test_show_with_an_id_missing_its_folder_suggests_the_close_ids(run, tmp_path
     mistyped = run("show", "gen/000001_1a2b8f1ff1fd42a9").stderr
     assert "did you mean gen/000001_1a2b8f1ff1fd42a1 or gen/000002_1a2b8f1ff1fd42a2?" in mistyped
     assert "the source line of each 'search query' hit names one" in run("show", "zzz").stderr
+
+
+def test_the_default_index_is_the_users_from_any_folder_unless_the_folder_has_its_own(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from searcher.cli import main
+
+    monkeypatch.delenv("SEARCH_INDEX_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    runner = CliRunner()
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    missing = runner.invoke(main, ["query", "pakta"])
+    assert missing.exit_code == 2
+    assert f"no index in {tmp_path / 'data' / 'searcher' / 'index'};" in missing.stderr  # the full path
+    assert runner.invoke(main, ["index"]).exit_code == 0
+    assert (tmp_path / "data" / "searcher" / "index").is_dir() and not (tmp_path / "here" / "index").exists()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert runner.invoke(main, ["query", "pakta"]).exit_code == 0  # the same index
+    (tmp_path / "project" / "index").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "project")  # a folder with its own ./index uses it
+    assert runner.invoke(main, ["query", "pakta"]).exit_code == 2
+    assert runner.invoke(main, ["index"]).exit_code == 0 and (tmp_path / "project" / "index" / "roots.json").exists()

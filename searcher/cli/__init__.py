@@ -17,15 +17,32 @@ import click
 
 from searcher import __version__
 
-DEFAULT_INDEX_DIR = "index"
+LOCAL_INDEX_DIR = Path("index")
+
+
+def default_index_dir() -> Path:
+    """Where the index lives when neither --index-dir nor SEARCH_INDEX_DIR
+    says: ./index where there is one (a project's own folder, this
+    repository's), else the user's data folder (XDG), the same from any
+    folder one works in."""
+    if LOCAL_INDEX_DIR.is_dir():
+        return LOCAL_INDEX_DIR
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(data_home) / "searcher" / "index"
+
+
+def _index_dir(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    return value if value is not None else default_index_dir()
+
 
 index_dir_option = click.option(
     "--index-dir",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="SEARCH_INDEX_DIR",
-    default=DEFAULT_INDEX_DIR,
-    show_default=True,
-    help="Where the index lives (also: SEARCH_INDEX_DIR).",
+    default=None,
+    callback=_index_dir,
+    help="Where the index lives (also: SEARCH_INDEX_DIR; by default ./index if there is one, "
+    "else ~/.local/share/searcher/index).",
 )
 
 

@@ -34,7 +34,8 @@ INDEX_NAME = "paragraphs"
 
 
 def _missing(index_dir: Path) -> IndexMissing:
-    return IndexMissing(f"no index in {index_dir}; run 'search index' first (or pass --index-dir)")
+    where = os.path.abspath(index_dir)  # the full path: the default depends on the folder one is in
+    return IndexMissing(f"no index in {where}; run 'search index' first (or pass --index-dir)")
 
 
 def _outdated(index_dir: Path) -> IndexOutdated:
