@@ -80,3 +80,25 @@ def test_folder_walk_gives_relative_ids_and_skips_other_files(tmp_path):
     write(tmp_path / ".hidden" / "c.txt", "C\nisi")
     found = list(find_files(tmp_path, [].append))
     assert [f.article_id for f in found] == ["b", "politik/a"]
+
+
+def test_markdown_is_read_as_plain_paragraphs(tmp_path):
+    from searcher.sources.articles import read_articles
+
+    page = tmp_path / "beras.md"
+    page.write_text(
+        "# Harga **beras** naik\n\n## Latar belakang\n\nPemerintah **menaikkan** harga [beras](https://x.id/a)\n"
+        "medium di seluruh provinsi.\n\n- satu *butir*\n- dua butir\n\n> kutipan pejabat: `harga` naik\n",
+        encoding="utf-8",
+    )
+    (article,) = read_articles(page, "beras", print)
+    assert article.title == "Harga beras naik"
+    assert article.paragraphs == [
+        "Latar belakang",
+        "Pemerintah menaikkan harga beras medium di seluruh provinsi.",
+        "satu butir dua butir",
+        "kutipan pejabat: harga naik",
+    ]
+    lines = tmp_path / "baris.md"
+    lines.write_text("Judul\n**Satu** paragraf.\nDua paragraf.\n", encoding="utf-8")  # no blank line: one a line
+    assert next(read_articles(lines, "baris", print)).paragraphs == ["Satu paragraf.", "Dua paragraf."]

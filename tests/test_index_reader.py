@@ -149,6 +149,7 @@ def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, t
     filtering by date and site need."""
     costly = ("whoosh", "Sastrawi", "dataclasses", "shutil", "numpy", "trafilatura", "starlette", "uvicorn", "pypdf", "docx")
     unused = ("searcher.query.filters", "searcher.query.facets", "searcher.sources.html", "searcher.sources.documents",
+              "searcher.sources.markdown", "markdown_it",
               "searcher.web")
     check = (
         "import sys; from searcher.cli import main\n"

@@ -156,7 +156,12 @@ def decode(data: bytes, path: Path, warn: Warn) -> str:
 def read_text_article(path: Path, article_id: str, data: bytes, warn: Warn) -> Article | None:
     text = decode(data, path, warn)
     title, _, body = text.lstrip().partition("\n")
-    title = title.strip().lstrip("#").strip() if path.suffix in (".md", ".markdown") else title
+    if path.suffix.lower() in (".md", ".markdown"):
+        from searcher.sources.markdown import plain_line, plain_paragraphs
+
+        if not _BLANK_LINE.search(body):  # one paragraph a line, as in a .txt with no blank line
+            body = body.replace("\n", "\n\n")
+        title, body = plain_line(title), plain_paragraphs(body)
     article = make_article(article_id, title, body, str(path))
     if not article.paragraphs:
         if not article.title:
