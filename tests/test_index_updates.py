@@ -436,3 +436,23 @@ def _index_odd_files(run, folder):
     assert run("query", "terdalam").exit_code == 0
     assert run("query", "pelabuhan").exit_code == 0
     assert "0 new, 0 changed, 0 removed, 3 unchanged" in run("index", str(folder)).stdout
+
+
+def test_a_run_stopped_early_keeps_what_it_did_by_time_as_well_as_by_batch_size(tmp_path, monkeypatch):
+    import searcher
+    from searcher.errors import Interrupted
+
+    folder = tmp_path / "berita"
+    for n in range(6):
+        write(folder / f"{n}.txt", f"Judul {n}\n\nBanjir ke-{n} melanda Jakarta.")
+    monkeypatch.setenv("SEARCH_BATCH_SECONDS", "0")  # every file's work is "30 s": commit after each
+
+    def ctrl_c_after_four(progress):
+        if progress.files_done == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(Interrupted) as stopped:
+        searcher.Index(tmp_path / "index").update([folder], on_progress=ctrl_c_after_four)
+    assert stopped.value.report.saved_files >= 3  # (100,000-paragraph batches alone: none)
+    with searcher.Index(tmp_path / "index") as ix:
+        assert ix.search("banjir").total == stopped.value.report.saved_files

@@ -55,6 +55,9 @@ def damaged(index_dir: Path, what: str) -> IndexDamaged:
 # crash or Ctrl-C loses at most one batch; every commit carries its files'
 # bookkeeping with it.  Fewer, larger commits make fewer segments.
 BATCH_PARAGRAPHS = 100_000  # SEARCH_BATCH_PARAGRAPHS overrides
+# ...or after this many seconds of work, whichever comes first, so that a
+# run stopped early on a small corpus still keeps most of what it did.
+BATCH_SECONDS = 30.0  # SEARCH_BATCH_SECONDS overrides
 MAX_PROCS = 4  # indexing workers (SEARCH_PROCS overrides)
 # Memory for pooling postings, shared by the indexing workers.  A worker
 # whose share fills up writes the terms it holds to a sorted run on disk and
@@ -496,6 +499,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
     from searcher.sources.articles import SUFFIXES, find_files  # here: queries need not compile its patterns
 
     batch_paragraphs = max(1, setting("SEARCH_BATCH_PARAGRAPHS", BATCH_PARAGRAPHS))
+    batch_seconds = setting("SEARCH_BATCH_SECONDS", BATCH_SECONDS)
     report = IndexReport()
     index = open_or_create_index(index_dir, rebuild)
     remove_leftovers(index_dir)
@@ -543,7 +547,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
                  f"in formats searcher does not read: {kinds}")
         sizes = {str(s.path): _size(s.path) for _, sources in work for s in sources} if on_progress else {}
         bytes_total, bytes_done = sum(sizes.values()), 0
-        batch_start = 0
+        batch_start, batch_started = 0, time.monotonic()
         for root, sources in work:
             for source in sources:
                 path = str(source.path)
@@ -561,11 +565,13 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
                     on_progress(IndexProgress(report.files, total, bytes_done, bytes_total, report.paragraphs))
                 # A rebuild commits once, at the end: stopped half-way, it
                 # must leave the old index whole, not a part of the new one.
-                if not rebuild and report.paragraphs - batch_start >= batch_paragraphs:
+                full = report.paragraphs - batch_start >= batch_paragraphs
+                due = time.monotonic() - batch_started >= batch_seconds and report.paragraphs > batch_start
+                if not rebuild and (full or due):
                     _commit(writer, rebuild, report.paragraphs - batch_start)
                     committed_changes = report.files_written + report.files_removed
                     report.saved_files += pending_files
-                    pending_files, batch_start = 0, report.paragraphs
+                    pending_files, batch_start, batch_started = 0, report.paragraphs, time.monotonic()
                     writer = _open_writer(index, index_dir)
             gone = [p for p, doc in known.items() if doc["root"] == str(root) and p not in seen]
             for path in gone:
