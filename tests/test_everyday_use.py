@@ -549,3 +549,25 @@ def test_the_default_index_is_the_users_from_any_folder_unless_the_folder_has_it
     monkeypatch.chdir(tmp_path / "project")  # a folder with its own ./index uses it
     assert runner.invoke(main, ["query", "pakta"]).exit_code == 2
     assert runner.invoke(main, ["index"]).exit_code == 0 and (tmp_path / "project" / "index" / "roots.json").exists()
+
+
+def test_csv_export_has_a_header_and_a_row_per_hit(sample_index):
+    import csv
+    import io
+
+    result = sample_index("query", "--format", "csv", "-n", "3", "korea", "utara")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["rank", "score", "article", "paragraph", "title", "source", "date", "site", "url", "author",
+                       "text", "also_in"]
+    hits = json_hits(sample_index("query", "--json", "-n", "3", "korea", "utara").stdout)
+    assert [(int(r[0]), r[2], int(r[3]), r[4], r[10]) for r in rows[1:]] == [
+        (h["rank"], h["article"], h["paragraph"], h["title"], h["text"]) for h in hits]
+
+
+def test_all_gives_every_match_in_rank_order_past_any_page(sample_index):
+    every = json_hits(sample_index("query", "--json", "--all", "korea").stdout)
+    paged = [h for page in (1, 2, 3, 4) for h in json_hits(
+        sample_index("query", "--json", "-n", "4", "--page", str(page), "korea").stdout)]
+    assert len(every) > 10  # more than one page of the default size
+    assert [(h["rank"], h["article"], h["paragraph"]) for h in every] == [
+        (h["rank"], h["article"], h["paragraph"]) for h in paged]

@@ -349,7 +349,16 @@ class _QueryCommand(click.Command):
     help="date: newest first (then by score); articles without a date last.",
 )
 @click.option("--facets", is_flag=True, help="Also count the matching paragraphs by month and by site.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit, in rank order.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit, in rank order (--format json).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="csv: one row per hit, with a header, for spreadsheets.",
+)
+@click.option("--all", "every_hit", is_flag=True, help="Every matching paragraph, in rank order (no -n or --page).")
 @color_option("Colour matched words")
 @click.pass_context
 def query(
@@ -365,6 +374,8 @@ def query(
     sort: str,
     facets: bool,
     as_json: bool,
+    output_format: str,
+    every_hit: bool,
     color: str,
 ) -> None:
     """Find the paragraphs that best match a query.
@@ -390,15 +401,20 @@ def query(
       search query banjir --since 2024-06 --until 2024-06 --sort date
       search query banjir --site Kompas --site "Tempo.co" --facets
       search query --json "kerja sama" | jq .title
+      search query banjir --all --format csv > banjir.csv
     """
     _skip_english_variations()
     from searcher.index import Index
     from searcher.cli.render import (
-        facets_json, facets_text, header, hit_json, hit_text, quote, snippet_chars, suggestion_text, terminal_width,
-        use_color,
+        facets_json, facets_text, header, hit_json, hit_text, hits_csv, quote, snippet_chars, suggestion_text,
+        terminal_width, use_color,
     )
 
     text = " ".join(words)
+    output_format = "json" if as_json else output_format
+    machine = output_format != "text"
+    if every_hit:
+        limit, page = sys.maxsize, 1
     if not text.strip():
         raise click.UsageError("the query is empty: search query WORDS... (see 'search query --help')")
     width = terminal_width()
@@ -408,8 +424,8 @@ def query(
             limit=limit,
             page=page,
             per_article=per_article,
-            snippet_chars=None if as_json else snippet_chars(width),
-            count=not as_json,  # for the header line
+            snippet_chars=None if machine else snippet_chars(width),
+            count=not machine,  # for the header line
             since=since,
             until=until,
             sites=sites,
@@ -420,7 +436,12 @@ def query(
     for note in results.notes:
         click.echo(f"search: note: {note}", err=True)
     hint = suggestion_text(results.suggestion, _command_prefix(ctx, "query")) if results.suggestion else None
-    if as_json:
+    if output_format == "csv":
+        if hits:
+            click.echo(hits_csv(hits), nl=False)
+        if hint:
+            click.echo(f"search: {hint}", err=True)
+    elif output_format == "json":
         for hit in hits:
             click.echo(hit_json(hit))
         if results.facets is not None:
@@ -443,7 +464,7 @@ def query(
         if narrowed:
             beyond += " with " + " ".join(narrowed)
         click.echo(f"search: no paragraph matches {shown!r}{beyond}", err=True)
-        if hint and not as_json:
+        if hint and not machine:
             click.echo(f"search: {hint}", err=True)
         sys.exit(1)
 

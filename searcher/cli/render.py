@@ -161,6 +161,28 @@ def published(item: Hit | StoredArticle) -> str:
     return f"{known} · " if known else ""
 
 
+CSV_COLUMNS = ("rank", "score", "article", "paragraph", "title", "source", "date", "site", "url", "author",
+               "text", "also_in")
+
+
+def hits_csv(hits: list[Hit], header: bool = True) -> str:
+    """The hits as CSV rows for a spreadsheet (RFC 4180): the whole
+    paragraph as ``text``, and ``also_in``, the addresses of its copies in
+    other articles, separated by spaces."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if header:
+        writer.writerow(CSV_COLUMNS)
+    for hit in hits:
+        copies = " ".join(address(d.article, d.paragraph) for d in hit.duplicates)
+        writer.writerow((hit.rank, f"{hit.score:.4f}", hit.article, hit.paragraph, hit.title, hit.source,
+                         hit.date or "", hit.site or "", hit.url or "", hit.author or "", hit.text, copies))
+    return out.getvalue()
+
+
 def facets_json(facets: dict) -> str:
     import json
 
