@@ -456,3 +456,22 @@ def test_a_run_stopped_early_keeps_what_it_did_by_time_as_well_as_by_batch_size(
     assert stopped.value.report.saved_files >= 3  # (100,000-paragraph batches alone: none)
     with searcher.Index(tmp_path / "index") as ix:
         assert ix.search("banjir").total == stopped.value.report.saved_files
+
+
+def test_after_ctrl_c_before_anything_was_saved_the_advised_search_index_indexes_that_folder(run, tmp_path):
+    import searcher
+    from searcher.errors import Interrupted
+
+    folder = tmp_path / "berita"
+    for n in range(3):
+        write(folder / f"{n}.txt", f"Judul {n}\n\nBanjir ke-{n} melanda Jakarta.")
+
+    def ctrl_c(progress):
+        raise KeyboardInterrupt
+
+    with pytest.raises(Interrupted) as stopped:
+        searcher.Index(tmp_path / "index").update([folder], on_progress=ctrl_c)
+    assert stopped.value.report.saved_files == 0
+    result = run("index")  # what the interrupted run advises
+    assert result.exit_code == 0 and result.stdout.startswith("3 new")  # that folder, not the built-in samples
+    assert "Indexed the built-in sample articles" not in result.stdout
