@@ -123,6 +123,8 @@ class Index:
         month and by site (``results.facets``).  Raises
         ``searcher.errors.QueryError`` for a date that is not one."""
         narrow = None
+        if isinstance(sites, str):  # one site named as a string, not its letters
+            sites = (sites,)
         if since is not None or until is not None or sites:  # (else a one-shot query need not import filters)
             from searcher.query.filters import Filters, parse_day
 

@@ -112,6 +112,7 @@ def test_a_pdf_locked_only_against_editing_is_read(tmp_path):
     ("pindaian.pdf", lambda: pdf_bytes([[]]), "no text in the PDF (scanned pages? they need OCR first)"),
     ("rusak.pdf", lambda: b"%PDF-1.4\nthis is not a pdf at all", "not a readable PDF"),
     ("rusak.docx", lambda: b"PK\x03\x04 not a zip", "not a readable DOCX"),
+    ("komentar.pdf", lambda: pdf_bytes([[["Tinggalkan Komentar"], ["Bagikan"]]]), "no text in the document"),
 ])
 def test_unreadable_documents_say_why(tmp_path, name, data, reason):
     path = tmp_path / name

@@ -52,6 +52,7 @@ def test_a_date_range_keeps_only_the_articles_published_in_it(index):
 
 def test_sites_are_matched_whatever_their_case_and_several_may_be_given(index):
     assert set(articles_found(index, "banjir", sites=["kompas"])) == {"kmp-1", "kmp-2"}
+    assert set(articles_found(index, "banjir", sites="Kompas")) == {"kmp-1", "kmp-2"}  # one, as a string
     assert set(articles_found(index, "banjir", sites=["KOMPAS", "tempo"])) == {"kmp-1", "kmp-2", "tmp-1", "tmp-2"}
     assert articles_found(index, "banjir", sites=["Republika"]) == []
     assert articles_found(index, "banjir", sites=["Tempo"], since="2024-06-02") == []

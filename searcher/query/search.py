@@ -333,14 +333,13 @@ class ParagraphSearcher:
             plain = partial(VectorMatches, doc_count=self._files.doc_count_all())
         return self._words.matches(node, plain, expand, WhooshScores(self._whoosh_searcher), allowed)
 
-    def _ranked(self, node, passes, depth: int, matches, looked=None, days=None) -> list[tuple[float, int, dict]]:
+    def _ranked(self, node, passes, depth: int, matches, looked=None, by_date=False) -> list[tuple[float, int, dict]]:
         """``matches``: worked out from the postings (``ranking``), or None
         for Whoosh's matchers (what the tests compare them with).
         ``looked`` keeps each hit's re-rank factor and stored fields
         ({document number: (factor, fields)}) for a deeper look at the same
-        query, which walks the same first hits again.  ``days``: each
-        paragraph's day, to order each pass newest first instead of by
-        score."""
+        query, which walks the same first hits again.  ``by_date``: each
+        pass newest first instead of best first."""
         rerank = Rerank(node)
         looked = {} if looked is None else looked
         found: list[tuple[float, int, dict]] = []
@@ -351,7 +350,7 @@ class ParagraphSearcher:
             # Fetch more than needed so the re-rank can reorder them.
             fetch = len(found) + max(depth - len(found), RERANK_DEPTH if rerank else 0)
             batch = []
-            for score, docnum in self._best(node, every_word, matches, fetch, seen, days):
+            for score, docnum in self._best(node, every_word, matches, fetch, seen, by_date):
                 seen.add(docnum)
                 if docnum not in looked:
                     fields = self._files.stored_fields(docnum)
@@ -362,16 +361,16 @@ class ParagraphSearcher:
             # Re-rank within groups of RERANK_DEPTH, so that the first hits
             # do not depend on how deep a later page made us look.  (By
             # date, the order stands; the bonuses only change the scores.)
-            if days is None:
+            if not by_date:
                 batch.sort(key=lambda item: (item[0], -item[1]))
             found += [(score, docnum, fields) for _, score, docnum, fields in batch[: depth - len(found)]]
         return found
 
-    def _best(self, node, every_word: bool, matches, limit: int, seen: set[int], days=None) -> list[tuple[float, int]]:
+    def _best(self, node, every_word: bool, matches, limit: int, seen: set[int], by_date=False) -> list[tuple[float, int]]:
         """The best (score, document number) of one pass, not yet seen;
-        with ``days``, the newest."""
+        ``by_date``: the newest."""
         if matches is not None:
-            if days is not None:
+            if by_date:
                 return matches.newest(limit, every_word, seen, self._columns())
             return matches.best(limit, every_word, seen)
         whoosh_query = queries.to_whoosh(node, strict=every_word)
@@ -417,20 +416,19 @@ class ParagraphSearcher:
         node, passes = plan(text)
         wanted = page * limit
         expand = self._expansions(node)
-        allowed = days = None
-        if narrow or sort == "date" or facets:  # (only then: a plain query need not import filters)
+        allowed, by_date = None, sort == "date"
+        if narrow or by_date or facets:  # (only then: a plain query need not import filters)
             from searcher.query import filters
 
             self._metadata()
             allowed = filters.DocFilter(self._columns(), narrow) if narrow else None
-            days = self._columns().days() if sort == "date" else None
         matches = self._matches(node, expand, allowed=allowed)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
         copy_finder = duplicates.CopyFinder(self._words, self._files)
         looked: dict[int, tuple[float, dict]] = {}
         while passes:
-            candidates = self._ranked(node, passes, depth, matches, looked, days)
+            candidates = self._ranked(node, passes, depth, matches, looked, by_date)
             kept = self._collapse(candidates, wanted, per_article, copy_finder)
             if len(kept) >= wanted or len(candidates) < depth:
                 break

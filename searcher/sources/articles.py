@@ -195,10 +195,10 @@ def read_document_article(path: Path, article_id: str, data: bytes) -> Article:
         document = (read_pdf if path.suffix.lower() == ".pdf" else read_docx)(data)
     except UnreadableDocument as error:
         raise UnreadableFile(str(error)) from None
-    title = document.title
-    if not title:
-        first = split_paragraphs(document.text)[0]
-        title = first if len(first.split()) <= _TITLE_MAX_WORDS else ""
+    paragraphs = split_paragraphs(document.text)
+    if not paragraphs:  # only lines such as "Tinggalkan komentar"
+        raise UnreadableFile("no text in the document")
+    title = document.title or (paragraphs[0] if len(paragraphs[0].split()) <= _TITLE_MAX_WORDS else "")
     article = make_article(article_id, title, document.text, str(path))
     if not article.paragraphs:  # a document that is only its title
         article.paragraphs.append(article.title)

@@ -108,9 +108,6 @@ FIELD_NAMES_BEFORE_METADATA = frozenset(
 )
 METADATA_FIELDS = frozenset({"date", "day", "site", "site_key", "site_hash", "url", "author", "sites", "dates"})
 FIELD_NAMES = FIELD_NAMES_BEFORE_METADATA | METADATA_FIELDS
-NO_METADATA = (
-    "made before articles' dates and sites were kept; 'search index --rebuild' reads them from the files"
-)
 
 
 def site_key(site: str) -> str:

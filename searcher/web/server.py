@@ -10,6 +10,7 @@ one search at a time anyway.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 from typing import Callable
@@ -41,7 +42,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.listen(128)
     except OSError as error:
         sock.close()
-        hint = "; choose another with --port" if error.errno == 98 else ""
+        hint = "; choose another with --port" if error.errno == errno.EADDRINUSE else ""
         raise SearchError(f"cannot listen on {host}:{port}: {error.strerror}{hint}") from None
     sock.set_inheritable(True)
     return sock
