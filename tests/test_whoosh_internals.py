@@ -29,7 +29,23 @@ USED = [
     ("whoosh.multiproc", "SubWriterTask"),
     ("whoosh.writing", "SegmentWriter._flush_segment"),
     ("whoosh.matching", "AndNotMatcher._find_next"),
+    ("whoosh.filedb.filestore", "FileStorage.create_file"),
+    ("whoosh.filedb.filestore", "FileStorage.rename_file"),
+    ("whoosh.filedb.structfile", "StructFile.close"),
 ]
+
+
+def test_a_commit_publishes_through_rename_file_and_files_close_through_onclose():
+    """storage.durable syncs in create_file's onclose and after rename_file:
+    that is only the commit order if the TOC is still written to a
+    temporary name and renamed, and a StructFile still calls onclose."""
+    import inspect
+
+    from whoosh.filedb.structfile import StructFile
+    from whoosh.index import TOC
+
+    assert "rename_file(" in inspect.getsource(TOC.write)
+    assert "self.onclose(self)" in inspect.getsource(StructFile.close)
 
 
 def test_the_installed_whoosh_is_the_pinned_one():

@@ -27,6 +27,10 @@ other version:
 - ``FileIndex._reader`` (``store.whoosh_reader``): Whoosh's reader on a
   generation our reader opened; ``whoosh.index.TOC`` and ``clean_files``
   (``store.remove_leftovers``).
+- ``FileStorage.create_file`` and ``rename_file``, overridden
+  (``durable``) to sync each file as it closes (``StructFile``'s
+  ``onclose``) and the folder after a rename: the commit order relies on
+  ``TOC.write`` writing a temporary file and renaming it.
 - Outside storage: ``AndNotMatcher._find_next``, overridden for a bug
   (``query.tree``), and the CLI's stand-in for ``whoosh.lang.morph_en``.
 

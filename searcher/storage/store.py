@@ -165,12 +165,17 @@ def make_schema():
 
 
 def _storage(index_dir: Path, readonly: bool = False):
-    from whoosh.filedb.filestore import FileStorage
-
     # Without mmap, opening a searcher reads only what a query touches,
     # instead of copying whole segment files into memory: a faster and much
-    # smaller cold start for the CLI.
-    return FileStorage(str(index_dir), supports_mmap=False, readonly=readonly)
+    # smaller cold start for the CLI.  What writes syncs its files in the
+    # order a commit needs to survive a power cut (storage.durable).
+    if readonly:
+        from whoosh.filedb.filestore import FileStorage
+
+        return FileStorage(str(index_dir), supports_mmap=False, readonly=True)
+    from searcher.storage.durable import DurableFileStorage
+
+    return DurableFileStorage(str(index_dir), supports_mmap=False)
 
 
 def index_exists(index_dir: Path) -> bool:
