@@ -168,6 +168,14 @@ class Index:
         file name, if several files hold one of that id)."""
         return self.articles(article_id)[0][0]
 
+    def check(self) -> list:
+        """What ``search check`` does: read every file of the current
+        generation and check the file records against the paragraphs; a
+        list of ``storage.check.Finding`` (``what``, ``detail``, ``ok``)."""
+        from searcher.storage.check import check_index
+
+        return check_index(self.path)
+
     def stats(self) -> dict:
         """What ``search stats --json`` prints: counts, size, folders."""
         from searcher.storage.store import index_stats

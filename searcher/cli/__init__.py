@@ -508,6 +508,32 @@ def show(article: str, index_dir: Path, paragraph: int | None, context: int, as_
 
 @main.command()
 @index_dir_option
+def check(index_dir: Path) -> None:
+    """Read every file of the index as a query would, and check that each
+    indexed file has its paragraphs and each paragraph its file.  Exit
+    status 0 when nothing is wrong, 2 when something is (it says what).
+
+    \b
+    Examples:
+      search check
+      search check --index-dir /data/berita-index
+    """
+    from searcher.index import Index
+
+    findings = Index(index_dir).check()
+    for finding in findings:
+        mark = "ok" if finding.ok else "DAMAGED"
+        click.echo(f"{mark:8} {finding.what}: {finding.detail}", err=not finding.ok)
+    damaged = [finding for finding in findings if not finding.ok]
+    if damaged:
+        click.echo(f"search: {len(damaged)} problem{'s' if len(damaged) > 1 else ''} found; "
+                   f"'search index --rebuild' makes the index again from the source files", err=True)
+        sys.exit(2)
+    click.echo(f"{index_dir}: no damage found")
+
+
+@main.command()
+@index_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; only this machine by default.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port to listen on; 0: any free one.")
 def serve(index_dir: Path, host: str, port: int) -> None:

@@ -1,0 +1,115 @@
+"""``search check``: read every file of the index's current generation as
+a query would, and check the per-file records against the paragraphs.
+
+For each segment: every document's stored fields, every term's postings
+(the terms listed by Whoosh's reader, the postings decoded by ours, as
+queries decode them), every fixed-width column and the field lengths.
+Then, over the whole index: every file recorded as holding articles has
+paragraphs, and no paragraph belongs to a file that is not recorded (what
+a half-applied update would leave).  Last, ``stems.txt`` against its
+checksum, and ``roots.json``.
+
+What it cannot see: a byte flipped inside a value that still decodes (a
+posting's frequency, a letter of a stored paragraph).  Catching those
+needs checksums written at commit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import NamedTuple
+
+from searcher.errors import SearchIndexError
+from searcher.storage.w3.reader import DAMAGE
+
+
+class Finding(NamedTuple):
+    what: str  # the file or the records checked
+    detail: str  # what was checked, or what is wrong
+    ok: bool
+
+
+def check_index(index_dir: Path) -> list[Finding]:
+    """Everything checked, in order; a finding not ``ok`` names the damage."""
+    from searcher.analysis.stem_table import STEM_TABLE, load_index_stem_table
+    from searcher.storage import store
+    from searcher.storage.w3 import postings as w3_postings
+    from searcher.storage.w3.reader import toc_file_name
+
+    try:
+        files = store.open_index_files(index_dir, current=False)
+    except SearchIndexError as error:
+        return [Finding("index", str(error), False)]
+    findings = [Finding(toc_file_name(store.INDEX_NAME, files.generation), f"{len(files.segments)} segments", True)]
+    paragraphs_of: dict[str, int] = {}  # source: live paragraphs
+    recorded: dict[str, int] = {}  # source: articles, from the file records
+    try:
+        reader = store.whoosh_reader(index_dir, files)
+        widths = {"article_key": store.ARTICLE_KEY_BYTES, "day": 4, "site_hash": 4}  # NumericColumn("Q"), ("i"), ("I")
+        if files.has_column("signature"):
+            widths["signature"] = files.column_width("signature")
+        leaves = dict(zip((segment.name for segment in files.segments), (leaf for leaf, _ in reader.leaf_readers())))
+        for segment in files.segments:
+            name = segment.name + ".seg"
+            try:
+                terms = _check_segment(segment, leaves[segment.name], widths, w3_postings, paragraphs_of, recorded)
+            except (OSError, *DAMAGE) as error:
+                findings.append(Finding(name, f"unreadable ({error.__class__.__name__}: {error})", False))
+                continue
+            live = segment.doc_count - len(segment.deleted or ())
+            findings.append(Finding(name, f"{live:,} documents, {terms:,} terms: stored fields, postings, columns", True))
+    finally:
+        files.close()
+
+    missing = sorted(source for source, articles in recorded.items() if articles and not paragraphs_of.get(source))
+    orphans = sorted(source for source in paragraphs_of if source not in recorded)
+    for source in missing:
+        findings.append(Finding("file records", f"{source}: recorded as indexed, but no paragraph of it is", False))
+    for source in orphans:
+        findings.append(Finding("file records", f"{source}: {paragraphs_of[source]:,} paragraphs, but no record", False))
+    if not missing and not orphans:
+        count = len(recorded)
+        findings.append(Finding("file records", f"{count:,} file{'' if count == 1 else 's'}, "
+                                f"{sum(paragraphs_of.values()):,} paragraphs: each recorded file has its paragraphs, "
+                                "each paragraph its file", True))
+
+    if (index_dir / STEM_TABLE).exists():
+        _, problem = load_index_stem_table(index_dir)
+        findings.append(Finding(STEM_TABLE, problem or "checksum matches", problem is None))
+    roots = index_dir / store.ROOTS_FILE
+    if roots.exists():
+        try:
+            ok = isinstance(json.loads(roots.read_text(encoding="utf-8")), list)
+        except (OSError, ValueError):
+            ok = False
+        findings.append(Finding(store.ROOTS_FILE, "readable" if ok else "unreadable", ok))
+    return findings
+
+
+def _check_segment(segment, leaf, widths, w3_postings, paragraphs_of: dict[str, int], recorded: dict[str, int]) -> int:
+    """Read all of one segment; count its paragraphs and file records by
+    source.  Returns how many terms it has."""
+    deleted = segment.deleted or set()
+    for docnum in range(segment.doc_count):
+        fields = segment.stored_fields(docnum)
+        if docnum in deleted:
+            continue
+        if "sha1" in fields:  # a file record
+            recorded[fields["source"]] = fields["articles"]
+        elif "source" in fields:
+            paragraphs_of[fields["source"]] = paragraphs_of.get(fields["source"], 0) + 1
+    terms = 0
+    for fieldname in leaf.indexed_field_names():
+        for text in leaf.lexicon(fieldname):
+            text = text.decode("utf-8") if isinstance(text, bytes) else text
+            found: dict[int, float] = {}
+            w3_postings.segment_postings(segment, fieldname, text).add_all(found, 0)
+            terms += 1
+    for column, width in widths.items():
+        if segment.has_column(column):
+            segment.whole_fixed_column(column, width, bytes(width))
+    for fieldname in ("title", "body"):
+        segment.length_bytes(fieldname)
+    return terms
+
