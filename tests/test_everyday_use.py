@@ -107,7 +107,7 @@ def test_one_large_file_moves_the_bar_as_its_paragraphs_are_written(tmp_path):
 # -- version and help ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["index", "query", "show", "stats"])
+@pytest.mark.parametrize("command", ["index", "query", "show", "stats", "serve", "check"])
 def test_every_command_has_help_with_examples(run, command):
     result = run(command, "--help")
     assert result.exit_code == 0
