@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from searcher.errors import SearchIndexError
+from searcher.storage.w3 import postings as w3_postings
 from searcher.storage.w3.reader import DAMAGE
 
 
@@ -34,7 +35,6 @@ def check_index(index_dir: Path) -> list[Finding]:
     """Everything checked, in order; a finding not ``ok`` names the damage."""
     from searcher.analysis.stem_table import STEM_TABLE, load_index_stem_table
     from searcher.storage import store
-    from searcher.storage.w3 import postings as w3_postings
     from searcher.storage.w3.reader import toc_file_name
 
     try:
@@ -53,7 +53,7 @@ def check_index(index_dir: Path) -> list[Finding]:
         for segment in files.segments:
             name = segment.name + ".seg"
             try:
-                terms = _check_segment(segment, leaves[segment.name], widths, w3_postings, paragraphs_of, recorded)
+                terms = _check_segment(segment, leaves[segment.name], widths, paragraphs_of, recorded)
             except (OSError, *DAMAGE) as error:
                 findings.append(Finding(name, f"unreadable ({error.__class__.__name__}: {error})", False))
                 continue
@@ -87,7 +87,7 @@ def check_index(index_dir: Path) -> list[Finding]:
     return findings
 
 
-def _check_segment(segment, leaf, widths, w3_postings, paragraphs_of: dict[str, int], recorded: dict[str, int]) -> int:
+def _check_segment(segment, leaf, widths: dict[str, int], paragraphs_of: dict[str, int], recorded: dict[str, int]) -> int:
     """Read all of one segment; count its paragraphs and file records by
     source.  Returns how many terms it has."""
     deleted = segment.deleted or set()
