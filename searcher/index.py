@@ -176,6 +176,14 @@ class Index:
 
         return check_index(self.path)
 
+    def repair(self, findings: list) -> tuple[list[str], list[str]]:
+        """Drop from the index what ``check()`` found damaged, so that the
+        next ``update()`` reads those files again: (what was done, a line
+        each; the files the next update will read again)."""
+        from searcher.storage.check import repair_index
+
+        return repair_index(self.path, findings)
+
     def stats(self) -> dict:
         """What ``search stats --json`` prints: counts, size, folders."""
         from searcher.storage.store import index_stats

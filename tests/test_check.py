@@ -65,3 +65,53 @@ def test_a_damaged_stem_table_is_named(run, indexed):
     table.write_bytes(table.read_bytes().replace(b"ekonomi", b"ekonomh", 1))
     result = run("check")
     assert result.exit_code == 2 and "DAMAGED  stems.txt:" in result.stderr
+
+
+def _paragraph_count(run) -> int:
+    import json
+
+    return json.loads(run("stats", "--json").stdout)["paragraphs"]
+
+
+def test_repair_drops_a_damaged_segment_and_the_next_index_reads_its_files_again(run, indexed, monkeypatch):
+    folder, index_dir = indexed
+    whole = _paragraph_count(run)
+    segment = next(index_dir.glob("*.seg"))
+    segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
+    result = run("check", "--repair")
+    assert result.exit_code == 1
+    assert f"repaired dropped {segment.name}, with the paragraphs and file records in it" in result.stdout
+    assert "'search index' reads again 3 files: " in result.stdout and str(folder / "banjir.txt") in result.stdout
+    assert run("check").exit_code == 0  # sound, if emptier
+    assert run("index").stdout.startswith("3 new")
+    assert _paragraph_count(run) == whole and run("check").exit_code == 0
+
+
+def test_repair_of_records_leaves_no_paragraph_twice(run, indexed):
+    folder, index_dir = indexed
+    whole = _paragraph_count(run)
+    banjir, sample = str(folder / "banjir.txt"), str(next(folder.glob("000_*.txt")))
+    _delete(index_dir, ("source", banjir), ("kind", "para"))
+    _delete(index_dir, ("state", sample))
+    result = run("check", "--repair")
+    assert result.exit_code == 1
+    assert f"repaired dropped the record of {banjir}, whose paragraphs were missing" in result.stdout
+    assert f"repaired dropped the paragraphs of {sample}, which had no record" in result.stdout
+    assert run("index").stdout.startswith("2 new")  # exactly those two read again
+    assert _paragraph_count(run) == whole and run("check").exit_code == 0
+
+
+def test_repair_in_an_index_of_many_segments_keeps_every_paragraph_once(run, tmp_path, monkeypatch):
+    folder = tmp_path / "berita"
+    for n in range(12):
+        write(folder / f"{n:02}.txt", f"Judul {n}\n\nBanjir ke-{n} melanda kota.\n\nWarga ke-{n} mengungsi.")
+    monkeypatch.setenv("SEARCH_BATCH_SECONDS", "0")  # a commit, and so a segment, for each file or so
+    assert run("index", str(folder)).exit_code == 0
+    index_dir = tmp_path / "index"
+    segments = sorted(index_dir.glob("*.seg"), key=lambda p: p.stat().st_size)
+    assert len(segments) > 2
+    segments[-1].write_bytes(segments[-1].read_bytes()[:100])
+    assert run("check", "--repair").exit_code == 1
+    run("index")
+    assert _paragraph_count(run) == 24 and run("check").exit_code == 0
+    assert run("query", "--json", "--all", "banjir").stdout.count('"paragraph": 1,') == 12

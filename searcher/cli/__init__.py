@@ -508,28 +508,44 @@ def show(article: str, index_dir: Path, paragraph: int | None, context: int, as_
 
 @main.command()
 @index_dir_option
-def check(index_dir: Path) -> None:
+@click.option("--repair", is_flag=True, help="Drop what is damaged, so that the next 'search index' reads those files again.")
+def check(index_dir: Path, repair: bool) -> None:
     """Read every file of the index as a query would, and check that each
     indexed file has its paragraphs and each paragraph its file.  Exit
-    status 0 when nothing is wrong, 2 when something is (it says what).
+    status 0 when nothing is wrong, 2 when something is (it says what);
+    with --repair, 1 when what was wrong has been dropped from the index.
 
     \b
     Examples:
       search check
+      search check --repair && search index
       search check --index-dir /data/berita-index
     """
+    from searcher.cli.render import plural
     from searcher.index import Index
 
-    findings = Index(index_dir).check()
+    ix = Index(index_dir)
+    findings = ix.check()
     for finding in findings:
         mark = "ok" if finding.ok else "DAMAGED"
         click.echo(f"{mark:8} {finding.what}: {finding.detail}", err=not finding.ok)
     damaged = [finding for finding in findings if not finding.ok]
-    if damaged:
-        click.echo(f"search: {len(damaged)} problem{'s' if len(damaged) > 1 else ''} found; "
-                   f"'search index --rebuild' makes the index again from the source files", err=True)
+    if not damaged:
+        click.echo(f"{index_dir}: no damage found")
+        return
+    problems = f"{len(damaged)} problem{'s' if len(damaged) > 1 else ''} found"
+    if not repair or not any(finding.kind for finding in damaged):
+        way_out = "'search check --repair', or " if not repair and any(finding.kind for finding in damaged) else ""
+        click.echo(f"search: {problems}; {way_out}'search index --rebuild' makes the index again from the source files",
+                   err=True)
         sys.exit(2)
-    click.echo(f"{index_dir}: no damage found")
+    done, again = ix.repair(findings)
+    for line in done:
+        click.echo(f"repaired {line}")
+    shown = ", ".join(again[:10]) + (f", and {len(again) - 10:,} more" if len(again) > 10 else "")
+    click.echo(f"search: {problems} and dropped; 'search index' reads again {plural(len(again), 'file')}"
+               + (f": {shown}" if again else ""))
+    sys.exit(1)
 
 
 @main.command()

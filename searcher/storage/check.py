@@ -29,6 +29,8 @@ class Finding(NamedTuple):
     what: str  # the file or the records checked
     detail: str  # what was checked, or what is wrong
     ok: bool
+    kind: str = ""  # of damage, for repair_index: "segment", "missing", "orphan", "stems"
+    subject: str = ""  # the segment's name, or the source file's path
 
 
 def check_index(index_dir: Path) -> list[Finding]:
@@ -40,7 +42,8 @@ def check_index(index_dir: Path) -> list[Finding]:
     try:
         files = store.open_index_files(index_dir, current=False)
     except SearchIndexError as error:
-        return [Finding("index", str(error), False)]
+        damaged = _segments_one_by_one(index_dir)
+        return damaged or [Finding("index", str(error), False)]
     findings = [Finding(toc_file_name(store.INDEX_NAME, files.generation), f"{len(files.segments)} segments", True)]
     paragraphs_of: dict[str, int] = {}  # source: live paragraphs
     recorded: dict[str, int] = {}  # source: articles, from the file records
@@ -55,7 +58,8 @@ def check_index(index_dir: Path) -> list[Finding]:
             try:
                 terms = _check_segment(segment, leaves[segment.name], widths, paragraphs_of, recorded)
             except (OSError, *DAMAGE) as error:
-                findings.append(Finding(name, f"unreadable ({error.__class__.__name__}: {error})", False))
+                findings.append(Finding(name, f"unreadable ({error.__class__.__name__}: {error})", False,
+                                        "segment", segment.name))
                 continue
             live = segment.doc_count - len(segment.deleted or ())
             findings.append(Finding(name, f"{live:,} documents, {terms:,} terms: stored fields, postings, columns", True))
@@ -65,9 +69,11 @@ def check_index(index_dir: Path) -> list[Finding]:
     missing = sorted(source for source, articles in recorded.items() if articles and not paragraphs_of.get(source))
     orphans = sorted(source for source in paragraphs_of if source not in recorded)
     for source in missing:
-        findings.append(Finding("file records", f"{source}: recorded as indexed, but no paragraph of it is", False))
+        findings.append(Finding("file records", f"{source}: recorded as indexed, but no paragraph of it is", False,
+                                "missing", source))
     for source in orphans:
-        findings.append(Finding("file records", f"{source}: {paragraphs_of[source]:,} paragraphs, but no record", False))
+        findings.append(Finding("file records", f"{source}: {paragraphs_of[source]:,} paragraphs, but no record", False,
+                                "orphan", source))
     if not missing and not orphans:
         count = len(recorded)
         findings.append(Finding("file records", f"{count:,} file{'' if count == 1 else 's'}, "
@@ -76,7 +82,7 @@ def check_index(index_dir: Path) -> list[Finding]:
 
     if (index_dir / STEM_TABLE).exists():
         _, problem = load_index_stem_table(index_dir)
-        findings.append(Finding(STEM_TABLE, problem or "checksum matches", problem is None))
+        findings.append(Finding(STEM_TABLE, problem or "checksum matches", problem is None, "" if problem is None else "stems"))
     roots = index_dir / store.ROOTS_FILE
     if roots.exists():
         try:
@@ -113,3 +119,80 @@ def _check_segment(segment, leaf, widths: dict[str, int], paragraphs_of: dict[st
         segment.length_bytes(fieldname)
     return terms
 
+
+
+def _segments_one_by_one(index_dir: Path) -> list[Finding]:
+    """When the generation cannot be opened whole: which of its segments
+    cannot be opened on their own (nothing when the TOC itself is damaged)."""
+    from whoosh.index import TOC
+
+    from searcher.storage import store
+    from searcher.storage.w3.reader import DamagedFile, SegmentFiles
+
+    try:
+        toc = TOC.read(store._storage(index_dir, readonly=True), store.INDEX_NAME)
+    except Exception:  # the TOC itself: the caller reports the error as it is
+        return []
+    findings = []
+    for record in toc.segments:
+        try:
+            SegmentFiles(str(index_dir), store.INDEX_NAME, record, 0).close()
+        except (OSError, DamagedFile) as error:
+            name = f"{store.INDEX_NAME}_{record.segid}"
+            findings.append(Finding(name + ".seg", f"cannot be opened ({error})", False, "segment", name))
+    if findings:
+        findings.append(Finding("file records", "not checked: a segment cannot be opened", False))
+    return findings
+
+
+def repair_index(index_dir: Path, findings: list[Finding]) -> tuple[list[str], list[str]]:
+    """Drop what ``findings`` found damaged, so that the next ``search
+    index`` reads those source files again: damaged segments (a new TOC
+    without them), then, checked again (a file's record and paragraphs may
+    sit in different segments), the records of files whose paragraphs are
+    missing and the paragraphs of files with no record; a damaged
+    stems.txt.  Holds the run lock.  Returns what it did, a line each, and
+    the source files the next ``search index`` will read again."""
+    from whoosh.index import TOC
+
+    from searcher.analysis.stem_table import STEM_TABLE
+    from searcher.storage import store
+
+    done = []
+    with store.RunLock(index_dir):
+        segments = {f.subject for f in findings if f.kind == "segment"}
+        if segments:
+            storage = store._storage(index_dir)
+            toc = TOC.read(storage, store.INDEX_NAME)
+            kept = [segment for segment in toc.segments if f"{store.INDEX_NAME}_{segment.segid}" not in segments]
+            TOC(toc.schema, kept, toc.generation + 1).write(storage, store.INDEX_NAME)
+            store.remove_leftovers(index_dir)
+            done += [f"dropped {name}.seg, with the paragraphs and file records in it" for name in sorted(segments)]
+            findings = check_index(index_dir)
+        records = [f for f in findings if f.kind in ("missing", "orphan")]
+        if records:
+            writer = store.open_index(index_dir, readonly=False, current=False).writer()
+            for finding in records:
+                if finding.kind == "missing":
+                    writer.delete_by_term("state", finding.subject)
+                    done.append(f"dropped the record of {finding.subject}, whose paragraphs were missing")
+                else:
+                    writer.delete_by_term("source", finding.subject)
+                    done.append(f"dropped the paragraphs of {finding.subject}, which had no record")
+            writer.commit()
+        if any(f.kind == "stems" for f in findings):
+            (index_dir / STEM_TABLE).unlink(missing_ok=True)
+            done.append(f"dropped {STEM_TABLE} (the next 'search index' writes it again)")
+    return done, _unrecorded_files(index_dir)
+
+
+def _unrecorded_files(index_dir: Path) -> list[str]:
+    """The files in the indexed folders that have no record: those the
+    next ``search index`` reads (again)."""
+    from searcher.sources.articles import find_files
+    from searcher.storage import store
+
+    with store.open_index(index_dir, current=False).searcher() as searcher:
+        recorded = {doc["source"] for doc in searcher.documents(kind="file")}
+    on_disk = {str(found.path) for root in store.indexed_roots(index_dir) for found in find_files(root, lambda _: None, skip=index_dir)}
+    return sorted(on_disk - recorded)
