@@ -17,6 +17,7 @@ PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 USED = [
     ("whoosh.index", "FileIndex._reader"),
     ("whoosh.index", "TOC.read"),
+    ("whoosh.index", "TOC.write"),
     ("whoosh.index", "clean_files"),
     ("whoosh.codec.whoosh3", "dumps"),
     ("whoosh.codec.whoosh3", "W3Codec"),

@@ -26,7 +26,8 @@ other version:
   writes postings Whoosh would not: the test checks each name is there.
 - ``FileIndex._reader`` (``store.whoosh_reader``): Whoosh's reader on a
   generation our reader opened; ``whoosh.index.TOC`` and ``clean_files``
-  (``store.remove_leftovers``).
+  (``store.remove_leftovers``); ``TOC(...).write`` (``check.repair_index``,
+  a new generation without a damaged segment).
 - ``FileStorage.create_file`` and ``rename_file``, overridden
   (``durable``) to sync each file as it closes (``StructFile``'s
   ``onclose``) and the folder after a rename: the commit order relies on
