@@ -534,8 +534,9 @@ def check(index_dir: Path, repair: bool) -> None:
         click.echo(f"{index_dir}: no damage found")
         return
     problems = f"{len(damaged)} problem{'s' if len(damaged) > 1 else ''} found"
-    if not repair or not any(finding.kind for finding in damaged):
-        way_out = "'search check --repair', or " if not repair and any(finding.kind for finding in damaged) else ""
+    repairable = any(finding.kind for finding in damaged)  # (a damaged TOC is not: --rebuild)
+    if not repair or not repairable:
+        way_out = "'search check --repair', or " if repairable else ""
         click.echo(f"search: {problems}; {way_out}'search index --rebuild' makes the index again from the source files",
                    err=True)
         sys.exit(2)

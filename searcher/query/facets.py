@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-SITE_COLUMN = "site_hash"
-_SITE_WIDTH = 4  # NumericColumn("I"): big-endian unsigned 32 bits
 _EPOCH_ORDINAL = 719163  # datetime.date(1970, 1, 1).toordinal()
 
 
@@ -39,21 +37,12 @@ def count(docs, columns, site_name) -> dict:
     }
 
 
-def _site_numbers(columns):
-    from searcher.query.filters import _column_array
-
-    return columns.array(
-        "site numbers",
-        lambda: _column_array(columns.column(SITE_COLUMN, _SITE_WIDTH), "I"),
-    )
-
-
 def _in_python(docs, columns):
     """(paragraphs by "YYYY-MM", undated, {site number: (paragraphs, one
     document)}, without a site), counted document by document."""
     import datetime
 
-    days, numbers = columns.days(), _site_numbers(columns)
+    days, numbers = columns.days(), columns.site_numbers()
     by_day = Counter(map(days.__getitem__, docs))
     per_site = Counter(map(numbers.__getitem__, docs))
     example: dict[int, int] = {}
@@ -108,8 +97,7 @@ def _indexes(columns):
         return np.where(dated, month + 1, 0)
 
     def sites():
-        raw = columns.column(SITE_COLUMN, _SITE_WIDTH)
-        numbers, first, index = np.unique(np.frombuffer(raw, dtype=">u4"), return_index=True, return_inverse=True)
+        numbers, first, index = np.unique(np.asarray(columns.site_numbers()), return_index=True, return_inverse=True)
         return numbers, first, index
 
     site_numbers, first_of_site, site_of = columns.array("site indexes", sites)

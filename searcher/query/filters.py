@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 DAY_COLUMN = "day"
 _DAY_WIDTH = 4  # NumericColumn("i"): big-endian signed 32 bits
-_NO_DAY = bytes(_DAY_WIDTH)
+SITE_COLUMN = "site_hash"
+_SITE_WIDTH = 4  # NumericColumn("I"): big-endian unsigned 32 bits
 _DAY = r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$"
 
 
@@ -68,9 +69,9 @@ class Filters(NamedTuple):
 class MetadataColumns:
     """What filters, the date order and facets read, for one open index
     generation, read once and kept: a searcher that serves many queries
-    reads the day column and a site's postings once, not per query.  The
-    NumPy forms are made only where NumPy is in use (a long-lived
-    searcher)."""
+    reads the day and site columns and a site's postings once, not per
+    query.  The NumPy forms are made only where NumPy is in use (a
+    long-lived searcher)."""
 
     def __init__(self, files, documents):
         """``documents(field, text)``: a term's {document: frequency}."""
@@ -79,7 +80,7 @@ class MetadataColumns:
         self._raw_days: bytes | None = None
         self._days: array | None = None
         self._site_docs: dict[str, set[int]] = {}
-        self._arrays: dict[str, object] = {}  # NumPy forms, by name
+        self._arrays: dict[str, object] = {}  # forms worked out from the columns, by name
 
     @property
     def doc_count(self) -> int:
@@ -100,6 +101,10 @@ class MetadataColumns:
             self._days = _column_array(self.raw_days())
         return self._days
 
+    def site_numbers(self) -> array:
+        """Each document's site number (``store.site_hash``; 0: none)."""
+        return self.array("site numbers", lambda: _column_array(self.column(SITE_COLUMN, _SITE_WIDTH), "I"))
+
     def site_docs(self, site: str) -> set[int]:
         """The documents of a site (by name, case and spacing aside)."""
         from searcher.storage.store import site_key
@@ -109,8 +114,9 @@ class MetadataColumns:
             self._site_docs[key] = set(self._documents("site_key", key))
         return self._site_docs[key]
 
-    def array(self, name: str, make):
-        """A NumPy form, made by ``make()`` the first time it is asked for."""
+    def array(self, name, make):
+        """A form worked out from the columns, made by ``make()`` the first
+        time it is asked for."""
         if name not in self._arrays:
             self._arrays[name] = make()
         return self._arrays[name]

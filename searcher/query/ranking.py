@@ -347,13 +347,9 @@ class PlainWordMatches:
     def scored(self, every_word: bool, skip: set[int]) -> dict[int, float]:
         """Every paragraph of a pass, less ``skip``, with its score (for
         orders other than by score, which need them all)."""
-        if every_word and not self.any_word:
-            docs = self.every_word
-        else:
-            docs = set().union(*(self._docs(word) for word in self._terms))
-            if not self.any_word:
-                docs -= self.every_word
-        docs = docs - skip
+        docs = self.matching(every_word) - skip
+        if not every_word and not self.any_word:  # the "some words" pass: not those with every word
+            docs -= self.every_word
         for term in self._flat:
             term.look_up(docs)
         return self.scores(docs)

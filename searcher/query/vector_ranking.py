@@ -103,28 +103,29 @@ class VectorMatches(PlainWordMatches):
         """The documents a pass matches, as an array of their numbers."""
         return np.flatnonzero(self._every() if every_word and not self.any_word else self._any())
 
-    def scored(self, every_word: bool, skip: set[int]) -> dict[int, float]:
+    def _pass_scores(self, every_word: bool, skip: set[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The documents of a pass, less ``skip``, and their scores."""
         mask = self._pass_mask(every_word, skip)
         documents = np.flatnonzero(mask)
-        return dict(zip(documents.tolist(), self._scores(mask)[documents].tolist()))
+        return documents, self._scores(mask)[documents] if len(documents) else np.zeros(0)
+
+    def scored(self, every_word: bool, skip: set[int]) -> dict[int, float]:
+        documents, scores = self._pass_scores(every_word, skip)
+        return dict(zip(documents.tolist(), scores.tolist()))
 
     def newest(self, limit: int, every_word: bool, skip: set[int], columns) -> list[tuple[float, int]]:
         """``PlainWordMatches.newest``, over arrays: by date, newest first,
         then by score, then in document order."""
-        mask = self._pass_mask(every_word, skip)
-        documents = np.flatnonzero(mask)
+        documents, scores = self._pass_scores(every_word, skip)
         if limit <= 0 or not len(documents):
             return []
-        scores = self._scores(mask)[documents]
         order = np.lexsort((documents, -scores, -columns.days_array()[documents]))[:limit]
         return list(zip(scores[order].tolist(), documents[order].tolist()))
 
     def best(self, limit: int, every_word: bool, skip: set[int]) -> list[tuple[float, int]]:
-        mask = self._pass_mask(every_word, skip)
-        documents = np.flatnonzero(mask)
+        documents, scores = self._pass_scores(every_word, skip)
         if limit <= 0 or not len(documents):
             return []
-        scores = self._scores(mask)[documents]
         if len(documents) > limit:  # the scores that can make the cut, ties at the limit included
             cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
             kept = scores >= cut

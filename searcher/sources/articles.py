@@ -128,6 +128,12 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+def refuse_binary(data: bytes) -> None:
+    """UnreadableFile for bytes that are no text (nor a page of it)."""
+    if b"\0" in data[:8192]:
+        raise UnreadableFile("binary file (contains NUL bytes)")
+
+
 def decode(data: bytes, path: Path, warn: Warn) -> str:
     """Decode a file's bytes: UTF-16 or UTF-32 when they open with a byte
     order mark, UTF-8, else cp1252 or latin-1 with a warning."""
@@ -137,8 +143,7 @@ def decode(data: bytes, path: Path, warn: Warn) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError as err:
                 raise UnreadableFile(f"not valid {encoding.upper()} (byte {err.start})") from None
-    if b"\0" in data[:8192]:
-        raise UnreadableFile("binary file (contains NUL bytes)")
+    refuse_binary(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -174,8 +179,7 @@ def read_text_article(path: Path, article_id: str, data: bytes, warn: Warn) -> A
 def read_html_article(path: Path, article_id: str, data: bytes, warn: Warn) -> Article | None:
     from searcher.sources.html import NotHtml, extract_page
 
-    if b"\0" in data[:8192]:
-        raise UnreadableFile("binary file (contains NUL bytes)")
+    refuse_binary(data)
     try:
         page = extract_page(data)
     except NotHtml as error:

@@ -661,8 +661,8 @@ def _index_file(
     signature_size: int = SIGNATURE_SIZE,
     metadata: bool = True,
     on_paragraphs: Callable[[int, int], None] | None = None,
-) -> int:
-    """Bring one file's paragraphs up to date; returns the bytes read.
+) -> None:
+    """Bring one file's paragraphs up to date.
     ``metadata``: the index has fields for articles' dates and sites.
     ``on_paragraphs(written, of)``: every PROGRESS_PARAGRAPHS paragraphs."""
     from searcher.sources.articles import UnreadableFile, read_articles
@@ -672,12 +672,12 @@ def _index_file(
         stat = source.path.stat()
         if known and known["size"] == stat.st_size and known["mtime"] == stat.st_mtime:
             report.unchanged += known["articles"]
-            return 0
+            return
         data = source.path.read_bytes()
     except OSError as err:
         warn(f"{path}: cannot read ({err.strerror}), skipped")
         report.skipped += 1
-        return 0
+        return
     digest = _file_hash(data)
     if known and known["sha1"] == digest:
         # Touched but not changed: only the bookkeeping needs the new mtime.
@@ -686,13 +686,13 @@ def _index_file(
         _add_file_state(writer, source, stat, digest, known["articles"], summary)
         report.unchanged += known["articles"]
         report.files_written += 1
-        return len(data)
+        return
     try:
         articles = list(read_articles(source.path, source.article_id, warn, data=data))
     except UnreadableFile as err:
         warn(f"{path}: {err}, skipped")
         report.skipped += 1
-        return len(data)
+        return
     if known:
         writer.delete_by_term("source", path)
         report.changed += len(articles)
@@ -725,7 +725,6 @@ def _index_file(
                 on_paragraphs(written, in_file)
     _add_file_state(writer, source, stat, digest, len(articles), _file_summary(articles) if metadata else {})
     report.files_written += 1
-    return len(data)
 
 
 def _size(path: Path) -> int:
