@@ -95,6 +95,13 @@ def settled(page):
     page.wait_for_selector("body[data-ready][data-state=done]")
 
 
+def results(page, url):
+    """Open ``url`` and wait until its hits are shown."""
+    page.goto(url)
+    page.wait_for_selector("#hits li")
+    settled(page)
+
+
 def test_typing_searches_enter_opens_the_first_hit_and_escape_comes_back(page, server):
     page.goto(server + "/")
     page.wait_for_selector("body[data-ready]")
@@ -127,9 +134,7 @@ def test_typing_searches_enter_opens_the_first_hit_and_escape_comes_back(page, s
 
 
 def test_a_shared_url_reloads_the_same_page_of_results(page, server):
-    page.goto(server + "/?q=korea+utara&page=2")
-    page.wait_for_selector("#hits li")
-    settled(page)
+    results(page, server + "/?q=korea+utara&page=2")
     assert page.input_value("#q") == "korea utara"
     ranks = page.eval_on_selector_all("#hits li", "items => items.map(item => item.value)")
     assert ranks[0] == 11 and "showing 11-" in page.text_content("#status")
@@ -155,9 +160,7 @@ def test_did_you_mean_is_a_link_to_the_corrected_query(page, server):
 
 
 def test_markup_in_an_article_shows_as_text_and_never_runs(page, server):
-    page.goto(server + "/?q=banjir+bandung")
-    page.wait_for_selector("#hits li")
-    settled(page)
+    results(page, server + "/?q=banjir+bandung")
     hit = page.locator("#hits li").first
     assert hit.locator("a.title").text_content() == HOSTILE_TITLE
     assert hit.locator(".snippet").text_content().startswith('"><img src=x onerror=alert(1)> Banjir')
@@ -187,9 +190,7 @@ def test_an_error_from_the_api_is_shown_as_its_message(page, server):
 
 def test_the_page_fits_a_phone(browser, server, tmp_path):
     page = browser.new_page(viewport={"width": 360, "height": 740})
-    page.goto(server + "/?q=kunjungan+vladimir+putin")
-    page.wait_for_selector("#hits li")
-    settled(page)
+    results(page, server + "/?q=kunjungan+vladimir+putin")
     page.screenshot(path=str(tmp_path / "phone.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
     assert page.locator("#q").bounding_box()["width"] > 200
@@ -197,9 +198,7 @@ def test_the_page_fits_a_phone(browser, server, tmp_path):
 
 
 def test_where_and_when_an_article_was_published_is_shown_and_only_web_addresses_are_links(page, server):
-    page.goto(server + "/?q=harga+beras")
-    page.wait_for_selector("#hits li")
-    settled(page)
+    results(page, server + "/?q=harga+beras")
     first = page.locator("#hits li").first
     assert first.locator(".source").text_content().startswith("ANTARA, 2024-05-02 · ")
     first.locator("a.title").click()
@@ -208,9 +207,7 @@ def test_where_and_when_an_article_was_published_is_shown_and_only_web_addresses
     assert page.locator("#article-source a").get_attribute("href") == "https://antaranews.example/1"
     assert "ANTARA · 2024-05-02 · by Budi" in page.text_content("#article-source")
 
-    page.goto(server + "/?q=harga+cabai+rawit")
-    page.wait_for_selector("#hits li")
-    settled(page)
+    results(page, server + "/?q=harga+cabai+rawit")
     page.locator("#hits li a.title").first.click()
     page.wait_for_selector("#reader:not([hidden])")
     settled(page)
@@ -253,9 +250,7 @@ def test_sorting_and_filters_narrow_the_hits_and_stay_in_the_url(page, server):
 
 
 def test_a_syndicated_paragraph_is_shown_once_with_where_else_it_is(page, server):
-    page.goto(server + "/?q=tarif+ojek+daring")
-    page.wait_for_selector("#hits li")
-    settled(page)
+    results(page, server + "/?q=tarif+ojek+daring")
     assert page.locator("#hits li").count() == 1
     copies = page.locator("#hits li .duplicates")
     assert copies.text_content().startswith("also in 1 other article: ")
