@@ -14,6 +14,9 @@
 An Index is cheap to make: nothing is opened until it is used.  One that
 serves many searches (a web server) keeps its searcher open between them,
 and opens the newest generation when a writer has committed one since.
+Each block a search reads is checked against its checksum; after
+``open()``, each segment is checked whole when first opened instead, and
+read unchecked from then on.
 Searches on one Index may come from several threads; they take turns.
 Errors a user should read are ``searcher.SearchError``: one line each.
 """
@@ -50,6 +53,7 @@ class Index:
         self.path = Path(path)
         self._searcher: ParagraphSearcher | None = None
         self._searching = threading.Lock()
+        self._sound: set[str] | None = None  # after open(): segments checked whole
 
     def __repr__(self) -> str:
         return f"Index({str(self.path)!r})"
@@ -137,8 +141,13 @@ class Index:
     def open(self) -> Index:
         """Open the searcher now rather than at the first search: a server
         does this as it starts, so that its first answer is as quick as the
-        rest and a missing or damaged index is reported before it listens."""
+        rest and a missing or damaged index is reported before it listens.
+        From then on, segments are checked whole against their checksums
+        as they are first opened, rather than block by block as read."""
         with self._searching:
+            if self._sound is None:
+                self._sound = set()
+                self._close_searcher()
             self._current_searcher()
         return self
 
@@ -148,10 +157,9 @@ class Index:
         from searcher.storage.store import latest_generation
 
         if self._searcher is not None and self._searcher.generation != latest_generation(self.path):
-            self._searcher.close()
-            self._searcher = None
+            self._close_searcher()
         if self._searcher is None:
-            self._searcher = ParagraphSearcher(self.path)
+            self._searcher = ParagraphSearcher(self.path, sound=self._sound)
         return self._searcher
 
     def articles(self, address: str) -> tuple[list[StoredArticle], int | None]:
@@ -192,9 +200,12 @@ class Index:
 
     def close(self) -> None:
         with self._searching:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            self._close_searcher()
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
     def __enter__(self) -> Index:
         return self

@@ -22,8 +22,8 @@ def test_a_sound_index_is_checked_file_by_file(run, indexed):
     result = run("check")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("ok       _paragraphs_") and lines[0].endswith("segments")
-    assert any(line.startswith("ok       paragraphs_") and "documents" in line and "terms" in line for line in lines)
+    assert lines[0].startswith("ok       _paragraphs_") and lines[0].endswith(", checksum matches")
+    assert any(line.startswith("ok       paragraphs_") and "checksums match; " in line and "documents" in line and "terms" in line for line in lines)
     assert "ok       file records: 3 files, 16 paragraphs: each recorded file has its paragraphs, each paragraph its file" in lines
     assert "ok       stems.txt: checksum matches" in lines
     assert lines[-1].endswith(": no damage found")

@@ -38,6 +38,7 @@ from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions
 from searcher.query.ranking import PlainWordMatches, PlainWordScorer
 from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
 from searcher.storage.store import ARTICLE_KEY_BYTES, damaged, open_index_files, whoosh_reader
+from searcher.storage.w3.reader import DamagedFile
 
 if TYPE_CHECKING:
     from searcher.query.filters import Filters
@@ -241,13 +242,15 @@ class WhooshScores:
 class ParagraphSearcher:
     """An open index, ready for many queries (the CLI makes one per process)."""
 
-    def __init__(self, index_dir: Path, vectorized: bool | None = None):
+    def __init__(self, index_dir: Path, vectorized: bool | None = None, sound: set[str] | None = None):
         """``vectorized``: work plain-word queries out with NumPy
         (``vector_ranking``); by default from the second search on, since
-        a one-shot query would spend longer importing NumPy than searching."""
+        a one-shot query would spend longer importing NumPy than searching.
+        ``sound``: for a long-lived searcher, the segments already checked
+        whole against their checksums (see ``store.open_index_files``)."""
         self._index_dir = index_dir
         # Read without Whoosh: plain-word queries (most) never import it.
-        self._files = open_index_files(index_dir)
+        self._files = open_index_files(index_dir, sound=sound)
         # The roots the index worked out: most queries need not load Sastrawi.
         analysis.use_stem_table(index_stem_table(index_dir))
         self._whoosh = None  # Whoosh's searcher, opened for the queries that need its matchers
@@ -404,6 +407,8 @@ class ParagraphSearcher:
             raise ValueError(f"sort must be 'relevance' or 'date', not {sort!r}")
         try:
             return self._search(text, limit, page, per_article, snippet_chars, count, narrow, sort, facets)
+        except DamagedFile as error:  # a block that does not match its checksum
+            raise damaged(self._index_dir, str(error)) from None
         except READ_ERRORS as error:
             raise damaged(self._index_dir, f"{error.__class__.__name__}: {error}") from error
         except OSError as error:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from searcher.errors import ArticleNotFound
-from searcher.storage.store import open_index
+from searcher.storage.store import open_index, reading
 
 _PARAGRAPH_SUFFIX = re.compile(r"^(.*):(\d+)$", re.DOTALL)
 
@@ -58,7 +58,7 @@ def find_articles(index_dir: Path, text: str) -> tuple[list[StoredArticle], int 
     Usually one article; more when files under different folders give
     articles the same id.
     """
-    with open_index(index_dir).searcher() as searcher:
+    with reading(index_dir), open_index(index_dir).searcher() as searcher:
         found = _articles(searcher, text)
         if found:
             return found, None

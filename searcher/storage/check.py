@@ -9,9 +9,11 @@ paragraphs, and no paragraph belongs to a file that is not recorded (what
 a half-applied update would leave).  Last, ``stems.txt`` against its
 checksum, and ``roots.json``.
 
-What it cannot see: a byte flipped inside a value that still decodes (a
-posting's frequency, a letter of a stored paragraph).  Catching those
-needs checksums written at commit.
+Each segment and the TOC is first checked whole against the checksums
+written with it (``storage.checksums``), so that a byte flipped inside a
+value that still decodes (a posting's frequency, a letter of a stored
+paragraph) is found too; in files written before checksums were kept, it
+is not.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from typing import NamedTuple
 
 from searcher.errors import SearchIndexError
 from searcher.storage.w3 import postings as w3_postings
-from searcher.storage.w3.reader import DAMAGE
+from searcher.storage.w3.reader import DAMAGE, DamagedFile
+
+# Of a file written before checksums were kept: only what decodes is checked.
+NO_CHECKSUMS = "no checksums ('search index --rebuild' adds them)"
 
 
 class Finding(NamedTuple):
@@ -35,7 +40,6 @@ class Finding(NamedTuple):
 
 def check_index(index_dir: Path) -> list[Finding]:
     """Everything checked, in order; a finding not ``ok`` names the damage."""
-    from searcher.analysis.stem_table import STEM_TABLE, load_index_stem_table
     from searcher.storage import store
     from searcher.storage.w3.reader import toc_file_name
 
@@ -44,7 +48,18 @@ def check_index(index_dir: Path) -> list[Finding]:
     except SearchIndexError as error:
         damaged = _segments_one_by_one(index_dir)
         return damaged or [Finding("index", str(error), False)]
-    findings = [Finding(toc_file_name(store.INDEX_NAME, files.generation), f"{len(files.segments)} segments", True)]
+    count = len(files.segments)
+    summed = "checksum matches" if files.toc_checksummed else NO_CHECKSUMS
+    findings = [Finding(toc_file_name(store.INDEX_NAME, files.generation), f"{count} segment{'' if count == 1 else 's'}, {summed}", True)]
+    summed_of: dict[str, bool] = {}  # segment: whether it has checksums (all of them match)
+    for segment in files.segments:
+        try:
+            summed_of[segment.name] = segment.verify()
+        except DamagedFile as error:
+            findings.append(Finding(segment.name + ".seg", error.problem, False, "segment", segment.name))
+    if len(summed_of) < len(files.segments):  # Whoosh's reader, which the rest needs, would read it
+        files.close()
+        return findings + [Finding("file records", "not checked: a segment is damaged", False)] + _side_files(index_dir)
     paragraphs_of: dict[str, int] = {}  # source: live paragraphs
     recorded: dict[str, int] = {}  # source: articles, from the file records
     try:
@@ -55,6 +70,7 @@ def check_index(index_dir: Path) -> list[Finding]:
         leaves = dict(zip((segment.name for segment in files.segments), (leaf for leaf, _ in reader.leaf_readers())))
         for segment in files.segments:
             name = segment.name + ".seg"
+            summed = "checksums match" if summed_of[segment.name] else NO_CHECKSUMS
             try:
                 terms = _check_segment(segment, leaves[segment.name], widths, paragraphs_of, recorded)
             except (OSError, *DAMAGE) as error:
@@ -62,7 +78,7 @@ def check_index(index_dir: Path) -> list[Finding]:
                                         "segment", segment.name))
                 continue
             live = segment.doc_count - len(segment.deleted or ())
-            findings.append(Finding(name, f"{live:,} documents, {terms:,} terms: stored fields, postings, columns", True))
+            findings.append(Finding(name, f"{summed}; {live:,} documents, {terms:,} terms: stored fields, postings, columns", True))
     finally:
         files.close()
 
@@ -79,7 +95,15 @@ def check_index(index_dir: Path) -> list[Finding]:
         findings.append(Finding("file records", f"{count:,} file{'' if count == 1 else 's'}, "
                                 f"{sum(paragraphs_of.values()):,} paragraphs: each recorded file has its paragraphs, "
                                 "each paragraph its file", True))
+    return findings + _side_files(index_dir)
 
+
+def _side_files(index_dir: Path) -> list[Finding]:
+    """stems.txt and roots.json."""
+    from searcher.analysis.stem_table import STEM_TABLE, load_index_stem_table
+    from searcher.storage import store
+
+    findings = []
     if (index_dir / STEM_TABLE).exists():
         _, problem = load_index_stem_table(index_dir)
         findings.append(Finding(STEM_TABLE, problem or "checksum matches", problem is None, "" if problem is None else "stems"))
@@ -123,15 +147,15 @@ def _check_segment(segment, leaf, widths: dict[str, int], paragraphs_of: dict[st
 
 def _segments_one_by_one(index_dir: Path) -> list[Finding]:
     """When the generation cannot be opened whole: which of its segments
-    cannot be opened on their own (nothing when the TOC itself is damaged)."""
-    from whoosh.index import TOC
-
+    cannot be opened on their own; or the TOC itself."""
     from searcher.storage import store
-    from searcher.storage.w3.reader import DamagedFile, SegmentFiles
+    from searcher.storage.w3.reader import IndexFormatError, SegmentFiles, read_toc
 
     try:
-        toc = TOC.read(store._storage(index_dir, readonly=True), store.INDEX_NAME)
-    except Exception:  # the TOC itself: the caller reports the error as it is
+        toc = read_toc(str(index_dir), store.INDEX_NAME, store.latest_generation(index_dir))
+    except DamagedFile as error:
+        return [Finding(error.name, error.problem, False)]
+    except (OSError, IndexFormatError):  # no TOC, or an older one: the caller reports the error as it is
         return []
     findings = []
     for record in toc.segments:

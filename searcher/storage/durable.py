@@ -10,25 +10,33 @@ after each rename, gives the order a durable commit needs: segment files
 name, then the rename, then the folder.  The indexing workers, forked from
 the writer, carry this storage with them, so their segments are synced
 before they hand them back.
+
+Segments and TOCs also get their checksums here, as they are closed
+(``storage.checksums``), whichever writer or worker made them; what the
+writer reads back (a merge) is checked against them (``storage.checked``).
 """
 
 from __future__ import annotations
 
 import os
 
-from whoosh.filedb.filestore import FileStorage
-
+from searcher.storage.checked import CheckedFileStorage
+from searcher.storage.checksums import append_trailer, carries_trailer
 from searcher.storage.safe_files import sync_folder, syncing
 
 
-class DurableFileStorage(FileStorage):
+class DurableFileStorage(CheckedFileStorage):
     def create_file(self, name, excl=False, mode="wb", **kwargs):
         given = kwargs.pop("onclose", None)
+        summed = carries_trailer(name)
 
         def sync_then(structfile) -> None:
             if given is not None:
                 given(structfile)
             structfile.flush()
+            if summed:
+                append_trailer(os.path.join(self.folder, name), structfile.file)
+                structfile.file.flush()
             if syncing():
                 os.fsync(structfile.file.fileno())
 

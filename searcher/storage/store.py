@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
@@ -42,7 +43,7 @@ def _outdated(index_dir: Path) -> IndexOutdated:
     return IndexOutdated(f"{index_dir} was made by an older version of searcher; run 'search index --rebuild'")
 
 
-REBUILD_ADVICE = "run 'search index --rebuild' to make it again from the source files"
+REBUILD_ADVICE = "run 'search check' for what, or 'search index --rebuild' to make it again from the source files"
 
 
 def damaged(index_dir: Path, what: str) -> IndexDamaged:
@@ -170,12 +171,12 @@ def _storage(index_dir: Path, readonly: bool = False):
     # smaller cold start for the CLI.  What writes syncs its files in the
     # order a commit needs to survive a power cut (storage.durable).
     if readonly:
-        from whoosh.filedb.filestore import FileStorage
+        from searcher.storage.checked import CheckedFileStorage
 
-        return FileStorage(str(index_dir), supports_mmap=False, readonly=True)
+        return CheckedFileStorage(str(index_dir))
     from searcher.storage.durable import DurableFileStorage
 
-    return DurableFileStorage(str(index_dir), supports_mmap=False)
+    return DurableFileStorage(str(index_dir), readonly=False)
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -208,10 +209,27 @@ def open_index(index_dir: Path, readonly: bool = True, current: bool = True):
         raise damaged(index_dir, f"{error.__class__.__name__}: {error}") from error
 
 
-def open_index_files(index_dir: Path, current: bool = True):
+@contextmanager
+def reading(index_dir: Path):
+    """A block of an index file that does not match its checksum, read
+    inside, as IndexDamaged naming the file."""
+    from searcher.storage.w3.reader import DamagedFile
+
+    try:
+        yield
+    except DamagedFile as error:
+        raise damaged(index_dir, str(error)) from None
+
+
+def open_index_files(index_dir: Path, current: bool = True, sound: set[str] | None = None):
     """The index's current generation, read without Whoosh (see
     ``storage.w3.reader``), or raise IndexMissing, IndexDamaged, or
-    IndexOutdated when ``current`` asks for one made by this version."""
+    IndexOutdated when ``current`` asks for one made by this version.
+
+    Checksums: by default each block is checked as it is read (a one-shot
+    query reads little).  A long-lived reader passes ``sound``, the names
+    of segments it has checked whole: the others are checked whole now
+    and added, and reads are not checked again."""
     from searcher.storage.w3.reader import DamagedFile, IndexFiles, IndexFormatError
 
     for _ in range(10):
@@ -219,7 +237,13 @@ def open_index_files(index_dir: Path, current: bool = True):
         if generation < 0:
             raise _missing(index_dir)
         try:
-            files = IndexFiles(index_dir, INDEX_NAME, generation)
+            files = IndexFiles(index_dir, INDEX_NAME, generation, checked=sound is None)
+            if sound is not None:
+                try:
+                    files.verify(sound)
+                except BaseException:
+                    files.close()
+                    raise
         except (FileNotFoundError, DamagedFile) as error:
             if latest_generation(index_dir) != generation:
                 continue  # a commit replaced that generation as we opened it: open the new one
@@ -240,23 +264,23 @@ def whoosh_reader(index_dir: Path, files):
     queries that need Whoosh's matchers.  It reads the segment files
     through the handles ``files`` holds, since a commit made since it
     opened may have merged them away."""
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.filedb.structfile import StructFile
     from whoosh.index import FileIndex
+
+    from searcher.storage.checked import CheckedFileStorage
 
     held = files.open_files()
 
-    class HeldFiles(FileStorage):
+    class HeldFiles(CheckedFileStorage):
         def open_file(self, name, **kwargs):
             if name in held:
-                return StructFile(os.fdopen(os.dup(held[name].fileno()), "rb"), name=name, **kwargs)
+                return self.whoosh_file(held[name], owned=False, **kwargs)
             return super().open_file(name, **kwargs)
 
         def file_length(self, name):
             return held[name].size if name in held else super().file_length(name)
 
     schema, segments = files.whoosh_toc()
-    storage = HeldFiles(str(index_dir), supports_mmap=False, readonly=True)
+    storage = HeldFiles(str(index_dir))
     return FileIndex._reader(storage, schema, segments, files.generation)
 
 
@@ -492,7 +516,8 @@ def update_index(
     except KeyboardInterrupt:  # Ctrl-C while waiting for another writer
         raise Interrupted(IndexReport()) from None
     try:
-        return _update_index(index_dir, roots, warn, on_progress, rebuild)
+        with reading(index_dir):  # a block of the index that a merge or a change check reads, damaged
+            return _update_index(index_dir, roots, warn, on_progress, rebuild)
     finally:
         lock.release()
 
@@ -779,7 +804,7 @@ def _add_file_state(
 def index_stats(index_dir: Path) -> dict:
     """Counts that describe the index, for ``search stats``."""
     index = open_index(index_dir)
-    with index.searcher() as searcher:
+    with reading(index_dir), index.searcher() as searcher:
         files = list(searcher.documents(kind="file"))
         reader = searcher.reader()
         terms = {text for fieldname in ("title", "body") for text in reader.lexicon(fieldname)}

@@ -41,7 +41,9 @@ import zlib
 from array import array
 from bisect import bisect_right
 from itertools import accumulate
+from typing import NamedTuple
 
+from searcher.storage import checksums
 from searcher.storage.w3.postings import split_by_segment
 
 try:  # hashlib would load OpenSSL, a few milliseconds of every cold query
@@ -132,8 +134,13 @@ class _StandInUnpickler(pickle.Unpickler):
         return type(name, (_Pickled,), {})
 
 
-def _unpickle(data: bytes):
-    return _StandInUnpickler(io.BytesIO(data)).load()
+def _unpickle(data: bytes, whole: bool = False):
+    """``whole``: the pickle must be all of ``data``."""
+    stream = io.BytesIO(data)
+    value = _StandInUnpickler(stream).load()
+    if whole and stream.read(1):  # a trailer whose footer is damaged, say
+        raise ValueError("bytes after its end")
+    return value
 
 
 def latest_generation(index_dir: str, index_name: str) -> int:
@@ -143,29 +150,58 @@ def latest_generation(index_dir: str, index_name: str) -> int:
     return max(numbers, default=-1)
 
 
-class _OpenFile:
+class OpenFile:
     """A file open for reads at given positions.  Read, not memory-mapped:
     the pages a map touches count in the process's memory, and a query on
-    common words touches megabytes."""
+    common words touches megabytes.  ``size`` is the contents' size, its
+    checksum trailer (``storage.checksums``) aside; with ``checked``, every
+    block read is checked against its sum."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, checked: bool = True):
         self.name = os.path.basename(path)
         self._file = open(path, "rb")
-        self.size = os.fstat(self._file.fileno()).st_size
+        try:
+            self.sums = checksums.read_trailer(self._read, os.fstat(self._file.fileno()).st_size)
+        except checksums.ChecksumError as error:
+            self._file.close()
+            raise DamagedFile(self.name, str(error)) from None
+        except BaseException:
+            self._file.close()
+            raise
+        self.size = self.sums.length if self.sums else os.fstat(self._file.fileno()).st_size
+        self.checked = checked and self.sums is not None
 
     def fileno(self) -> int:
         return self._file.fileno()
 
     if hasattr(os, "pread"):
 
-        def read(self, at: int, length: int) -> bytes:
+        def _read(self, at: int, length: int) -> bytes:
             return os.pread(self._file.fileno(), length, at)
 
     else:  # Windows
 
-        def read(self, at: int, length: int) -> bytes:
+        def _read(self, at: int, length: int) -> bytes:
             self._file.seek(at)
             return self._file.read(length)
+
+    def read(self, at: int, length: int) -> bytes:
+        if self.checked:
+            try:
+                return self.sums.checked_read(self._read, at, length)
+            except checksums.ChecksumError as error:
+                raise DamagedFile(self.name, str(error)) from None
+        return self._read(at, length)
+
+    def verify(self) -> bool:
+        """Check every block; False when the file has no checksums."""
+        if self.sums is None:
+            return False
+        try:
+            self.sums.check_all(self._read)
+        except checksums.ChecksumError as error:
+            raise DamagedFile(self.name, str(error)) from None
+        return True
 
     def close(self) -> None:
         self._file.close()
@@ -175,11 +211,13 @@ class _Part:
     """One of a segment's files: a stretch of a compound file, or a whole
     file; positions count from its start."""
 
-    def __init__(self, file: _OpenFile, start: int, length: int):
+    def __init__(self, file: OpenFile, start: int, length: int):
         self._file = file
         self._fd = file.fileno()
         self._start = start
         self.length = length
+        if file.checked:
+            self.read = self._checked_read
 
     if hasattr(os, "pread"):  # straight to the system call: every term looked up reads twice
 
@@ -191,24 +229,27 @@ class _Part:
         def read(self, at: int, length: int) -> bytes:
             return self._file.read(self._start + at, length)
 
+    def _checked_read(self, at: int, length: int) -> bytes:
+        return self._file.read(self._start + at, length)
+
 
 class SegmentFiles:
     """One segment: its documents, terms, postings and columns."""
 
-    def __init__(self, index_dir: str, index_name: str, record, offset: int):
+    def __init__(self, index_dir: str, index_name: str, record, offset: int, checked: bool = True):
         self.offset = offset  # the index-wide number of its first document
         self.doc_count = record._doccount  # deleted documents included, as Whoosh numbers them
         self.deleted: set[int] | None = set(record._deleted) if record._deleted else None
         self.field_lengths: dict[str, int] = dict(record._fieldlengths)
         self.name = f"{index_name}_{record.segid}"
-        self._open: list[_OpenFile] = []
+        self._open: list[OpenFile] = []
         self._parts: dict[str, _Part] = {}  # file name: where it is
         compound = getattr(record, "compound", False)
         try:
             if compound:
-                self._open_compound(os.path.join(index_dir, self.name + ".seg"))
+                self._open_compound(os.path.join(index_dir, self.name + ".seg"), checked)
             else:
-                self._open_loose(index_dir)
+                self._open_loose(index_dir, checked)
             terms = self._part(".trm")
             if terms is None:
                 raise DamagedFile(self.name + ".trm", "missing")
@@ -224,30 +265,38 @@ class SegmentFiles:
             raise
         self._stored: _VarBytesColumn | None = None
 
-    def _open_compound(self, path: str) -> None:
-        file = _OpenFile(path)
+    def _open_compound(self, path: str, checked: bool) -> None:
+        file = OpenFile(path, checked)
         self._open.append(file)
         (directory_at,) = _LONG.unpack_from(file.read(0, _LONG.size))
         stream = io.BytesIO(file.read(directory_at, file.size - directory_at))
         directory = pickle.load(stream)  # {name: {"offset", "length", "modified"}}
+        pickle.load(stream)  # Whoosh's options, which end the file...
+        if stream.read(1):  # ...but for a trailer with a damaged footer
+            raise ValueError("bytes after its end")
         self._parts = {name: _Part(file, info["offset"], info["length"]) for name, info in directory.items()}
 
-    def _open_loose(self, index_dir: str) -> None:
+    def _open_loose(self, index_dir: str, checked: bool) -> None:
         for name in os.listdir(index_dir):
             if name.startswith(self.name + "."):
-                file = _OpenFile(os.path.join(index_dir, name))
+                file = OpenFile(os.path.join(index_dir, name), checked)
                 self._open.append(file)
                 self._parts[name] = _Part(file, 0, file.size)
 
     def _part(self, extension: str) -> _Part | None:
         return self._parts.get(self.name + extension)
 
-    def open_files(self) -> list[_OpenFile]:
+    def open_files(self) -> list[OpenFile]:
         return list(self._open)
 
     def close(self) -> None:
         for file in self._open:
             file.close()
+
+    def verify(self) -> bool:
+        """Read and check the whole segment against its checksums: False
+        when it has none (written before they were kept)."""
+        return all([file.verify() for file in self._open])
 
     # Terms and postings
 
@@ -420,27 +469,25 @@ class _VarBytesColumn:
 class IndexFiles:
     """One generation of the index, opened for reading."""
 
-    def __init__(self, index_dir, index_name: str, generation: int):
+    def __init__(self, index_dir, index_name: str, generation: int, checked: bool = True):
+        """``checked``: check each block read against its checksum (what a
+        one-shot query does; a long-lived reader checks whole segments
+        once, with ``verify``, and reads unchecked)."""
         self.generation = generation
         index_dir = os.fspath(index_dir)
-        toc_name = toc_file_name(index_name, generation)
-        with open(os.path.join(index_dir, toc_name), "rb") as file:
-            toc = file.read()
+        toc = read_toc(index_dir, index_name, generation)
+        self.toc_checksummed = toc.checksummed
         # Kept for Whoosh, should a query need it after a commit has
         # replaced this TOC file (see ``whoosh_toc``).
-        try:
-            self._schema_pickle, self._segments_pickle = _read_toc(toc)
-            schema, records = _unpickle(self._schema_pickle), _unpickle(self._segments_pickle)
-            self.field_names = frozenset(schema._fields)
-            self._fields = schema._fields
-            records = [(record, record._doccount) for record in records]
-        except DAMAGE as error:
-            raise DamagedFile(toc_name, "empty" if not toc else _damage(error)) from error
+        self._schema_pickle, self._segments_pickle = toc.schema_pickle, toc.segments_pickle
+        self.field_names = frozenset(toc.fields)
+        self._fields = toc.fields
+        records = [(record, record._doccount) for record in toc.segments]
         self.segments: list[SegmentFiles] = []
         offset = 0
         try:
             for record, doc_count in records:
-                self.segments.append(SegmentFiles(index_dir, index_name, record, offset))
+                self.segments.append(SegmentFiles(index_dir, index_name, record, offset, checked))
                 offset += doc_count
         except BaseException:
             self.close()
@@ -451,12 +498,21 @@ class IndexFiles:
         for segment in self.segments:
             segment.close()
 
+    def verify(self, known_sound: set[str]) -> None:
+        """Read and check every segment not named in ``known_sound`` (a
+        segment never changes once written), and add its name there.
+        Raises DamagedFile."""
+        for segment in self.segments:
+            if segment.name not in known_sound:
+                segment.verify()
+                known_sound.add(segment.name)
+
     def whoosh_toc(self) -> tuple:
         """This generation's schema and segments as Whoosh's objects (this
         imports Whoosh)."""
         return pickle.loads(self._schema_pickle), pickle.loads(self._segments_pickle)
 
-    def open_files(self) -> dict[str, _OpenFile]:
+    def open_files(self) -> dict[str, OpenFile]:
         """The segment files held open, by name: still readable after a
         commit has deleted them."""
         return {file.name: file for segment in self.segments for file in segment.open_files()}
@@ -505,6 +561,35 @@ class IndexFiles:
         return values
 
 
+class Toc(NamedTuple):
+    """A generation's TOC, as read by ``read_toc``."""
+
+    checksummed: bool
+    schema_pickle: bytes
+    segments_pickle: bytes
+    fields: dict  # field name: Whoosh's field, as a stand-in
+    segments: list  # Whoosh's segment records, as stand-ins
+
+
+def read_toc(index_dir: str, index_name: str, generation: int) -> Toc:
+    """Read and check a generation's TOC; raises DamagedFile, or
+    IndexFormatError for a layout this module does not read."""
+    name = toc_file_name(index_name, generation)
+    with open(os.path.join(index_dir, name), "rb") as file:
+        toc = file.read()
+    try:
+        contents = checksums.checked_contents(toc)
+        schema_pickle, segments_pickle = _read_toc(contents)
+        schema, segments = _unpickle(schema_pickle), _unpickle(segments_pickle, whole=True)
+        for segment in segments:
+            segment._doccount  # noqa: B018 (a stand-in of the wrong shape fails here, not later)
+        return Toc(len(contents) < len(toc), schema_pickle, segments_pickle, schema._fields, segments)
+    except checksums.ChecksumError as error:
+        raise DamagedFile(name, str(error)) from None
+    except DAMAGE as error:
+        raise DamagedFile(name, "empty" if not toc else _damage(error)) from error
+
+
 def toc_file_name(index_name: str, generation: int) -> str:
     return f"_{index_name}_{generation}.toc"
 
@@ -528,3 +613,41 @@ def _read_toc(toc: bytes) -> tuple[bytes, bytes]:
     if at + length + 8 > len(toc):
         raise EOFError("TOC cut short")
     return toc[at : at + length], toc[at + length + 8 :]  # past the generation, and an unused int
+
+
+class CheckedFile(io.RawIOBase):
+    """An OpenFile as the file object Whoosh's own readers read (wrapped in
+    a buffer): each block checked as ``OpenFile.read`` checks it, and the
+    end of the file where its contents end.  ``owned``: closing this
+    closes the OpenFile (else it is one an IndexFiles holds)."""
+
+    def __init__(self, file: OpenFile, owned: bool):
+        super().__init__()
+        self._file = file
+        self._owned = owned
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._file.read(self._at, len(buffer))
+        buffer[: len(data)] = data
+        self._at += len(data)
+        return len(data)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._at, io.SEEK_END: self._file.size}[whence]
+        self._at = base + offset
+        return self._at
+
+    def tell(self) -> int:
+        return self._at
+
+    def close(self) -> None:
+        if self._owned and not self.closed:
+            self._file.close()
+        super().close()
