@@ -86,11 +86,26 @@ def test_kill_9_and_ctrl_c_leave_a_working_index_that_the_next_run_completes(tmp
             articles, paragraphs, files = counts(env)  # opens and answers as of the last commit
             assert paragraphs == 8 * articles
             assert run(["query", "banjir"], env).returncode in (0, 1)
+            checked = run(["check"], env)
+            assert checked.returncode == 0, checked.stdout + checked.stderr
     assert stopped_midway >= 2, "indexing finished before the signals: make the corpus bigger"
     if (os.cpu_count() or 1) > 1:
         assert with_workers, "no indexing worker was running when the signals came"
     assert run(["index", str(corpus)], env, timeout=300).returncode == 0
     assert counts(env) == expected
+    assert top10(env, TOP10_QUERIES) == top10(clean, TOP10_QUERIES)
+
+
+TOP10_QUERIES = ["banjir", "harga beras", "rumah sakit", "presiden menteri", "gempa desa"]
+
+
+def top10(env, queries):
+    """Each query's first ten hits, with their scores."""
+    tops = []
+    for q in queries:
+        result = run(["query", "--json", q], env)
+        tops.append([(h["article"], h["paragraph"], round(h["score"], 4)) for h in map(json.loads, result.stdout.splitlines())])
+    return tops
 
 
 # Runs `search index` with a Ctrl-C landing inside the first put on a
@@ -240,3 +255,43 @@ def test_files_of_a_killed_rebuild_are_removed_by_the_next_run(tmp_path):
     assert nothing_to_do.returncode == 0 and "1,500 unchanged" in nothing_to_do.stdout
     assert set(os.listdir(index_dir)) == committed
     assert counts(env) == expected
+
+
+def test_readers_in_a_loop_never_fail_nor_miss_a_paragraph_while_a_writer_commits_and_merges(tmp_path):
+    import searcher
+    from searcher.storage.store import latest_generation
+    from searcher.storage.w3.writer import MAX_SEGMENTS
+
+    index_dir = tmp_path / "index"
+    before = tmp_path / "sebelum"
+    before.mkdir()
+    rng = random.Random(3)
+    words = "laut pantai gelombang rumah nelayan perahu sirene bantuan posko relawan jalan jembatan".split()
+    for i in range(40):  # paragraphs unlike each other, so that none is folded as a copy of another
+        text = " ".join(rng.choice(words) for _ in range(30))
+        (before / f"{i:02d}.txt").write_text(f"Tsunami {i}\n\nTsunami melanda Aceh: {text}.", encoding="utf-8")
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(index_dir), "SEARCH_PROCS": "1", "NO_COLOR": "1",
+           "SEARCH_BATCH_PARAGRAPHS": "160"}  # a commit every 20 articles: 30 commits, merges among them
+    assert run(["index", str(before)], env).returncode == 0
+    expected = [hit.text for hit in searcher.Index(index_dir).search("tsunami aceh", limit=40).hits]
+    assert len(expected) == 40
+    corpus = tmp_path / "berita"
+    make_corpus(corpus, articles=600)
+
+    writer = subprocess.Popen([_installed_search(), "index", str(corpus)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    answers, generations = 0, set()
+    try:
+        while writer.poll() is None:
+            generations.add(latest_generation(index_dir))
+            with searcher.Index(index_dir) as ix:  # opened afresh each time, as `search query` is
+                results = ix.search("tsunami aceh", limit=40)
+            assert [hit.text for hit in results.hits] == expected
+            assert results.paragraphs == 40
+            answers += 1
+    finally:
+        _, stderr = writer.communicate(timeout=300)
+    assert writer.returncode == 0, stderr
+    assert answers > 20 and len(generations) > 5, (answers, generations)  # the readers saw many commits
+    assert len(list(index_dir.glob("*.seg"))) <= MAX_SEGMENTS  # and merges happened meanwhile
+    assert counts(env) == (640, 4840, 640)

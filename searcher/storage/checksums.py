@@ -32,6 +32,13 @@ _MAGIC = b"srchsum1"
 _CHUNK = BLOCK * 256  # read at a time when summing a whole file
 
 
+def summing() -> bool:
+    """``SEARCH_CHECKSUMS=0`` writes files without trailers (read unchecked,
+    as an index made before checksums were kept), for benchmarks that
+    measure their cost."""
+    return os.environ.get("SEARCH_CHECKSUMS", "1").strip() != "0"
+
+
 class ChecksumError(ValueError):
     """A file's contents or trailer do not match its checksums."""
 
@@ -90,11 +97,18 @@ class BlockSums:
     def _check(self, data: bytes, first: int, wanted: int) -> None:
         if len(data) < wanted:  # the file was cut short since it was opened
             raise ChecksumError("cut short")
-        view, sums = memoryview(data), self._sums
+        sums = self._sums
+        if len(data) <= BLOCK:  # most reads: a term's record, a paragraph's fields
+            if crc32(data) != sums[first]:
+                raise self._mismatch(first << BLOCK_SHIFT)
+            return
+        view = memoryview(data)
         for offset in range(0, len(data), BLOCK):
             if crc32(view[offset : offset + BLOCK]) != sums[first + (offset >> BLOCK_SHIFT)]:
-                at = (first << BLOCK_SHIFT) + offset
-                raise ChecksumError(f"checksum does not match (bytes {at:,} to {min(at + BLOCK, self.length):,})")
+                raise self._mismatch((first << BLOCK_SHIFT) + offset)
+
+    def _mismatch(self, at: int) -> ChecksumError:
+        return ChecksumError(f"checksum does not match (bytes {at:,} to {min(at + BLOCK, self.length):,})")
 
 
 def read_trailer(read, size: int) -> BlockSums | None:

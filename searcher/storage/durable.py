@@ -21,14 +21,14 @@ from __future__ import annotations
 import os
 
 from searcher.storage.checked import CheckedFileStorage
-from searcher.storage.checksums import append_trailer, carries_trailer
+from searcher.storage.checksums import append_trailer, carries_trailer, summing
 from searcher.storage.safe_files import sync_folder, syncing
 
 
 class DurableFileStorage(CheckedFileStorage):
     def create_file(self, name, excl=False, mode="wb", **kwargs):
         given = kwargs.pop("onclose", None)
-        summed = carries_trailer(name)
+        summed = carries_trailer(name) and summing()
 
         def sync_then(structfile) -> None:
             if given is not None:
