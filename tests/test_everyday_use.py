@@ -299,6 +299,31 @@ def test_an_index_made_with_shorter_signatures_finds_copies_and_a_rebuild_update
         assert len(hits) == 1 and len(hits[0]["duplicates"]) == 1
 
 
+def test_a_searcher_serving_many_searches_folds_the_same_copies(news, tmp_path):
+    """From its second search on, a searcher finds copies through a table
+    of every paragraph's sketch rather than term lookups: the same copies,
+    and none that a later update deleted."""
+    import searcher
+
+    folder = tmp_path / "berita"
+    write(folder / "detik.txt", f"Harga beras\n\nJakarta - {SYNDICATED}")
+    write(folder / "pasar.txt", "Pasar\n\nPedagang sayur di pasar Minggu.")
+    assert news("index", str(folder)).exit_code == 0
+    (folder / "detik.txt").unlink()  # its paragraphs deleted, in a segment that keeps pasar.txt's
+    write(folder / "liputan.txt", f"Harga beras\n\nBandung - {SYNDICATED}")
+    assert news("index", str(folder)).exit_code == 0
+
+    def copies(results):
+        return [(hit.article, sorted(d.article for d in hit.duplicates)) for hit in results.hits]
+
+    with searcher.Index(tmp_path / "index") as ix:
+        first = ix.search("harga beras medium")  # term lookups
+        for _ in range(2):  # the sketch table
+            assert copies(ix.search("harga beras medium")) == copies(first)
+    [(_, shown)] = [c for c in copies(first) if c[1]]
+    assert len(shown) == 2 and "detik" not in shown
+
+
 def test_every_copy_is_counted_in_the_header(news):
     header = news("query", "gubernur").stdout.splitlines()[0]
     assert header.startswith("2 paragraphs in 2 articles match")

@@ -257,6 +257,7 @@ class ParagraphSearcher:
         self._words = PlainWordScorer(self._files, k1=BM25_K1, b=BM25_B)
         self._vectorized = vectorized
         self._searches = 0
+        self._sketches: duplicates.SketchTable | None = None  # see _sketch_table
         self._metadata_columns = None  # see _columns
 
     def _whoosh_searcher(self):
@@ -294,6 +295,13 @@ class ParagraphSearcher:
         node, passes = plan(text)
         expand = self._expansions(node)
         return self._ranked(node, passes, depth, self._matches(node, expand))
+
+    def _sketch_table(self) -> duplicates.SketchTable | None:
+        """From the second search on (a searcher that serves many), copies
+        are found through a table of every paragraph's sketch, made once."""
+        if self._sketches is None and self._searches > 1 and self._files.has_column("signature"):
+            self._sketches = duplicates.SketchTable(self._files)
+        return self._sketches
 
     def _expansions(self, node) -> PrefixExpansions:
         return PrefixExpansions(lambda: self._whoosh_searcher().reader(), node)
@@ -371,7 +379,41 @@ class ParagraphSearcher:
 
     def _best(self, node, every_word: bool, matches, limit: int, seen: set[int], by_date=False) -> list[tuple[float, int]]:
         """The best (score, document number) of one pass, not yet seen;
-        ``by_date``: the newest."""
+        ``by_date``: the newest.  Paragraphs that tie are in the order of
+        their articles' keys, not in the order they happen to lie in the
+        index (which differs from one build to the next, with the timing
+        of the indexing workers and of commits): the same index content
+        ranks the same, however it was built."""
+        if by_date:
+            days = self._columns().days()
+            rank = lambda item: (days[item[1]], item[0])  # noqa: E731
+        else:
+            rank = lambda item: item[0]  # noqa: E731
+        fetch = limit + 1  # one more: does a tie cross the cut?
+        while True:
+            found = self._best_in_index_order(node, every_word, matches, fetch, seen, by_date)
+            if len(found) < fetch or rank(found[limit - 1]) != rank(found[-1]):
+                break  # all of the pass, or the tie at the cut ends within what was fetched
+            fetch *= 2  # the tie at the cut reaches past what was fetched
+        return self._ties_by_article(found, rank)[:limit]
+
+    def _ties_by_article(self, found: list[tuple[float, int]], rank) -> list[tuple[float, int]]:
+        """``found``, each run of equal ``rank`` put in article-key order
+        (then in document order: an article's paragraphs lie in order)."""
+        runs, start = [], 0
+        for end in range(1, len(found) + 1):
+            if end == len(found) or rank(found[end]) != rank(found[start]):
+                runs.append(found[start:end])
+                start = end
+        tied = sorted(docnum for run in runs if len(run) > 1 for _, docnum in run)
+        if not tied or not self._files.has_column("article_key"):
+            return found
+        keys = dict(zip(tied, self._files.column_values("article_key", ARTICLE_KEY_BYTES, bytes(ARTICLE_KEY_BYTES), tied)))
+        by_key = lambda item: (keys[item[1]], item[1])  # noqa: E731
+        return [item for run in runs for item in (sorted(run, key=by_key) if len(run) > 1 else run)]
+
+    def _best_in_index_order(self, node, every_word: bool, matches, limit: int, seen: set[int], by_date=False):
+        """``_best``, ties in document order."""
         if matches is not None:
             if by_date:
                 return matches.newest(limit, every_word, seen, self._columns())
@@ -430,7 +472,7 @@ class ParagraphSearcher:
         matches = self._matches(node, expand, allowed=allowed)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
-        copy_finder = duplicates.CopyFinder(self._words, self._files)
+        copy_finder = duplicates.CopyFinder(self._words, self._files, self._sketch_table())
         looked: dict[int, tuple[float, dict]] = {}
         while passes:
             candidates = self._ranked(node, passes, depth, matches, looked, by_date)

@@ -11,7 +11,7 @@ of its contents, then a footer::
 Whoosh never reads past what it wrote (a TOC ends with a pickle, a
 compound segment with two), so the files stay Whoosh's.  Per block, not
 per file: a one-shot query checks the blocks it reads (a few microseconds
-each), instead of reading whole files; ``search check`` and a long-lived
+each, once each), instead of reading whole files; ``search check`` and a long-lived
 ``Index`` check whole files; a merge checks what it copies.  A file without a footer was
 written before checksums were kept, and is read unchecked.
 """
@@ -72,18 +72,25 @@ class BlockSums:
     def __init__(self, length: int, sums: array):
         self.length = length
         self._sums = sums
+        # Blocks found sound by a read so far (1 each): read again, they are
+        # not summed again, so a searcher serving many queries soon reads
+        # as if unchecked.
+        self._sound = bytearray(len(sums))
 
     def checked_read(self, read, at: int, length: int) -> bytes:
         """``length`` bytes from ``at`` (fewer at the end of the contents),
-        read with ``read(at, length)`` whole blocks at a time, each checked."""
+        read with ``read(at, length)``, its blocks checked: whole blocks at
+        a time, unless every one of them has been checked before."""
         if at < 0:
             raise OSError(errno.EINVAL, "a read at a negative position")
         end = min(at + length, self.length)
         if at >= end:
             return b""
-        first = at >> BLOCK_SHIFT
+        first, last = at >> BLOCK_SHIFT, (end - 1) >> BLOCK_SHIFT
+        if self._sound.find(0, first, last + 1) < 0:
+            return read(at, end - at)
         start = first << BLOCK_SHIFT
-        wanted = min(((end - 1 >> BLOCK_SHIFT) + 1) << BLOCK_SHIFT, self.length) - start
+        wanted = min((last + 1) << BLOCK_SHIFT, self.length) - start
         data = read(start, wanted)
         self._check(data, first, wanted)
         return data[at - start : end - start]
@@ -97,15 +104,19 @@ class BlockSums:
     def _check(self, data: bytes, first: int, wanted: int) -> None:
         if len(data) < wanted:  # the file was cut short since it was opened
             raise ChecksumError("cut short")
-        sums = self._sums
+        sums, sound = self._sums, self._sound
         if len(data) <= BLOCK:  # most reads: a term's record, a paragraph's fields
             if crc32(data) != sums[first]:
                 raise self._mismatch(first << BLOCK_SHIFT)
+            sound[first] = 1
             return
         view = memoryview(data)
         for offset in range(0, len(data), BLOCK):
-            if crc32(view[offset : offset + BLOCK]) != sums[first + (offset >> BLOCK_SHIFT)]:
-                raise self._mismatch((first << BLOCK_SHIFT) + offset)
+            block = first + (offset >> BLOCK_SHIFT)
+            if not sound[block]:
+                if crc32(view[offset : offset + BLOCK]) != sums[block]:
+                    raise self._mismatch((first << BLOCK_SHIFT) + offset)
+                sound[block] = 1
 
     def _mismatch(self, at: int) -> ChecksumError:
         return ChecksumError(f"checksum does not match (bytes {at:,} to {min(at + BLOCK, self.length):,})")
