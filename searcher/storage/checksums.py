@@ -11,9 +11,10 @@ of its contents, then a footer::
 Whoosh never reads past what it wrote (a TOC ends with a pickle, a
 compound segment with two), so the files stay Whoosh's.  Per block, not
 per file: a one-shot query checks the blocks it reads (a few microseconds
-each, once each), instead of reading whole files; ``search check`` and a long-lived
-``Index`` check whole files; a merge checks what it copies.  A file without a footer was
-written before checksums were kept, and is read unchecked.
+each, once each), instead of reading whole files; ``search check`` and a
+long-lived ``Index`` check whole files; a merge checks what it copies.  A
+file without a footer was written before checksums were kept, and is read
+unchecked.
 """
 
 from __future__ import annotations

@@ -160,15 +160,16 @@ class OpenFile:
     def __init__(self, path: str, checked: bool = True):
         self.name = os.path.basename(path)
         self._file = open(path, "rb")
+        size = os.fstat(self._file.fileno()).st_size
         try:
-            self.sums = checksums.read_trailer(self._read, os.fstat(self._file.fileno()).st_size)
+            self.sums = checksums.read_trailer(self._read, size)
         except checksums.ChecksumError as error:
             self._file.close()
             raise DamagedFile(self.name, str(error)) from None
         except BaseException:
             self._file.close()
             raise
-        self.size = self.sums.length if self.sums else os.fstat(self._file.fileno()).st_size
+        self.size = self.sums.length if self.sums else size
         self.checked = checked and self.sums is not None
 
     def fileno(self) -> int:
