@@ -44,8 +44,8 @@ def test_postings_scoring_ranks_as_whoosh_does(searcher, text, vectorized):
     node, passes = plan(text)
     matches = searcher._matches(node, searcher._expansions(node), vectorized)
     assert matches is not None  # the query took the fast path
-    fast = searcher._ranked(node, passes, 50, matches)
-    whoosh = searcher._ranked(node, passes, 50, None)
+    fast = searcher._ranked(node, passes, 50, matches, searcher._reranker(node, text))
+    whoosh = searcher._ranked(node, passes, 50, None, searcher._reranker(node, text))
     assert fast or text == "zzz*"
     assert [(round(score, 9), docnum) for score, docnum, _ in fast] == [
         (round(score, 9), docnum) for score, docnum, _ in whoosh
@@ -82,8 +82,8 @@ def test_queries_with_operators_inside_score_as_whooshs_matchers(searcher, text)
     node, passes = plan(text)
     matches = searcher._matches(node, searcher._expansions(node), vectorized=False)
     assert matches is not None
-    ours = searcher._ranked(node, passes, 50, matches)
-    whoosh = searcher._ranked(node, passes, 50, None)
+    ours = searcher._ranked(node, passes, 50, matches, searcher._reranker(node, text))
+    whoosh = searcher._ranked(node, passes, 50, None, searcher._reranker(node, text))
     assert ours
     assert [(round(score, 9), docnum) for score, docnum, _ in ours] == [
         (round(score, 9), docnum) for score, docnum, _ in whoosh

@@ -187,6 +187,11 @@ class PlainWordScorer:
             self._paragraphs = scoring.paragraph_count(self._files)
         return scoring.lucene_idf(self._paragraphs, document_frequency)
 
+    def term_idf(self, field: str, text: str) -> float:
+        """The IDF of a term of a field (0 for a term no paragraph holds)."""
+        frequency = sum(p.document_frequency for p, _, _ in self.segment_postings(field, text))
+        return self.idf(frequency) if frequency else 0.0
+
     def segment_postings(self, field: str, text: str) -> list[tuple]:
         """The term's postings in each segment (``storage.w3.postings``), with
         the segment's first document number and its size."""

@@ -10,8 +10,9 @@ postings in bulk (``ranking``); all others (operators inside operators,
 phrases, a lone NOT) are added up over dictionaries
 (``ranking.TreeMatches``), Whoosh's matchers scoring only the phrases.
 
-The best hits of each pass are re-ranked for words standing together, words
-in the forms typed and words that open the paragraph (Rerank); then copies
+The best hits of each pass are re-ranked by a model learned from questions
+with known answers (``rerank``): how many of the words and how rare, standing
+together, in the forms typed, opening the paragraph; then copies
 of a paragraph found in other articles are folded into the first
 (``duplicates``), ``--per-article`` caps are applied, and the page asked
 for is cut, with snippets.
@@ -30,9 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from searcher import analysis
-from searcher.analysis import STOPWORDS, related_forms, stem
 from searcher.analysis.stem_table import index_stem_table
-from searcher.query import duplicates, spelling
+from searcher.query import duplicates, rerank, spelling
 from searcher.query import tree as queries
 from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions
 from searcher.query.ranking import PlainWordMatches, PlainWordScorer
@@ -45,18 +45,10 @@ if TYPE_CHECKING:
 
 BM25_B = 0.75
 BM25_K1 = 1.2
-# Re-ranking of the best RERANK_DEPTH hits (see Rerank): a paragraph where
-# adjacent query words stand together (at most PROXIMITY_SLOP words apart)
-# gets its score raised by up to PROXIMITY_BONUS; one with the query words in
-# the forms typed, by up to EXACT_BONUS; one that opens with them (within
-# LEAD_WORDS words), by up to LEAD_BONUS.  Done here because Whoosh's own
-# optional phrase clauses (AndMaybe + Phrase) upset its top-k pruning, which
-# then drops paragraphs that belong in the top 100.
-PROXIMITY_BONUS = 0.15
-PROXIMITY_SLOP = 1
-EXACT_BONUS = 0.2
-LEAD_BONUS = 0.4
-LEAD_WORDS = 20
+# The best RERANK_DEPTH hits of each pass are re-ranked by a learned model
+# (``rerank``).  Done here because Whoosh's own optional phrase clauses
+# (AndMaybe + Phrase) upset its top-k pruning, which then drops paragraphs
+# that belong in the top 100.
 RERANK_DEPTH = 20
 COUNT_LIMIT = 1000  # matching paragraphs counted exactly; past it, "1,000+"
 # What reading a truncated or garbled file raises in the middle of a query.
@@ -154,70 +146,6 @@ def plan(text: str):
     return node, [True, False]
 
 
-class Rerank:
-    """The bonuses that re-rank the best hits of a query, read from each
-    hit's text: PROXIMITY_BONUS for the share of adjacent query word pairs
-    found side by side; EXACT_BONUS for the share of query words found in
-    the form typed, not only by their root ("pertahanan" above "tahanan");
-    LEAD_BONUS for query words near the start of the paragraph, less the
-    further in (to nothing after LEAD_WORDS words): a paragraph that opens
-    with what the query names is about it, one that mentions it late in
-    passing is less so.
-
-    The exact form is rewarded here rather than by a Whoosh clause: it
-    ranks the same on the train questions and halves the matching work
-    (two terms per word and field instead of four)."""
-
-    def __init__(self, node):
-        def key(word: queries.Word) -> frozenset[str]:
-            return frozenset((word.form, stem(word.form)))  # what counts as finding the word
-
-        plain = [w for w in queries.positive_words(node) if w.field is None]
-        self.keys = list(dict.fromkeys(key(w) for w in plain))
-        self.exact_forms = frozenset(w.form for w in plain if stem(w.form) != w.form)
-        self.pairs: list[tuple[frozenset[str], frozenset[str]]] = []
-        if isinstance(node, queries.And) and not node.explicit:
-            typed = [key(c) for c in node.children if isinstance(c, queries.Word) and c.field is None]
-            self.pairs = list(zip(typed, typed[1:]))
-        self._vocabulary = frozenset().union(*self.keys)
-
-    def __bool__(self) -> bool:
-        return bool(self._vocabulary)
-
-    def factor(self, text: str) -> float:
-        if not self:
-            return 1.0
-        sequence = [(form, root) for form, root in related_forms(text, self._vocabulary) if form not in STOPWORDS]
-        factor = 1.0 + LEAD_BONUS * self._lead(sequence)
-        if self.exact_forms:
-            found = self.exact_forms & {form for form, _ in sequence}
-            factor *= 1.0 + EXACT_BONUS * len(found) / len(self.exact_forms)
-        if self.pairs:
-            factor *= 1.0 + PROXIMITY_BONUS * self._together(sequence) / len(self.pairs)
-        return factor
-
-    def _lead(self, sequence) -> float:
-        """From 1 (every query word opens the paragraph) down to 0 (none in
-        its first LEAD_WORDS words)."""
-        earliest: dict[frozenset[str], int] = {}
-        for at, (form, root) in enumerate(sequence[:LEAD_WORDS]):
-            for key in self.keys:
-                if key not in earliest and (form in key or root in key):
-                    earliest[key] = at
-        return sum(1 - at / LEAD_WORDS for at in earliest.values()) / len(self.keys)
-
-    def _together(self, sequence) -> int:
-        together = 0
-        for first, second in self.pairs:
-            for at, (form, root) in enumerate(sequence):
-                if form in first or root in first:
-                    following = sequence[at + 1 : at + 2 + PROXIMITY_SLOP]
-                    if any(f in second or r in second for f, r in following):
-                        together += 1
-                        break
-        return together
-
-
 class WhooshScores:
     """The scores of a query's parts that only Whoosh's matchers know, for
     ``ranking.TreeMatches``."""
@@ -294,7 +222,11 @@ class ParagraphSearcher:
         query, best first, before duplicates are collapsed."""
         node, passes = plan(text)
         expand = self._expansions(node)
-        return self._ranked(node, passes, depth, self._matches(node, expand))
+        return self._ranked(node, passes, depth, self._matches(node, expand), self._reranker(node, text))
+
+    def _reranker(self, node, text: str) -> rerank.Reranker:
+        """What re-ranks the query's best hits."""
+        return rerank.Reranker(node, text, lambda root: self._words.term_idf("body", root))
 
     def _sketch_table(self) -> duplicates.SketchTable | None:
         """From the second search on (a searcher that serves many), copies
@@ -344,14 +276,16 @@ class ParagraphSearcher:
             plain = partial(VectorMatches, doc_count=self._files.doc_count_all())
         return self._words.matches(node, plain, expand, WhooshScores(self._whoosh_searcher), allowed)
 
-    def _ranked(self, node, passes, depth: int, matches, looked=None, by_date=False) -> list[tuple[float, int, dict]]:
+    def _ranked(
+        self, node, passes, depth: int, matches, reranker, looked=None, by_date=False
+    ) -> list[tuple[float, int, dict]]:
         """``matches``: worked out from the postings (``ranking``), or None
         for Whoosh's matchers (what the tests compare them with).
-        ``looked`` keeps each hit's re-rank factor and stored fields
-        ({document number: (factor, fields)}) for a deeper look at the same
-        query, which walks the same first hits again.  ``by_date``: each
-        pass newest first instead of best first."""
-        rerank = Rerank(node)
+        ``reranker``: a ``rerank.Reranker``.  ``looked`` keeps each
+        hit's re-ranked score and stored fields ({document number: (score,
+        fields)}) for a deeper look at the same query, which walks the same
+        first hits again.  ``by_date``: each pass newest first instead of
+        best first."""
         looked = {} if looked is None else looked
         found: list[tuple[float, int, dict]] = []
         seen: set[int] = set()
@@ -359,15 +293,18 @@ class ParagraphSearcher:
             if len(found) >= depth:
                 break
             # Fetch more than needed so the re-rank can reorder them.
-            fetch = len(found) + max(depth - len(found), RERANK_DEPTH if rerank else 0)
+            fetch = len(found) + max(depth - len(found), RERANK_DEPTH if reranker else 0)
             batch = []
-            for score, docnum in self._best(node, every_word, matches, fetch, seen, by_date):
+            best = self._best(node, every_word, matches, fetch, seen, by_date)
+            # Each score is weighed against the pass's best, which is the
+            # same however deep the look (by date: the best fetched).
+            top = max((score for score, _ in best), default=0.0) if by_date else best[0][0] if best else 0.0
+            for score, docnum in best:
                 seen.add(docnum)
                 if docnum not in looked:
                     fields = self._files.stored_fields(docnum)
-                    looked[docnum] = rerank.factor(fields["body"]), fields
-                factor, fields = looked[docnum]
-                score *= factor
+                    looked[docnum] = reranker.score(fields["body"], score, top, every_word), fields
+                score, fields = looked[docnum]
                 batch.append((len(batch) // RERANK_DEPTH, score, docnum, fields))
             # Re-rank within groups of RERANK_DEPTH, so that the first hits
             # do not depend on how deep a later page made us look.  (By
@@ -474,8 +411,9 @@ class ParagraphSearcher:
         depth = wanted
         copy_finder = duplicates.CopyFinder(self._words, self._files, self._sketch_table())
         looked: dict[int, tuple[float, dict]] = {}
+        reranker = self._reranker(node, text)
         while passes:
-            candidates = self._ranked(node, passes, depth, matches, looked, by_date)
+            candidates = self._ranked(node, passes, depth, matches, reranker, looked, by_date)
             kept = self._collapse(candidates, wanted, per_article, copy_finder)
             if len(kept) >= wanted or len(candidates) < depth:
                 break

@@ -355,7 +355,7 @@ def _fields(node_field: str | None) -> tuple[str, ...]:
 def word_terms(word: Word) -> list[tuple[str, str, float]]:
     """The (field, term, boost) a word matches: its root, in the body and
     the title, or in the field it names.  The form typed earns a bonus when
-    the best hits are re-ranked (search.Rerank)."""
+    the best hits are re-ranked (``rerank``)."""
     root = stem(word.form)
     return [(f, root, _FIELD_BOOST.get(f, 1.0)) for f in _fields(word.field)]
 
