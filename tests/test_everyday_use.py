@@ -163,6 +163,19 @@ def test_a_rare_real_word_is_not_corrected_to_a_frequent_neighbour(run, tmp_path
     assert "Did you mean" not in result.output
 
 
+def test_a_slip_of_the_finger_is_corrected_but_a_foreign_word_is_not(run, tmp_path):
+    # "election" is "elektron" with c for k and i for r: keys far apart on
+    # the keyboard, so a different word, not a typo of this one.
+    folder = tmp_path / "b"
+    write(folder / "e.txt", "E\n\nSebuah elektron bergerak di sekitar inti atom.")
+    write(folder / "p.txt", "P\n\nPemilu legislatif digelar serentak.")
+    run("index", str(folder))
+    assert "Did you mean" not in run("query", "election").output
+    # Two slips: r struck for its neighbour e, p for o.
+    assert "Did you mean: elektron?" in run("query", "elrktrpn").output
+    assert "Did you mean: pemilu?" in run("query", "pemiul").output  # two letters swapped
+
+
 # -- paging, grouping and the header -------------------------------------------------
 
 

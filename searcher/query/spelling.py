@@ -6,6 +6,13 @@ neighbour ("fakta").  The correction is the index word closest in edits
 (a swap of two letters counts as one), then the most frequent.  The first
 two letters are taken as typed, as they almost always are: that keeps the
 search of the vocabulary to a few milliseconds on a large index.
+
+Edits are counted as typing goes wrong: a letter left out, one too many,
+two swapped, or a key struck for its neighbour on the keyboard.  A letter
+written for one far from it on the keyboard is no slip of the finger but a
+different word, and counts as two edits: so "election" is not taken for
+"elektron" (c for k, i for r), while "pertahnan" still finds "pertahanan"
+(bench/spelling.py measures both).
 """
 
 from __future__ import annotations
@@ -24,8 +31,26 @@ _LONGEST_WORD = 30
 _AS_TYPED = 2  # leading letters a correction keeps
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein distance (optimal string alignment)."""
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {
+    key: (row, column + (0.0, 0.25, 0.75)[row])  # the rows' stagger on a keyboard
+    for row, keys in enumerate(_KEY_ROWS)
+    for column, key in enumerate(keys)
+}
+
+
+def neighbouring_keys(a: str, b: str) -> bool:
+    """Whether two keys touch on a QWERTY keyboard (letters only)."""
+    if a not in _KEY_AT or b not in _KEY_AT:
+        return False
+    (row_a, x_a), (row_b, x_b) = _KEY_AT[a], _KEY_AT[b]
+    return (row_a - row_b) ** 2 + (x_a - x_b) ** 2 <= 1.3**2
+
+
+def edit_distance(a: str, b: str, keyboard: bool = False) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment); with
+    ``keyboard``, a letter written for one not beside it on the keyboard
+    costs two edits (as leaving one out and adding the other would)."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, a_char in enumerate(a, 1):
@@ -34,7 +59,7 @@ def edit_distance(a: str, b: str) -> int:
             current[j] = min(
                 previous[j] + 1,
                 current[j - 1] + 1,
-                previous[j - 1] + (a_char != b_char),
+                previous[j - 1] + (0 if a_char == b_char else 1 if not keyboard or neighbouring_keys(a_char, b_char) else 2),
             )
             if i > 1 and j > 1 and a_char == b[j - 2] and a[i - 2] == b_char:
                 current[j] = min(current[j], previous2[j - 2] + 1)
@@ -56,8 +81,9 @@ def correct_word(reader, form: str) -> str | None:
     maxdist = 1 if len(form) <= _SHORT_WORD else 2
     candidates = []
     for term in reader.terms_within(FIELD, form, maxdist, prefix=_AS_TYPED):
-        if term != form:
-            candidates.append((edit_distance(form, term), -reader.doc_frequency(FIELD, term), term))
+        distance = edit_distance(form, term, keyboard=True)
+        if term != form and distance <= maxdist:
+            candidates.append((distance, -reader.doc_frequency(FIELD, term), term))
     return min(candidates)[2] if candidates else None
 
 
