@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Indexing and query speed against out-of-the-box Whoosh, measured in one run.
+"""Indexing and query speed against out-of-the-box Whoosh and SQLite FTS5,
+measured in one run.
 
 For each N it builds a corpus with ../shared/bench/make_corpus.py, then times:
 - `search index` (a whole process) against a baseline process that indexes
@@ -12,11 +13,18 @@ For each N it builds a corpus with ../shared/bench/make_corpus.py, then times:
   like any searcher that serves many queries, it works plain words out
   with NumPy from its second search on (cold queries never import it);
 - peak memory (max RSS) of each process and index size on disk;
-- re-running `search index` on the unchanged folder.
-Ratios are ours / baseline, from the same run.
+- re-running `search index` on the unchanged folder;
+- SQLite FTS5 (Python's own sqlite3, the engine a Python user would pick
+  instead): the same paragraphs in one FTS5 table (unicode61, accents
+  removed), one transaction; a cold query is a whole process (connect,
+  MATCH of the words ORed, ORDER BY bm25, top 10 with snippet()); warm,
+  the second round in one connection.
+Ratios are ours / baseline, from the same run; build and cold query times
+are wall time, with CPU time (user + system) beside.
 
   python bench/speed.py                 # N = 2000
   python bench/speed.py 2000 20000 --queries 50
+  python bench/speed.py 20000 --no-whoosh   # FTS5 only (Whoosh's build is slow)
 """
 
 from __future__ import annotations
@@ -64,8 +72,38 @@ with index.searcher() as searcher:
 """
 
 
-def timed(command: list[str], env=None) -> tuple[float, float]:
-    """Run a process; return (seconds, peak RSS in MB)."""
+FTS5_INDEX = r"""
+import sqlite3, sys
+from pathlib import Path
+from searcher.sources.articles import find_files, read_articles
+db = sqlite3.connect(sys.argv[2])
+db.execute("CREATE VIRTUAL TABLE p USING fts5(title, body, source UNINDEXED, "
+           "tokenize='unicode61 remove_diacritics 2')")
+with db:
+    for source in find_files(Path(sys.argv[1]), print):
+        for article in read_articles(source.path, source.article_id, print):
+            db.executemany("INSERT INTO p VALUES (?, ?, ?)",
+                           [(article.title, paragraph, str(source.path)) for paragraph in article.paragraphs])
+db.close()
+"""
+
+FTS5_SEARCH = r"""
+def fts5_search(db, text):
+    words = [w for w in text.replace('"', " ").split() if w]
+    match = " OR ".join(f'"{w}"' for w in words)
+    return db.execute("SELECT title, source, snippet(p, 1, '**', '**', '…', 24), bm25(p) FROM p "
+                      "WHERE p MATCH ? ORDER BY bm25(p) LIMIT 10", (match,)).fetchall()
+"""
+
+FTS5_QUERY = FTS5_SEARCH + r"""
+import sqlite3, sys
+for row in fts5_search(sqlite3.connect(sys.argv[1]), sys.argv[2]):
+    print(*row)
+"""
+
+
+def timed(command: list[str], env=None) -> tuple[float, float, float]:
+    """Run a process; return (seconds, peak RSS in MB, CPU seconds)."""
     # Both sides run with cached bytecode, as installed code does: with
     # PYTHONDONTWRITEBYTECODE set, the checkout's modules would be compiled
     # again by every cold query while Whoosh's come precompiled.
@@ -76,14 +114,14 @@ def timed(command: list[str], env=None) -> tuple[float, float]:
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"failed: {' '.join(command)}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.iterdir()) / 1e6
 
 
-def measure(n: int, nqueries: int, work: Path) -> None:
+def measure(n: int, nqueries: int, work: Path, whoosh: bool = True) -> None:
     corpus, queries_file = work / f"corpus{n}", work / f"queries{n}.txt"
     subprocess.run([sys.executable, str(MAKE_CORPUS), "--articles", str(n), "--out", str(corpus),
                     "--queries", str(queries_file), "--nqueries", str(nqueries)], check=True)
@@ -91,16 +129,21 @@ def measure(n: int, nqueries: int, work: Path) -> None:
     ours_dir, base_dir = work / f"ours{n}", work / f"base{n}"
     env = {**os.environ, "SEARCH_INDEX_DIR": str(ours_dir), "NO_COLOR": "1"}
 
+    fts5_db = work / f"fts5_{n}.db"
     ours_index = timed([*SEARCH, "index", str(corpus)], env)
-    base_index = timed([sys.executable, "-c", BASELINE_INDEX, str(corpus), str(base_dir)])
+    fts5_index = timed([sys.executable, "-c", FTS5_INDEX, str(corpus), str(fts5_db)])
+    if whoosh:
+        base_index = timed([sys.executable, "-c", BASELINE_INDEX, str(corpus), str(base_dir)])
     reindex = timed([*SEARCH, "index", str(corpus)], env)
 
     # Alternated query by query, so that a machine slowing down or speeding
-    # up in the meantime weighs on both sides alike.
-    ours_cold, base_cold = [], []
+    # up in the meantime weighs on every side alike.
+    ours_cold, base_cold, fts5_cold = [], [], []
     for q in queries:
         ours_cold.append(timed([*SEARCH, "query", q], env))
-        base_cold.append(timed([sys.executable, "-c", BASELINE_QUERY, str(base_dir), q]))
+        fts5_cold.append(timed([sys.executable, "-c", FTS5_QUERY, str(fts5_db), q]))
+        if whoosh:
+            base_cold.append(timed([sys.executable, "-c", BASELINE_QUERY, str(base_dir), q]))
 
     sys.path.insert(0, str(ROOT))
     from searcher.query.search import ParagraphSearcher
@@ -113,29 +156,56 @@ def measure(n: int, nqueries: int, work: Path) -> None:
             warm.append(time.perf_counter() - started)
     warm = sorted(warm[len(queries):])  # the second round: caches warm
 
+    import sqlite3
+
+    namespace: dict = {}
+    exec(FTS5_SEARCH, namespace)
+    fts5_warm = []
+    db = sqlite3.connect(fts5_db)
+    for q in queries * 2:
+        started = time.perf_counter()
+        namespace["fts5_search"](db, q)
+        fts5_warm.append(time.perf_counter() - started)
+    db.close()
+    fts5_warm = sorted(fts5_warm[len(queries):])
+
     def median(pairs, i):
         return statistics.median(p[i] for p in pairs)
 
+    def p(times: list[float], share: float) -> float:
+        return 1000 * times[int(len(times) * share)]
+
     print(f"\nN = {n} articles")
-    print(f"  index build   ours {ours_index[0]:7.1f} s  baseline {base_index[0]:7.1f} s  ratio {ours_index[0] / base_index[0]:.2f}")
-    print(f"  index memory  ours {ours_index[1]:7.0f} MB baseline {base_index[1]:7.0f} MB")
-    print(f"  index size    ours {size_mb(ours_dir):7.1f} MB baseline {size_mb(base_dir):7.1f} MB")
+    print(f"  index build   ours {ours_index[0]:7.1f} s ({ours_index[2]:.1f} s CPU)  "
+          f"FTS5 {fts5_index[0]:7.1f} s ({fts5_index[2]:.1f} s CPU)  ratio {ours_index[0] / fts5_index[0]:.2f}")
+    if whoosh:
+        print(f"                Whoosh {base_index[0]:7.1f} s  ratio {ours_index[0] / base_index[0]:.2f}")
+    print(f"  index memory  ours {ours_index[1]:7.0f} MB (largest process)  FTS5 {fts5_index[1]:7.0f} MB"
+          + (f"  Whoosh {base_index[1]:7.0f} MB" if whoosh else ""))
+    print(f"  index size    ours {size_mb(ours_dir):7.1f} MB  FTS5 {fts5_db.stat().st_size / 1e6:7.1f} MB"
+          + (f"  Whoosh {size_mb(base_dir):7.1f} MB" if whoosh else ""))
     print(f"  re-index unchanged folder: {reindex[0]:.2f} s")
-    print(f"  cold query p50 ours {1000 * median(ours_cold, 0):6.0f} ms baseline {1000 * median(base_cold, 0):6.0f} ms"
-          f"  ratio {median(ours_cold, 0) / median(base_cold, 0):.2f}")
-    print(f"  cold query peak memory ours {max(p[1] for p in ours_cold):.0f} MB baseline {max(p[1] for p in base_cold):.0f} MB")
-    print(f"  warm query p50 {1000 * warm[len(warm) // 2]:.1f} ms  p95 {1000 * warm[int(len(warm) * 0.95)]:.1f} ms")
+    print(f"  cold query p50 ours {1000 * median(ours_cold, 0):6.0f} ms ({1000 * median(ours_cold, 2):.0f} ms CPU)  "
+          f"FTS5 {1000 * median(fts5_cold, 0):6.0f} ms ({1000 * median(fts5_cold, 2):.0f} ms CPU)  "
+          f"ratio {median(ours_cold, 0) / median(fts5_cold, 0):.2f}")
+    if whoosh:
+        print(f"                 Whoosh {1000 * median(base_cold, 0):6.0f} ms  ratio {median(ours_cold, 0) / median(base_cold, 0):.2f}")
+    print(f"  cold query peak memory ours {max(q[1] for q in ours_cold):.0f} MB  FTS5 {max(q[1] for q in fts5_cold):.0f} MB"
+          + (f"  Whoosh {max(q[1] for q in base_cold):.0f} MB" if whoosh else ""))
+    print(f"  warm query p50 / p95 ours {p(warm, .5):.1f} / {p(warm, .95):.1f} ms  "
+          f"FTS5 {p(fts5_warm, .5):.1f} / {p(fts5_warm, .95):.1f} ms")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[2000])
     parser.add_argument("--queries", type=int, default=30)
+    parser.add_argument("--no-whoosh", action="store_true", help="leave out the Whoosh baseline")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="searcher-speed-"))
     try:
         for n in args.sizes:
-            measure(n, args.queries, work)
+            measure(n, args.queries, work, whoosh=not args.no_whoosh)
     finally:
         shutil.rmtree(work)
 
