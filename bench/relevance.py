@@ -10,9 +10,18 @@ latency.  "As shown" is MRR@10 of the top 10 ``search query`` prints, a
 relevant passage counting where it is shown: as a hit, or as a copy in
 another article listed under a hit (facqa holds many near-copies).
 
+With ``--lucene``, the same questions are also run, in the same process,
+through a stand-in for Elasticsearch's ``indonesian`` analyzer and BM25
+(``lucene_like``): words lowercased, stopwords dropped, Tala's light
+Indonesian stemmer (Lucene's IndonesianStemFilter; here from the
+``snowballstemmer`` package, ``pip install snowballstemmer``), the words of
+a question ORed (a ``match`` query), Lucene's BM25 (k1 1.2, b 0.75).  Its
+stop list is searcher's stopwords and question words, not Tala's 758.
+
   python bench/relevance.py                       # both collections, valid split
   python bench/relevance.py tydiqa-id --split train
   python bench/relevance.py --data ../shared/data --json
+  python bench/relevance.py --lucene
 """
 
 from __future__ import annotations
@@ -54,6 +63,46 @@ def load_questions(folder: Path, split: str) -> list[tuple[str, str, set[str]]]:
             if record["_id"] in relevant:
                 questions.append((record["_id"], record["text"], relevant[record["_id"]]))
     return questions
+
+
+def lucene_like(folder: Path, questions) -> float:
+    """MRR@10 of a stand-in for Elasticsearch's indonesian analyzer + BM25
+    (see the module's docstring)."""
+    import re
+
+    import snowballstemmer
+
+    from searcher.analysis import QUESTION_WORDS, STOPWORDS
+
+    stemmer = snowballstemmer.stemmer("indonesian")
+    stop = STOPWORDS | QUESTION_WORDS
+
+    def terms(text: str) -> list[str]:
+        return stemmer.stemWords([w for w in re.findall(r"\w+", text.lower()) if w not in stop])
+
+    postings: dict[str, dict[str, int]] = {}
+    lengths: dict[str, int] = {}
+    with (folder / "corpus.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            words = terms(record["text"])
+            lengths[record["_id"]] = len(words)
+            for word in words:
+                postings.setdefault(word, {}).setdefault(record["_id"], 0)
+                postings[word][record["_id"]] += 1
+    count, average = len(lengths), sum(lengths.values()) / len(lengths)
+    total = 0.0
+    for _, text, relevant in questions:
+        scores: dict[str, float] = {}
+        for word in dict.fromkeys(terms(text)):
+            docs = postings.get(word, {})
+            idf = math.log(1 + (count - len(docs) + 0.5) / (len(docs) + 0.5))
+            for doc, tf in docs.items():
+                norm = 1.2 * (1 - 0.75 + 0.75 * lengths[doc] / average)
+                scores[doc] = scores.get(doc, 0.0) + idf * tf * 2.2 / (tf + norm)
+        ranking = sorted(scores, key=lambda doc: (-scores[doc], doc))[:10]
+        total += next((1 / rank for rank, doc in enumerate(ranking, 1) if doc in relevant), 0.0)
+    return total / len(questions)
 
 
 def evaluate(folder: Path, split: str, index_dir: Path) -> dict:
@@ -100,10 +149,13 @@ def main() -> None:
     parser.add_argument("--split", default="valid")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="one JSON object per collection")
+    parser.add_argument("--lucene", action="store_true", help="also a stand-in for Elasticsearch's indonesian analyzer")
     args = parser.parse_args()
     for name in args.collections:
         with tempfile.TemporaryDirectory() as tmp:
             figures = evaluate(args.data / name, args.split, Path(tmp) / "index")
+        if args.lucene:
+            figures["lucene_like_mrr@10"] = lucene_like(args.data / name, load_questions(args.data / name, args.split))
         if args.json:
             print(json.dumps(figures))
         else:
@@ -114,6 +166,8 @@ def main() -> None:
                 f"query p50 {figures['latency_p50_ms']:.1f} ms p95 {figures['latency_p95_ms']:.1f} ms  "
                 f"(indexed in {figures['index_seconds']:.1f} s)"
             )
+            if args.lucene:
+                print(f"{'':<10} {'':<5} {'':>4}    Lucene-like MRR@10 {figures['lucene_like_mrr@10']:.3f}")
 
 
 if __name__ == "__main__":
