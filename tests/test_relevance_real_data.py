@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
 FIRST = {
     "tydiqa-id": [
         # ("Apakah ibukota negara Uganda?", "p139") was here, for the hand-set
-        # bonuses; the learned model (search.rerank) puts the passage that
+        # bonuses; the learned model (searcher.query.rerank) puts the passage that
         # opens "Republik Uganda adalah sebuah negara" 9% above it.
         ("Apakah ibukota Kanada?", "p211"),
         ("dimanakah  Dr. Ernest François Eugène Douwes Dekker meninggal?", "p0"),
@@ -36,7 +36,7 @@ FIRST = {
         ("Bagaimankah sistem pemerintahan Mesir?", "p576"),
         ("berapakah luas Daerah Istimewa Yogyakarta?", "p528"),
         # the passage holding what is asked for: a date, a number, a name
-        # (search.rerank's asks_* features; first only with them)
+        # (rerank.py's asks_* features; first only with them)
         ("Kapan ideologi komunis muncul di dunia ?", "p349"),
         ("Berapakah luas wilayah Surakarta ?", "p307"),
         ("siapakah yang menemukan teori bilangan?", "p773"),

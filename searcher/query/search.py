@@ -297,13 +297,14 @@ class ParagraphSearcher:
             batch = []
             best = self._best(node, every_word, matches, fetch, seen, by_date)
             # Each score is weighed against the pass's best, which is the
-            # same however deep the look (by date: the best fetched).
-            top = max((score for score, _ in best), default=0.0) if by_date else best[0][0] if best else 0.0
+            # same however deep the look.  (By date, the pass's best may not
+            # be among those fetched: each is weighed as if it were.)
+            top = best[0][0] if best and not by_date else None
             for score, docnum in best:
                 seen.add(docnum)
                 if docnum not in looked:
                     fields = self._files.stored_fields(docnum)
-                    looked[docnum] = reranker.score(fields["body"], score, top, every_word), fields
+                    looked[docnum] = reranker.score(fields["body"], score, top or score, every_word), fields
                 score, fields = looked[docnum]
                 batch.append((len(batch) // RERANK_DEPTH, score, docnum, fields))
             # Re-rank within groups of RERANK_DEPTH, so that the first hits

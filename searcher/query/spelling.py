@@ -47,6 +47,12 @@ def neighbouring_keys(a: str, b: str) -> bool:
     return (row_a - row_b) ** 2 + (x_a - x_b) ** 2 <= 1.3**2
 
 
+def _substitution(a: str, b: str, keyboard: bool) -> int:
+    if a == b:
+        return 0
+    return 1 if not keyboard or neighbouring_keys(a, b) else 2
+
+
 def edit_distance(a: str, b: str, keyboard: bool = False) -> int:
     """Damerau-Levenshtein distance (optimal string alignment); with
     ``keyboard``, a letter written for one not beside it on the keyboard
@@ -59,7 +65,7 @@ def edit_distance(a: str, b: str, keyboard: bool = False) -> int:
             current[j] = min(
                 previous[j] + 1,
                 current[j - 1] + 1,
-                previous[j - 1] + (0 if a_char == b_char else 1 if not keyboard or neighbouring_keys(a_char, b_char) else 2),
+                previous[j - 1] + _substitution(a_char, b_char, keyboard),
             )
             if i > 1 and j > 1 and a_char == b[j - 2] and a[i - 2] == b_char:
                 current[j] = min(current[j], previous2[j - 2] + 1)
