@@ -41,6 +41,7 @@ class _TermPostings:
         self.frequencies: dict[int, float] = {}  # document number: term frequency, as read so far
         self._complete = False  # every posting read
         self.document_frequency = sum(p.document_frequency for p, _, _ in self._segments)
+        scorer.frequencies[field, text] = self.document_frequency
         most = max((p.max_frequency for p, _, _ in self._segments), default=0.0)
         self.idf = scorer.idf(self.document_frequency) if self.document_frequency else 0.0
         self.norms, self.lengths = scorer.field_norms(field)
@@ -140,6 +141,8 @@ class PlainWordScorer:
         self.k1_plus_1 = k1 + 1
         self._paragraphs: int | None = None
         self._norms: dict[str, tuple[tuple[float, ...], bytes]] = {}
+        # (field, term): in how many documents, for the terms looked up so far
+        self.frequencies: dict[tuple[str, str], int] = {}
 
     def matches(
         self, node, plain=None, expand=None, whoosh_scores=None, allowed=None
@@ -188,8 +191,13 @@ class PlainWordScorer:
         return scoring.lucene_idf(self._paragraphs, document_frequency)
 
     def term_idf(self, field: str, text: str) -> float:
-        """The IDF of a term of a field (0 for a term no paragraph holds)."""
-        frequency = sum(p.document_frequency for p, _, _ in self.segment_postings(field, text))
+        """The IDF of a term of a field (0 for a term no paragraph holds);
+        a term the query's matching looked up is not looked up again."""
+        frequency = self.frequencies.get((field, text))
+        if frequency is None:
+            frequency = self.frequencies[field, text] = sum(
+                p.document_frequency for p, _, _ in self.segment_postings(field, text)
+            )
         return self.idf(frequency) if frequency else 0.0
 
     def segment_postings(self, field: str, text: str) -> list[tuple]:

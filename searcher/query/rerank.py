@@ -114,6 +114,10 @@ class Reranker:
                      if isinstance(c, queries.Word) and c.field is None]
             self.pairs = list(zip(typed, typed[1:]))
         self._vocabulary = frozenset().union(*self.keys)
+        self._words_of: dict[str, list[int]] = {}  # a form or root: the query words it finds
+        for i, key in enumerate(self.keys):
+            for form in key:
+                self._words_of.setdefault(form, []).append(i)
         self._typed = frozenset(form for key in self.keys for form in key)
         self.question = any(w.form in QUESTION_WORDS for w in words(text))
         self.asks = _asks(text) if self.question else None
@@ -178,12 +182,10 @@ class Reranker:
     def _found_at(self, sequence) -> list[list[int]]:
         """For each query word, where it stands among the paragraph's words."""
         found_at: list[list[int]] = [[] for _ in self.keys]
+        words_of = self._words_of
         for at, (form, root) in enumerate(sequence):
-            if root is None and form not in self._vocabulary:
-                continue
-            for i, key in enumerate(self.keys):
-                if form in key or root in key:
-                    found_at[i].append(at)
+            for i in words_of.get(form, ()) if root is None else {*words_of.get(form, ()), *words_of.get(root, ())}:
+                found_at[i].append(at)
         return found_at
 
     def _together(self, found_at: list[list[int]]) -> int:
