@@ -21,6 +21,7 @@ for is cut, with snippets.
 from __future__ import annotations
 
 import errno
+import heapq
 import pickle
 import struct
 import time
@@ -160,11 +161,13 @@ class WhooshScores:
 
     def paragraph(self) -> float:
         """The score of the term kind:para, by which a NOT with nothing
-        beside it matches every paragraph."""
+        beside it matches every paragraph: the same for all of them (an ID
+        field has no lengths), so the first one's, not a search that
+        scores every paragraph to find the best."""
         from whoosh.query import Term
 
-        best = self._whoosh_searcher().search(Term("kind", "para"), limit=1)
-        return best.score(0) if len(best) else 0.0
+        matcher = Term("kind", "para").matcher(self._whoosh_searcher())
+        return matcher.score() if matcher.is_active() else 0.0
 
 
 class ParagraphSearcher:
@@ -332,23 +335,34 @@ class ParagraphSearcher:
             found = self._best_in_index_order(node, every_word, matches, fetch, seen, by_date)
             if len(found) < fetch or rank(found[limit - 1]) != rank(found[-1]):
                 break  # all of the pass, or the tie at the cut ends within what was fetched
-            fetch *= 2  # the tie at the cut reaches past what was fetched
-        return self._ties_by_article(found, rank)[:limit]
+            # The tie at the cut reaches past what was fetched: look 8 times
+            # as far, then at the whole pass (a lone NOT ties every paragraph:
+            # doubling would walk them all some 15 times).
+            fetch = fetch * 8 if fetch <= limit + 1 else len(seen) + self._files.doc_count_all() + 1
+        return self._ties_by_article(found, rank, limit)
 
-    def _ties_by_article(self, found: list[tuple[float, int]], rank) -> list[tuple[float, int]]:
-        """``found``, each run of equal ``rank`` put in article-key order
-        (then in document order: an article's paragraphs lie in order)."""
+    def _ties_by_article(self, found: list[tuple[float, int]], rank, limit: int) -> list[tuple[float, int]]:
+        """The first ``limit`` of ``found``, each run of equal ``rank`` put
+        in article-key order (then in document order: an article's
+        paragraphs lie in order).  Of the run the cut falls in, only what
+        comes before the cut is sorted out (a lone NOT ties every paragraph)."""
         runs, start = [], 0
         for end in range(1, len(found) + 1):
             if end == len(found) or rank(found[end]) != rank(found[start]):
                 runs.append(found[start:end])
+                if end >= limit:
+                    break  # runs past the cut do not matter
                 start = end
         tied = sorted(docnum for run in runs if len(run) > 1 for _, docnum in run)
         if not tied or not self._files.has_column("article_key"):
-            return found
+            return found[:limit]
         keys = dict(zip(tied, self._files.column_values("article_key", ARTICLE_KEY_BYTES, bytes(ARTICLE_KEY_BYTES), tied)))
         by_key = lambda item: (keys[item[1]], item[1])  # noqa: E731
-        return [item for run in runs for item in (sorted(run, key=by_key) if len(run) > 1 else run)]
+        ordered: list[tuple[float, int]] = []
+        for run in runs:
+            wanted = limit - len(ordered)
+            ordered += heapq.nsmallest(wanted, run, key=by_key) if len(run) > 1 else run[:wanted]
+        return ordered
 
     def _best_in_index_order(self, node, every_word: bool, matches, limit: int, seen: set[int], by_date=False):
         """``_best``, ties in document order."""
