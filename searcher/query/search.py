@@ -135,6 +135,21 @@ class Results(NamedTuple):
         return self.paragraphs
 
 
+def _run_end(found: list, start: int, rank) -> int:
+    """Where the run of items ranked as ``found[start]`` ends: ``found`` is
+    in rank order, so a binary search finds it (a run can hold every
+    paragraph)."""
+    wanted = rank(found[start])
+    low, high = start + 1, len(found)
+    while low < high:
+        middle = (low + high) // 2
+        if rank(found[middle]) == wanted:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
 def plan(text: str):
     """The query tree, and its passes: True for "every word", False for
     "some of the words"."""
@@ -347,12 +362,10 @@ class ParagraphSearcher:
         paragraphs lie in order).  Of the run the cut falls in, only what
         comes before the cut is sorted out (a lone NOT ties every paragraph)."""
         runs, start = [], 0
-        for end in range(1, len(found) + 1):
-            if end == len(found) or rank(found[end]) != rank(found[start]):
-                runs.append(found[start:end])
-                if end >= limit:
-                    break  # runs past the cut do not matter
-                start = end
+        while start < min(limit, len(found)):  # runs past the cut do not matter
+            end = _run_end(found, start, rank)
+            runs.append(found[start:end])
+            start = end
         tied = sorted(docnum for run in runs if len(run) > 1 for _, docnum in run)
         if not tied or not self._files.has_column("article_key"):
             return found[:limit]
