@@ -61,7 +61,9 @@ def candidates(index_dir: Path, questions) -> list[dict]:
                     seen.add(docnum)
                     fields = searcher._files.stored_fields(docnum)
                     top = best[0][0]
-                    features = query.of(fields["body"], math.log(score / top) if 0 < score <= top else 0.0, every_word)
+                    relative = math.log(score / top) if 0 < score <= top else 0.0
+                    # (A query of no plain word is not re-ranked: its features are never read.)
+                    features = query.of(fields["body"], relative, every_word) if query else [0.0] * len(rerank.FEATURES)
                     hits.append((score, every_word, features, fields["article"] in relevant, fields["article"]))
             pools.append({"text": text, "hits": hits, "keys": bool(query)})
     return pools
