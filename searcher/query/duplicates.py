@@ -71,10 +71,15 @@ def sketch(signature: bytes) -> str:
     return " ".join(sketch_terms(signature_hashes(signature)))
 
 
+def sketch_hashes(hashes: frozenset[int]) -> list[int]:
+    """A signature's sketch: the SKETCH_SIZE smallest of its hashes
+    (``signature_hashes``)."""
+    return sorted(hashes)[:SKETCH_SIZE]
+
+
 def sketch_terms(hashes: frozenset[int]) -> list[str]:
-    """The sketch terms of a signature's hashes (``signature_hashes``): its
-    SKETCH_SIZE smallest, in hexadecimal."""
-    return [format(h, "x") for h in sorted(hashes)[:SKETCH_SIZE]]
+    """The sketch terms of a signature's hashes: its sketch, in hexadecimal."""
+    return [format(h, "x") for h in sketch_hashes(hashes)]
 
 
 def signature_hashes(signature: bytes) -> frozenset[int]:
@@ -194,7 +199,7 @@ class CopyFinder:
 
     def _find(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
         mine = self._signature(docnum)
-        terms = sorted(mine)[:SKETCH_SIZE] if self._sketches is not None else sketch_terms(mine)
+        terms = sketch_hashes(mine) if self._sketches is not None else sketch_terms(mine)
         needed = min(2, len(terms))
         counts: dict[int, int] = {}
         for left, term in zip(range(len(terms), 0, -1), terms):

@@ -113,14 +113,15 @@ class Reranker:
             typed = [self.keys.index(_key(c.form)) for c in node.children
                      if isinstance(c, queries.Word) and c.field is None]
             self.pairs = list(zip(typed, typed[1:]))
-        self._vocabulary = frozenset().union(*self.keys)
         self._words_of: dict[str, list[int]] = {}  # a form or root: the query words it finds
         for i, key in enumerate(self.keys):
             for form in key:
                 self._words_of.setdefault(form, []).append(i)
-        self._typed = frozenset(form for key in self.keys for form in key)
-        self.question = any(w.form in QUESTION_WORDS for w in words(text))
-        self.asks = _asks(text) if self.question else None
+        self._vocabulary = frozenset(self._words_of)  # every form and root of the query's words
+        self._total_rarity = sum(self.rarity) or 1.0
+        typed = [w.form for w in words(text)]
+        self.question = not QUESTION_WORDS.isdisjoint(typed)
+        self.asks = _asks(typed) if self.question else None
         self.model_weights = list(rerank_model.WEIGHTS)
         if not self.question:
             self.model_weights[TOGETHER] = max(self.model_weights[TOGETHER], KEYWORDS_TOGETHER)
@@ -138,7 +139,6 @@ class Reranker:
         sequence = [(form, root) for form, root in related_forms(body, self._vocabulary) if form not in STOPWORDS]
         found_at = self._found_at(sequence)
         found = [i for i, positions in enumerate(found_at) if positions]
-        total_rarity = sum(self.rarity) or 1.0
         opening = [max(0.0, 1 - min(at, default=LEAD_WORDS) / LEAD_WORDS) for at in found_at]
         exact = 0.0
         if self.exact_forms:
@@ -150,17 +150,17 @@ class Reranker:
         new_names = 0.0
         if self.question and not (weighted_only and not self._names_weighted):
             names = _pattern("name").findall(body)
-            new_names = sum(1 for name in names if name.lower() not in self._typed) / (len(names) or 1)
+            new_names = sum(1 for name in names if name.lower() not in self._vocabulary) / (len(names) or 1)
         return [
             relative_score,
             1.0 if every_word else 0.0,
             len(found) / len(self.keys),
-            sum(self.rarity[i] for i in found) / total_rarity,
+            sum(self.rarity[i] for i in found) / self._total_rarity,
             exact,
             together,
             len(found) / _shortest_span(found_at, found) if found else 0.0,
             sum(opening[i] for i in found) / len(self.keys),
-            sum(opening[i] * self.rarity[i] for i in found) / total_rarity,
+            sum(opening[i] * self.rarity[i] for i in found) / self._total_rarity,
             math.log1p(len(sequence)),
             1.0 if asks == "time" and _pattern("time").search(body) else 0.0,
             1.0 if asks == "number" and _pattern("number").search(body) else 0.0,
@@ -198,10 +198,9 @@ class Reranker:
         return together
 
 
-def _asks(text: str) -> str | None:
-    """What a question asks for ("time", "number", ...), from its first
-    question word; None for a query that is no question."""
-    forms = [w.form for w in words(text)]
+def _asks(forms: list[str]) -> str | None:
+    """What a question (its word forms as typed) asks for ("time",
+    "number", ...), from its first question word; None if it says not."""
     for at, form in enumerate(forms):
         kind = ASKS.get(form)
         if kind == "number" and at > 0 and forms[at - 1] in _TIME_NOUNS:

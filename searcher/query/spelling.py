@@ -47,16 +47,16 @@ def neighbouring_keys(a: str, b: str) -> bool:
     return (row_a - row_b) ** 2 + (x_a - x_b) ** 2 <= 1.3**2
 
 
-def _substitution(a: str, b: str, keyboard: bool) -> int:
+def _substitution(a: str, b: str) -> int:
     if a == b:
         return 0
-    return 1 if not keyboard or neighbouring_keys(a, b) else 2
+    return 1 if neighbouring_keys(a, b) else 2
 
 
-def edit_distance(a: str, b: str, keyboard: bool = False) -> int:
-    """Damerau-Levenshtein distance (optimal string alignment); with
-    ``keyboard``, a letter written for one not beside it on the keyboard
-    costs two edits (as leaving one out and adding the other would)."""
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment), a letter
+    written for one not beside it on the keyboard costing two edits (as
+    leaving one out and adding the other would)."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, a_char in enumerate(a, 1):
@@ -65,7 +65,7 @@ def edit_distance(a: str, b: str, keyboard: bool = False) -> int:
             current[j] = min(
                 previous[j] + 1,
                 current[j - 1] + 1,
-                previous[j - 1] + _substitution(a_char, b_char, keyboard),
+                previous[j - 1] + _substitution(a_char, b_char),
             )
             if i > 1 and j > 1 and a_char == b[j - 2] and a[i - 2] == b_char:
                 current[j] = min(current[j], previous2[j - 2] + 1)
@@ -87,7 +87,7 @@ def correct_word(reader, form: str) -> str | None:
     maxdist = 1 if len(form) <= _SHORT_WORD else 2
     candidates = []
     for term in reader.terms_within(FIELD, form, maxdist, prefix=_AS_TYPED):
-        distance = edit_distance(form, term, keyboard=True)
+        distance = edit_distance(form, term)
         if term != form and distance <= maxdist:
             candidates.append((distance, -reader.doc_frequency(FIELD, term), term))
     return min(candidates)[2] if candidates else None
