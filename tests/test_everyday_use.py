@@ -337,6 +337,47 @@ def test_a_searcher_serving_many_searches_folds_the_same_copies(news, tmp_path):
     assert len(shown) == 2 and "detik" not in shown
 
 
+def test_the_sketch_table_rejects_only_what_could_not_be_a_copy(run, tmp_path):
+    """The table rejects most candidates without reading their signatures
+    (``SketchTable.candidates``): copies edited more and more, down to
+    fewer shared 3-grams than a copy has, and paragraphs that quote a
+    sentence, fold as they do through term lookups, and every copy well
+    above the line is found."""
+    import searcher
+    from searcher.query.duplicates import are_near_duplicates, similarity, trigrams
+
+    words = SYNDICATED.split()
+    folder = tmp_path / "berita"
+    write(folder / "asli.txt", f"Harga beras naik\n\n{SYNDICATED}")
+    edited = {}
+    for changes in range(1, 9):  # every third word, from the end, changed
+        variant = list(words)
+        for at in range(len(words) - 1, -1, -3)[:changes]:
+            variant[at] = f"kata{at}"
+        edited[f"ubah{changes}"] = " ".join(variant)
+    for name, text in edited.items():
+        write(folder / f"{name}.txt", f"Beras\n\n{text}")
+    for number in range(6):
+        write(folder / f"kutip{number}.txt", f"Pasar\n\n{QUOTING} Pedagang ke-{number} menolak.")
+    assert run("index", str(folder)).exit_code == 0
+    original = trigrams(SYNDICATED)
+    copies_in_text = {name for name, text in edited.items() if are_near_duplicates(original, trigrams(text))}
+    assert 2 < len(copies_in_text) < len(edited)  # copies on both sides of the line
+
+    def copies(results):
+        [hit] = [h for h in results.hits if h.article in ("asli", *copies_in_text)]
+        return hit.article, sorted(d.article for d in hit.duplicates)
+
+    with searcher.Index(tmp_path / "index") as ix:
+        first = copies(ix.search("harga beras medium", limit=20))  # term lookups
+        for _ in range(2):  # the sketch table
+            assert copies(ix.search("harga beras medium", limit=20)) == first
+    shown = {first[0], *first[1]}
+    assert not any(name.startswith("kutip") for name in shown)
+    well_above = {name for name in copies_in_text if similarity(original, trigrams(edited[name])) >= 0.75}
+    assert well_above and well_above <= shown
+
+
 def test_every_copy_is_counted_in_the_header(news):
     header = news("query", "gubernur").stdout.splitlines()[0]
     assert header.startswith("2 paragraphs in 2 articles match")

@@ -31,6 +31,7 @@ SIGNATURE_BYTES = 4 * SIGNATURE_SIZE
 NEAR_JACCARD = 0.6
 MAX_DUPLICATES = 100  # copies of one paragraph listed; more are counted as this many
 _NO_HASH = 0xFFFFFFFF  # pads the signature of a paragraph with few 3-grams
+_LOW_BITS = 0xFFFF  # of each hash, kept by a SketchTable
 _LAYOUTS: dict[int, struct.Struct] = {}  # signature size: its packing
 _SHINGLE_WORDS = 3
 _WORD = re.compile(r"\w+")
@@ -142,14 +143,22 @@ class SketchTable:
     instead of a term lookup in each segment (most of the time a search
     spent folding copies).  Made from the signature column in one read:
     a sketch is its signature's SKETCH_SIZE smallest hashes, which lead
-    it.  8 bytes a sketch hash: about 5 MB for 20,000 articles."""
+    it.  8 bytes a sketch hash: about 5 MB for 20,000 articles.
+
+    It keeps the low 16 bits of every hash of every signature too (another
+    10 MB for 20,000 articles): a paragraph that shares sketch terms with
+    a hit because it quotes one of its sentences shares few of them, and
+    is rejected without reading its signature (``candidates``).  At
+    100,000 articles a search met some 400 such paragraphs and read each
+    signature; now it reads about a quarter of them."""
 
     def __init__(self, files):
         import numpy as np
 
         width = files.column_width("signature")
         signatures = files.whole_column("signature", width, bytes(width))
-        leading = np.frombuffer(signatures, dtype=">u4").reshape(-1, width // 4)[:, :SKETCH_SIZE]
+        every = np.frombuffer(signatures, dtype=">u4").reshape(-1, width // 4)
+        leading = every[:, :SKETCH_SIZE]
         hashes = leading.astype(np.uint32).ravel()
         docnums = np.repeat(np.arange(len(leading), dtype=np.int32), SKETCH_SIZE)
         live = np.ones(len(leading), dtype=bool)
@@ -162,14 +171,39 @@ class SketchTable:
         hashes, docnums = hashes[keep], docnums[keep]
         order = np.argsort(hashes, kind="stable")
         self._hashes, self._docnums = hashes[order], docnums[order]
+        # A big-endian hash's low 16 bits are its last two bytes.
+        self._low_bits = np.frombuffer(signatures, dtype=">u2").reshape(len(leading), -1)[:, 1::2].astype(np.uint16)
         self._np = np
 
-    def documents(self, sketch_hash: int) -> list[int]:
-        """The live paragraphs whose sketch holds ``sketch_hash``."""
+    def _documents(self, sketch_hash: int):
+        """The live paragraphs whose sketch holds ``sketch_hash``, an array."""
         key = self._np.uint32(sketch_hash)  # (a Python int would make NumPy convert the whole table)
         start = self._hashes.searchsorted(key, "left")
         end = self._hashes.searchsorted(key, "right")
-        return self._docnums[start:end].tolist()
+        return self._docnums[start:end]
+
+    def candidates(self, docnum: int, hashes: frozenset[int], size: int) -> list[int]:
+        """The other live paragraphs that may be near ``docnum`` (whose
+        signature's hashes are ``hashes``, of ``size``): those sharing two
+        of its sketch terms (``CopyFinder``), less those that ``may_be_near``
+        would reject for certain, in document order.
+
+        A hash the two signatures share has the same low bits in both, so
+        counting the other's hashes whose low bits are among ours counts at
+        least the shared ones; and the two signatures' union holds at least
+        our hashes.  A paragraph for which even that count falls short of
+        ``may_be_near``'s first bound fails it."""
+        np = self._np
+        sketch = sketch_hashes(hashes)
+        found = np.concatenate([self._documents(h) for h in sketch]) if sketch else np.zeros(0, np.int32)
+        others, counts = np.unique(found, return_counts=True)
+        others = others[(counts >= min(2, len(sketch))) & (others != docnum)]
+        if len(others):
+            ours = np.zeros(_LOW_BITS + 1, dtype=bool)
+            ours[[h & _LOW_BITS for h in hashes]] = True
+            at_most_shared = ours[self._low_bits[others]].sum(axis=1)
+            others = others[at_most_shared >= candidate_jaccard(size) * min(len(hashes), size)]
+        return others.tolist()
 
 
 class CopyFinder:
@@ -185,7 +219,7 @@ class CopyFinder:
         self._files = files
         self._sketches = sketches
         self._width = files.column_width("signature")  # see the module's docstring
-        self._documents: dict = {}  # sketch term (or hash): the paragraphs holding it
+        self._documents: dict[str, list[int]] = {}  # sketch term: the paragraphs holding it
         self._signatures: dict[int, frozenset[int]] = {}  # their hashes
         self._stored: dict[int, dict] = {}
         self._trigram_sets: dict[int, set[tuple[str, ...]]] = {}
@@ -199,27 +233,14 @@ class CopyFinder:
 
     def _find(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
         mine = self._signature(docnum)
-        terms = sketch_hashes(mine) if self._sketches is not None else sketch_terms(mine)
-        needed = min(2, len(terms))
-        counts: dict[int, int] = {}
-        for left, term in zip(range(len(terms), 0, -1), terms):
-            if left < needed and all(count + left < needed for other, count in counts.items() if other != docnum):
-                # What is left cannot make a candidate of a paragraph found
-                # so far, nor of one not found: the last lookup is saved
-                # for a paragraph whose other sketch terms are its own alone.
-                break
-            if term not in self._documents:
-                if self._sketches is not None:
-                    self._documents[term] = self._sketches.documents(term)
-                else:
-                    self._documents[term] = self._words.documents("sketch", term)
-            for other in self._documents[term]:
-                counts[other] = counts.get(other, 0) + 1
+        size = self._width // 4
+        if self._sketches is not None:
+            candidates = self._sketches.candidates(docnum, mine, size)
+        else:
+            candidates = self._candidates(docnum, sketch_terms(mine))
         copies = []
-        for other, count in sorted(counts.items()):
-            if count < needed or other == docnum:
-                continue
-            if not may_be_near(mine, self._signature(other), self._width // 4):
+        for other in candidates:
+            if not may_be_near(mine, self._signature(other), size):
                 continue
             fields = self._stored_fields(other)
             if (fields["source"], fields["article"]) == (doc["source"], doc["article"]):
@@ -229,6 +250,23 @@ class CopyFinder:
                 if len(copies) >= MAX_DUPLICATES:
                     break
         return copies
+
+    def _candidates(self, docnum: int, terms: list[str]) -> list[int]:
+        """The other paragraphs sharing two of ``terms`` (the sketch terms
+        of ``docnum``), in document order, found by term lookups."""
+        needed = min(2, len(terms))
+        counts: dict[int, int] = {}
+        for left, term in zip(range(len(terms), 0, -1), terms):
+            if left < needed and all(count + left < needed for other, count in counts.items() if other != docnum):
+                # What is left cannot make a candidate of a paragraph found
+                # so far, nor of one not found: the last lookup is saved
+                # for a paragraph whose other sketch terms are its own alone.
+                break
+            if term not in self._documents:
+                self._documents[term] = self._words.documents("sketch", term)
+            for other in self._documents[term]:
+                counts[other] = counts.get(other, 0) + 1
+        return [other for other, count in sorted(counts.items()) if count >= needed and other != docnum]
 
     def _signature(self, docnum: int) -> frozenset[int]:
         if docnum not in self._signatures:
