@@ -206,15 +206,40 @@ class SketchTable:
         return others.tolist()
 
 
+class KnownCopies:
+    """The copies found of each hit so far (document number: its copies
+    and their stored fields), for the searches of one searcher: they are
+    the same until the index changes, and a searcher reads one generation.
+    Finding them is most of a warm search's time at 100,000 articles, and
+    a user's next search (a word added, the next page) meets most of the
+    same hits.  At most REMEMBERED hits; then it starts again."""
+
+    REMEMBERED = 10_000
+
+    def __init__(self):
+        self._copies: dict[int, list[tuple[int, dict]]] = {}
+
+    def get(self, docnum: int) -> list[tuple[int, dict]] | None:
+        return self._copies.get(docnum)
+
+    def add(self, docnum: int, copies: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+        if len(self._copies) >= self.REMEMBERED:
+            self._copies.clear()
+        self._copies[docnum] = copies
+        return copies
+
+
 class CopyFinder:
     """Finds the copies of a search's hits in other articles, through the
     index's sketch terms (``ranking.PlainWordScorer.documents``, or a
     ``SketchTable``), signatures and stored fields (``IndexFiles``).  One
     serves one search and remembers what it read: the hits of a search
     share sketch terms and candidates (a quarter of the reads), and a
-    deeper look (``ParagraphSearcher.search``) walks the same hits again."""
+    deeper look (``ParagraphSearcher.search``) walks the same hits again.
+    The copies it finds go into ``known``, which a searcher keeps for the
+    searches after (see ``KnownCopies``)."""
 
-    def __init__(self, words, files, sketches: SketchTable | None = None):
+    def __init__(self, words, files, sketches: SketchTable | None = None, known: KnownCopies | None = None):
         self._words = words
         self._files = files
         self._sketches = sketches
@@ -223,13 +248,14 @@ class CopyFinder:
         self._signatures: dict[int, frozenset[int]] = {}  # their hashes
         self._stored: dict[int, dict] = {}
         self._trigram_sets: dict[int, set[tuple[str, ...]]] = {}
-        self._copies: dict[int, list[tuple[int, dict]]] = {}  # hit: its copies
+        self._copies = KnownCopies() if known is None else known
 
     def of(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
         """Paragraphs of other articles with (nearly) the same text."""
-        if docnum not in self._copies:
-            self._copies[docnum] = self._find(docnum, doc)
-        return self._copies[docnum]
+        copies = self._copies.get(docnum)
+        if copies is None:
+            copies = self._copies.add(docnum, self._find(docnum, doc))
+        return copies
 
     def _find(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
         mine = self._signature(docnum)

@@ -204,6 +204,7 @@ class ParagraphSearcher:
         self._vectorized = vectorized
         self._searches = 0
         self._sketches: duplicates.SketchTable | None = None  # see _sketch_table
+        self._known_copies = duplicates.KnownCopies()
         self._metadata_columns = None  # see _columns
 
     def _whoosh_searcher(self):
@@ -437,7 +438,7 @@ class ParagraphSearcher:
         matches = self._matches(node, expand, allowed=allowed)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
-        copy_finder = duplicates.CopyFinder(self._words, self._files, self._sketch_table())
+        copy_finder = duplicates.CopyFinder(self._words, self._files, self._sketch_table(), self._known_copies)
         looked: dict[int, tuple[float, dict]] = {}
         reranker = self._reranker(node, text)
         while passes:
