@@ -472,7 +472,7 @@ class ParagraphSearcher:
             for rank, (score, doc, copies) in enumerate(kept, 1)
             if rank > wanted - limit
         ]
-        suggestion = spelling.suggest(self._files, text, node, lambda: self._whoosh_searcher().reader())
+        suggestion = spelling.suggest(self._words, text, node, lambda: self._whoosh_searcher().reader())
         notes = tuple(
             f"{prefix}* stands for more than {share:,} words; only the first {share:,} "
             "(in alphabetical order) were searched: a longer prefix finds them all "

@@ -75,8 +75,9 @@ def edit_distance(a: str, b: str) -> int:
 
 def is_known(index, form: str) -> bool:
     """Whether the index (anything with Whoosh's ``doc_frequency``) holds
-    the word's form or stem."""
-    return any(index.doc_frequency(field, term) for field in ("body", "title") for term in (form, stem(form)))
+    the word's form or stem.  The stem first: a query's matching looked
+    it up already."""
+    return any(index.doc_frequency(field, term) for term in (stem(form), form) for field in ("body", "title"))
 
 
 def correct_word(reader, form: str) -> str | None:
