@@ -453,9 +453,46 @@ def test_a_run_stopped_early_keeps_what_it_did_by_time_as_well_as_by_batch_size(
 
     with pytest.raises(Interrupted) as stopped:
         searcher.Index(tmp_path / "index").update([folder], on_progress=ctrl_c_after_four)
-    assert stopped.value.report.saved_files >= 3  # (100,000-paragraph batches alone: none)
+    assert stopped.value.report.saved_files >= 3  # (400,000-paragraph batches alone: none)
     with searcher.Index(tmp_path / "index") as ix:
         assert ix.search("banjir").total == stopped.value.report.saved_files
+
+
+def test_a_long_run_commits_early_then_in_longer_batches(tmp_path, monkeypatch):
+    """The first batch is committed after SEARCH_BATCH_SECONDS of work, each
+    later one may last twice as long as the one before, up to four times
+    the first: a long run makes few segments, which every query reads."""
+    import time
+
+    import searcher
+    from searcher.storage import store
+
+    folder = tmp_path / "berita"
+    for n in range(12):
+        write(folder / f"{n:02}.txt", f"Judul {n}\n\nBanjir ke-{n} melanda Jakarta.")
+    monkeypatch.setenv("SEARCH_BATCH_SECONDS", "10")
+    clock = [0.0]
+
+    class TenSecondsAFile:  # the time module, as the indexing loop sees it
+        def __getattr__(self, name):
+            return getattr(time, name)
+
+        def monotonic(self):
+            return clock[0]
+
+    monkeypatch.setattr(store, "time", TenSecondsAFile())
+    commits = []
+
+    def each_file(progress):
+        clock[0] += 10.0
+        commits.append(store.latest_generation(tmp_path / "index"))
+
+    searcher.Index(tmp_path / "index").update([folder], on_progress=each_file)
+    # Generations seen after each file: a commit after files 1, 3, 7 and 11
+    # (10, 20, 40 and 40 s of work), and the last at the end.
+    saved_before = [commits[n] for n in (1, 3, 7, 11)]
+    assert saved_before == [saved_before[0] + n for n in range(4)]
+    assert len(set(commits)) == 5 and store.latest_generation(tmp_path / "index") == saved_before[-1] + 1
 
 
 def test_after_ctrl_c_before_anything_was_saved_the_advised_search_index_indexes_that_folder(run, tmp_path):
