@@ -171,7 +171,9 @@ def measure(n: int, nqueries: int, work: Path, whoosh: bool = True) -> None:
         namespace["fts5_search"](db, q)
         fts5_warm.append(time.perf_counter() - started)
     db.close()
-    fts5_warm, fts5_first_seen = sorted(fts5_warm[len(queries) : 2 * len(queries)]), sorted(fts5_warm[2 * len(queries) :])
+    fts5_warm, fts5_first_seen = (
+        sorted(fts5_warm[len(queries) : 2 * len(queries)]), sorted(fts5_warm[2 * len(queries) :])
+    )
 
     def median(pairs, i):
         return statistics.median(p[i] for p in pairs)

@@ -210,7 +210,7 @@ class KnownCopies:
     """The copies found of each hit so far (document number: its copies
     and their stored fields), for the searches of one searcher: they are
     the same until the index changes, and a searcher reads one generation.
-    Finding them is most of a warm search's time at 100,000 articles, and
+    Finding them was half of a warm search's time at 100,000 articles, and
     a user's next search (a word added, the next page) meets most of the
     same hits.  At most REMEMBERED hits; then it starts again."""
 
