@@ -207,26 +207,33 @@ class SketchTable:
 
 
 class KnownCopies:
-    """The copies found of each hit so far (document number: its copies
-    and their stored fields), for the searches of one searcher: they are
-    the same until the index changes, and a searcher reads one generation.
-    Finding them was half of a warm search's time at 100,000 articles, and
-    a user's next search (a word added, the next page) meets most of the
-    same hits.  At most REMEMBERED hits; then it starts again."""
+    """The copies found of each hit so far (document number: its copies,
+    each with the fields a hit lists it by), for the searches of one
+    searcher: they are the same until the index changes, and a searcher
+    reads one generation.  Finding them was half of a warm search's time at
+    100,000 articles, and a user's next search (a word added, the next
+    page) meets most of the same hits.  At most REMEMBERED_HITS hits and
+    REMEMBERED_COPIES copies (some 20 MB); then it starts again."""
 
-    REMEMBERED = 10_000
+    REMEMBERED_HITS = 10_000
+    REMEMBERED_COPIES = 100_000
+    SHOWN = ("source", "article", "para")  # what a hit says of a copy
 
     def __init__(self):
         self._copies: dict[int, list[tuple[int, dict]]] = {}
+        self._count = 0
 
     def get(self, docnum: int) -> list[tuple[int, dict]] | None:
         return self._copies.get(docnum)
 
     def add(self, docnum: int, copies: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
-        if len(self._copies) >= self.REMEMBERED:
+        if len(self._copies) >= self.REMEMBERED_HITS or self._count + len(copies) > self.REMEMBERED_COPIES:
             self._copies.clear()
-        self._copies[docnum] = copies
-        return copies
+            self._count = 0
+        shown = [(other, {name: fields[name] for name in self.SHOWN}) for other, fields in copies]
+        self._copies[docnum] = shown
+        self._count += len(shown)
+        return shown
 
 
 class CopyFinder:
