@@ -312,7 +312,22 @@ def test_an_index_made_with_shorter_signatures_finds_copies_and_a_rebuild_update
         assert len(hits) == 1 and len(hits[0]["duplicates"]) == 1
 
 
-def test_a_searcher_serving_many_searches_folds_the_same_copies(news, tmp_path):
+@pytest.fixture
+def sketch_table_at_once(monkeypatch):
+    """A searcher's sketch table made as soon as it is asked for, so that
+    the search that asks uses it (it is made in the background)."""
+    import threading
+
+    def at_once(work):
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+        return thread
+
+    monkeypatch.setattr("searcher.query.search.in_background", at_once)
+
+
+def test_a_searcher_serving_many_searches_folds_the_same_copies(news, tmp_path, sketch_table_at_once):
     """From its second search on, a searcher finds copies through a table
     of every paragraph's sketch rather than term lookups: the same copies,
     and none that a later update deleted."""
@@ -338,6 +353,40 @@ def test_a_searcher_serving_many_searches_folds_the_same_copies(news, tmp_path):
     assert len(shown) == 2 and "detik" not in shown
 
 
+def test_no_search_waits_for_the_sketch_table(news, tmp_path, monkeypatch):
+    """The table takes a second to make at 100,000 articles, seconds at a
+    million: searches go on with term lookups, and the same copies, until
+    it is made."""
+    import threading
+    import time
+
+    import searcher
+    from searcher.query import duplicates
+
+    go_on, made = threading.Event(), threading.Event()
+
+    class SlowTable(duplicates.SketchTable):
+        def __init__(self, files):
+            assert go_on.wait(10)
+            super().__init__(files)
+            made.set()
+
+    monkeypatch.setattr(duplicates, "SketchTable", SlowTable)
+
+    def copies(results):
+        return [(hit.article, sorted(d.article for d in hit.duplicates)) for hit in results.hits]
+
+    with searcher.Index(tmp_path / "index") as ix:
+        first = copies(ix.search("gubernur"))
+        started = time.monotonic()
+        assert copies(ix.search("harga beras medium")) and not made.is_set()  # asks for the table
+        assert copies(ix.search("gubernur")) == first and not made.is_set()
+        assert time.monotonic() - started < 5
+        go_on.set()
+        assert made.wait(10)
+        assert copies(ix.search("pedagang")) and copies(ix.search("gubernur")) == first
+
+
 def test_a_searcher_that_remembers_copies_sees_a_copy_indexed_since(run, tmp_path):
     """A searcher remembers the copies it found for the searches after;
     an index updated meanwhile is read afresh, with its new copies."""
@@ -357,7 +406,7 @@ def test_a_searcher_that_remembers_copies_sees_a_copy_indexed_since(run, tmp_pat
         assert len(hit.duplicates) == 2
 
 
-def test_the_sketch_table_rejects_only_what_could_not_be_a_copy(run, tmp_path):
+def test_the_sketch_table_rejects_only_what_could_not_be_a_copy(run, tmp_path, sketch_table_at_once):
     """The table rejects most candidates without reading their signatures
     (``SketchTable.candidates``): copies edited more and more, down to
     fewer shared 3-grams than a copy has, and paragraphs that quote a
