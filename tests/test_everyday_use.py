@@ -316,15 +316,11 @@ def test_an_index_made_with_shorter_signatures_finds_copies_and_a_rebuild_update
 def sketch_table_at_once(monkeypatch):
     """A searcher's sketch table made as soon as it is asked for, so that
     the search that asks uses it (it is made in the background)."""
-    import threading
+    from functools import partial
 
-    def at_once(work):
-        thread = threading.Thread(target=work)
-        thread.start()
-        thread.join()
-        return thread
+    from searcher.query import search
 
-    monkeypatch.setattr("searcher.query.search.in_background", at_once)
+    monkeypatch.setattr(search, "in_background", partial(search.in_background, wait=True))
 
 
 def test_a_searcher_serving_many_searches_folds_the_same_copies(news, tmp_path, sketch_table_at_once):

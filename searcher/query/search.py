@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import errno
 import heapq
+import os
 import pickle
 import struct
 import threading
@@ -186,11 +187,13 @@ class WhooshScores:
         return matcher.score() if matcher.is_active() else 0.0
 
 
-def in_background(work: Callable[[], None]) -> threading.Thread:
+def in_background(work: Callable[[], None], wait: bool = False) -> threading.Thread:
     """Run ``work`` in a thread of its own, which does not keep the
-    program alive."""
+    program alive; with ``wait``, return when it is done."""
     thread = threading.Thread(target=work, name="searcher", daemon=True)
     thread.start()
+    if wait:
+        thread.join()
     return thread
 
 
@@ -266,16 +269,17 @@ class ParagraphSearcher:
         100,000 articles), and no search should wait for it.  Until it is
         made, searches look the sketch terms up."""
         if self._sketch_maker is None and self._searches > 1 and self._files.has_column("signature"):
-            self._sketch_maker = in_background(self._make_sketch_table)
+            # Two threads may read the index at once where a read is one
+            # pread (POSIX); elsewhere it is a seek, then a read.
+            self._sketch_maker = in_background(self._make_sketch_table, wait=not hasattr(os, "pread"))
         return self._sketches
 
     def _make_sketch_table(self) -> None:
         try:
             self._sketches = duplicates.SketchTable(self._files)
         except Exception:
-            # A damaged signature column (or the searcher closed under it):
-            # the searches that read it say what is wrong; until then they
-            # go on with term lookups.
+            # A damaged signature column, or too little memory: the searches
+            # go on with term lookups (those that read a damaged block say so).
             pass
 
     def _expansions(self, node) -> PrefixExpansions:
