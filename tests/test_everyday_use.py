@@ -409,7 +409,9 @@ def test_the_sketch_table_rejects_only_what_could_not_be_a_copy(run, tmp_path, s
     sentence, fold as they do through term lookups, and every copy well
     above the line is found."""
     import searcher
-    from searcher.query.duplicates import are_near_duplicates, similarity, trigrams
+    from searcher.query.duplicates import (
+        SketchTable, are_near_duplicates, may_be_near, signature_hashes, similarity, sketch_hashes, trigrams,
+    )
 
     # Longer than a signature (32 word 3-grams), so that two signatures
     # hold some 3-grams of the other paragraph that are not their own.
@@ -421,11 +423,12 @@ def test_the_sketch_table_rejects_only_what_could_not_be_a_copy(run, tmp_path, s
     folder = tmp_path / "berita"
     write(folder / "asli.txt", f"Harga beras naik\n\n{original_text}")
     edited = {}
-    for changes in range(1, 13):  # every third word, from the end, changed
-        variant = list(words)
-        for at in range(len(words) - 1, -1, -3)[:changes]:
-            variant[at] = f"kata{at}"
-        edited[f"ubah{changes}"] = " ".join(variant)
+    for start in range(3):  # every third word, from the end, changed
+        for changes in range(1, 13) if start == 0 else range(3, 7):  # (these near the line)
+            variant = list(words)
+            for at in range(len(words) - 1 - start, -1, -3)[:changes]:
+                variant[at] = f"kata{at}"
+            edited[f"ubah{start}-{changes}"] = " ".join(variant)
     for name, text in edited.items():
         write(folder / f"{name}.txt", f"Beras\n\n{text}")
     for number in range(6):
@@ -448,6 +451,26 @@ def test_the_sketch_table_rejects_only_what_could_not_be_a_copy(run, tmp_path, s
     assert not any(name.startswith("kutip") for name in shown)
     well_above = {name for name in copies_in_text if similarity(original, trigrams(edited[name])) >= 0.75}
     assert well_above and well_above <= shown
+
+    # And directly: of the paragraphs sharing two sketch terms with one,
+    # the table drops none that may_be_near keeps.
+    files = open_index_files(tmp_path / "index")
+    try:
+        table = SketchTable(files)
+        width = files.column_width("signature")
+        paragraphs = [d for d in range(files.doc_count_all()) if "para" in files.stored_fields(d)]
+        hashes = {d: signature_hashes(files.column_value("signature", width, bytes(width), d)) for d in paragraphs}
+        kept_for_certain = 0
+        for mine in paragraphs:
+            candidates = set(table.candidates(mine, hashes[mine], width // 4))
+            for other in paragraphs:
+                shared = set(sketch_hashes(hashes[mine])) & set(sketch_hashes(hashes[other]))
+                if other != mine and len(shared) >= 2 and may_be_near(hashes[mine], hashes[other], width // 4):
+                    assert other in candidates
+                    kept_for_certain += 1
+        assert kept_for_certain > len(edited)  # the check checked something
+    finally:
+        files.close()
 
 
 def test_every_copy_is_counted_in_the_header(news):
