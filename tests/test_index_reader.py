@@ -69,6 +69,9 @@ def _assert_reads_as_whoosh_does(index_dir: Path, frequency_lists: bool = True) 
         width = files.column_width("signature")
         assert width == len(index.schema["signature"].column_type.default_value())
         assert files.column_values("signature", width, bytes(width), live) == [signatures[d] for d in live]
+        # Far apart (more than a page of the column between them), each is read on its own.
+        for sparse in (live[::40], live[::3], [live[0], live[-1]]):
+            assert files.column_values("signature", width, bytes(width), sparse) == [signatures[d] for d in sparse]
         assert [files.column_value("signature", width, bytes(width), d) for d in live] == [signatures[d] for d in live]
         keys = reader.column_reader("article_key")
         assert [int.from_bytes(v, "big") for v in files.column_values("article_key", 8, bytes(8), live)] == [

@@ -61,6 +61,7 @@ _HASH_POINTER = struct.Struct("!Iq")  # key hash, item position
 _HASH_DIRECTORY = struct.Struct("!qi")  # table position, slots
 _HASH_TABLES = 256
 _SLOTS_READ = 4  # hash slots read at a time: a lookup probes two or three
+_READ_ACROSS = 4096  # bytes of a column between two values read in one piece rather than two
 _EXTRAS_GUESS = 4096  # bytes read for a term table's extras pickle (see _TermTable)
 # Bytes read for a term record with its key: most fit, a rare term's
 # postings included (up to 15 postings, see writer.INLINE_POSTINGS).
@@ -314,20 +315,25 @@ class SegmentFiles:
 
     def fixed_column(self, name: str, width: int, default: bytes, docs: list[int]) -> list[bytes]:
         """The values of a fixed-width column for ``docs`` (sorted, numbered
-        in the segment), read in one piece; ``default`` for a document
-        with none."""
+        in the segment); ``default`` for a document with none.  Documents
+        that lie close together are read in one piece; far apart, each on
+        its own: the paragraphs tied at a cut can lie at both ends of a
+        segment, and reading all between (2.6 MB a query at 100,000
+        articles) read pages no query needed."""
         part = self._part(f".{name}.col")
         stored = part.length // width if part else 0  # documents past the last stored have the default
         mine = [docnum for docnum in docs if docnum < stored]
-        if not mine:
-            return [default] * len(docs)
-        first = mine[0]
-        data = part.read(width * first, width * (mine[-1] + 1 - first))
         values = []
-        for docnum in docs:
-            at = width * (docnum - first)
-            values.append(data[at : at + width] if docnum < stored else default)
-        return values
+        start = 0
+        while start < len(mine):
+            end = start + 1
+            while end < len(mine) and (mine[end] - mine[end - 1]) * width <= _READ_ACROSS:
+                end += 1
+            first = mine[start]
+            data = part.read(width * first, width * (mine[end - 1] + 1 - first))
+            values += [data[width * (docnum - first) : width * (docnum - first + 1)] for docnum in mine[start:end]]
+            start = end
+        return values + [default] * (len(docs) - len(mine))
 
     def whole_fixed_column(self, name: str, width: int, default: bytes) -> bytes:
         """Every document's value in a fixed-width column, in order, in one
