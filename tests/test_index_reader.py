@@ -196,3 +196,30 @@ def test_a_searcher_opened_before_a_commit_keeps_to_what_it_opened(run, tmp_path
         assert latest_generation(index_dir, store.INDEX_NAME) > searcher._files.generation
         hits = searcher.search('"banjir ke-7 melanda"').hits
     assert [hit.text for hit in hits] == ["Banjir ke-7 melanda Jakarta dan warga mengungsi."]
+
+
+@pytest.mark.parametrize("offsets_written", [True, False], ids=["offsets-written", "lengths-only"])
+def test_a_variable_width_column_reads_as_whoosh_wrote_it(tmp_path, offsets_written):
+    """Stored fields live in such a column. Whoosh writes where each value
+    starts only for a column of over 32,768 rows (a segment of as many
+    paragraphs): the first values are then found one by one, the rest
+    through the arrays read whole."""
+    from whoosh.columns import VarBytesColumn
+    from whoosh.filedb.structfile import StructFile
+
+    from searcher.storage.w3.reader import OpenFile, _Part, _VarBytesColumn
+
+    values = [b"" if n % 7 == 0 else f"paragraf {n} ".encode() * (n % 5 + 1) for n in range(300)]
+    path = tmp_path / "stored.col"
+    with open(path, "wb") as out:
+        writer = VarBytesColumn(write_offsets_cutoff=100 if offsets_written else 10**6).writer(StructFile(out))
+        for docnum, value in enumerate(values):
+            writer.add(docnum, value)
+        writer.finish(len(values))
+    file = OpenFile(str(path))
+    try:
+        column = _VarBytesColumn(_Part(file, 0, file.size), len(values))
+        order = list(range(0, 300, 3)) + list(range(1, 300, 3)) + list(range(2, 300, 3))  # not in order
+        assert [column[docnum] for docnum in order] == [values[docnum] for docnum in order]
+    finally:
+        file.close()
