@@ -143,7 +143,9 @@ class Index:
         does this as it starts, so that its first answer is as quick as the
         rest and a missing or damaged index is reported before it listens.
         From then on, segments are checked whole against their checksums
-        as they are first opened, rather than block by block as read."""
+        as they are first opened, rather than block by block as read, and
+        each searcher opened starts making what many searches use in the
+        background (``ParagraphSearcher.prepare``)."""
         with self._searching:
             if self._sound is None:
                 self._sound = set()
@@ -160,6 +162,8 @@ class Index:
             self._close_searcher()
         if self._searcher is None:
             self._searcher = ParagraphSearcher(self.path, sound=self._sound)
+            if self._sound is not None:  # opened to serve many searches
+                self._searcher.prepare()
         return self._searcher
 
     def articles(self, address: str) -> tuple[list[StoredArticle], int | None]:
