@@ -158,8 +158,7 @@ class SketchTable:
 
         width = files.column_width("signature")
         signatures = files.whole_column("signature", width, bytes(width))
-        every = np.frombuffer(signatures, dtype=">u4").reshape(-1, width // 4)
-        leading = every[:, :SKETCH_SIZE]
+        leading = np.frombuffer(signatures, dtype=">u4").reshape(-1, width // 4)[:, :SKETCH_SIZE]
         hashes = leading.astype(np.uint32).ravel()
         docnums = np.repeat(np.arange(len(leading), dtype=np.int32), SKETCH_SIZE)
         live = np.ones(len(leading), dtype=bool)
@@ -259,7 +258,8 @@ class CopyFinder:
         self._copies = KnownCopies() if known is None else known
 
     def of(self, docnum: int, doc: dict) -> list[tuple[int, dict]]:
-        """Paragraphs of other articles with (nearly) the same text."""
+        """Paragraphs of other articles with (nearly) the same text, each
+        with the fields a hit lists it by (``KnownCopies.SHOWN``)."""
         copies = self._copies.get(docnum)
         if copies is None:
             copies = self._copies.add(docnum, self._find(docnum, doc))
