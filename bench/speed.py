@@ -120,6 +120,17 @@ def timed(command: list[str], env=None) -> tuple[float, float, float]:
     return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
+def warm_rounds(search, queries: list[str], unseen: list[str]) -> tuple[list[float], list[float]]:
+    """Seconds each query took, sorted: the second round of ``queries``
+    (repeated), then each of ``unseen`` the first time (first-seen)."""
+    seconds = []
+    for q in queries * 2 + unseen:
+        started = time.perf_counter()
+        search(q)
+        seconds.append(time.perf_counter() - started)
+    return sorted(seconds[len(queries) : 2 * len(queries)]), sorted(seconds[2 * len(queries) :])
+
+
 def size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.iterdir()) / 1e6
 
@@ -152,28 +163,16 @@ def measure(n: int, nqueries: int, work: Path, whoosh: bool = True) -> None:
     sys.path.insert(0, str(ROOT))
     from searcher.query.search import ParagraphSearcher
 
-    warm = []
     with ParagraphSearcher(ours_dir) as searcher:
-        for q in queries * 2 + unseen:
-            started = time.perf_counter()
-            searcher.search(q, limit=10)
-            warm.append(time.perf_counter() - started)
-    warm, first_seen = sorted(warm[len(queries) : 2 * len(queries)]), sorted(warm[2 * len(queries) :])
+        warm, first_seen = warm_rounds(lambda q: searcher.search(q, limit=10), queries, unseen)
 
     import sqlite3
 
     namespace: dict = {}
     exec(FTS5_SEARCH, namespace)
-    fts5_warm = []
     db = sqlite3.connect(fts5_db)
-    for q in queries * 2 + unseen:
-        started = time.perf_counter()
-        namespace["fts5_search"](db, q)
-        fts5_warm.append(time.perf_counter() - started)
+    fts5_warm, fts5_first_seen = warm_rounds(lambda q: namespace["fts5_search"](db, q), queries, unseen)
     db.close()
-    fts5_warm, fts5_first_seen = (
-        sorted(fts5_warm[len(queries) : 2 * len(queries)]), sorted(fts5_warm[2 * len(queries) :])
-    )
 
     def median(pairs, i):
         return statistics.median(p[i] for p in pairs)
@@ -198,10 +197,9 @@ def measure(n: int, nqueries: int, work: Path, whoosh: bool = True) -> None:
         print(f"                 Whoosh {1000 * median(base_cold, 0):6.0f} ms  ratio {median(ours_cold, 0) / median(base_cold, 0):.2f}")
     print(f"  cold query peak memory ours {max(q[1] for q in ours_cold):.0f} MB  FTS5 {max(q[1] for q in fts5_cold):.0f} MB"
           + (f"  Whoosh {max(q[1] for q in base_cold):.0f} MB" if whoosh else ""))
-    print(f"  warm query p50 / p95, repeated   ours {p(warm, .5):.1f} / {p(warm, .95):.1f} ms  "
-          f"FTS5 {p(fts5_warm, .5):.1f} / {p(fts5_warm, .95):.1f} ms")
-    print(f"  warm query p50 / p95, first-seen ours {p(first_seen, .5):.1f} / {p(first_seen, .95):.1f} ms  "
-          f"FTS5 {p(fts5_first_seen, .5):.1f} / {p(fts5_first_seen, .95):.1f} ms")
+    for name, ours, fts5 in (("repeated  ", warm, fts5_warm), ("first-seen", first_seen, fts5_first_seen)):
+        print(f"  warm query p50 / p95, {name} ours {p(ours, .5):.1f} / {p(ours, .95):.1f} ms  "
+              f"FTS5 {p(fts5, .5):.1f} / {p(fts5, .95):.1f} ms")
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ import struct
 import threading
 import time
 import zlib
+from bisect import bisect_left
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -142,14 +143,7 @@ def _run_end(found: list, start: int, rank) -> int:
     in rank order, so a binary search finds it (a run can hold every
     paragraph)."""
     wanted = rank(found[start])
-    low, high = start + 1, len(found)
-    while low < high:
-        middle = (low + high) // 2
-        if rank(found[middle]) == wanted:
-            low = middle + 1
-        else:
-            high = middle
-    return low
+    return bisect_left(found, True, lo=start + 1, key=lambda item: rank(item) != wanted)
 
 
 def plan(text: str):
