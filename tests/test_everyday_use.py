@@ -410,7 +410,8 @@ def test_the_sketch_table_rejects_only_what_could_not_be_a_copy(run, tmp_path, s
     above the line is found."""
     import searcher
     from searcher.query.duplicates import (
-        SketchTable, are_near_duplicates, may_be_near, signature_hashes, similarity, sketch_hashes, trigrams,
+        SketchTable, are_near_duplicates, compared_trigrams, may_be_near, signature_hashes, similarity,
+        sketch_hashes, trigrams,
     )
 
     # Longer than a signature (32 word 3-grams), so that two signatures
@@ -437,6 +438,11 @@ def test_the_sketch_table_rejects_only_what_could_not_be_a_copy(run, tmp_path, s
     original = trigrams(original_text)
     copies_in_text = {name for name, text in edited.items() if are_near_duplicates(original, trigrams(text))}
     assert 2 < len(copies_in_text) < len(edited)  # copies on both sides of the line
+    # A search compares the texts by their 3-grams' hashes: the same overlap.
+    assert all(
+        similarity(compared_trigrams(original_text), compared_trigrams(text)) == similarity(original, trigrams(text))
+        for text in edited.values()
+    )
 
     def found(through_table: bool) -> list[tuple[str, list[str]]]:
         with searcher.Index(tmp_path / "index") as ix:
