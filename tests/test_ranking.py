@@ -96,3 +96,47 @@ def test_an_exclusion_inside_a_group_runs_to_the_end_of_its_matches(searcher, te
     asked for the id it no longer had (IndexError)."""
     results = searcher.search(text, count=True)
     assert results.hits and results.paragraphs >= len(results.hits)
+
+
+@pytest.fixture
+def common_and_rare(run, tmp_path):
+    """Three hundred paragraphs: a common word in most, rarer ones in a few
+    dozen, at lengths that vary, so that the "some words" pass meets
+    paragraphs holding only the common word that cannot make the top."""
+    folder = tmp_path / "berita"
+    filler = "kabar hari ini dari kota yang ramai dengan pedagang dan pembeli".split()
+    for article in range(30):
+        paragraphs = []
+        for number in range(10):
+            n = article * 10 + number
+            words = filler[: 3 + n % 9] + ["pasar"] * (n % 4 > 0) + ["gabah"] * (n % 7 == 0) + ["beras"] * (n % 11 == 0)
+            paragraphs.append(" ".join(words[n % 3:] + words[: n % 3]).capitalize() + ".")
+        write(folder / f"a{article:02}.txt", f"Berita {article}\n\n" + "\n\n".join(paragraphs))
+    assert run("index", str(folder)).exit_code == 0
+    with ParagraphSearcher(tmp_path / "index") as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("share", [1, 10**9], ids=["looked-up", "over-arrays"])
+@pytest.mark.parametrize("text", ["gabah pasar", "beras gabah pasar", "gabah OR pasar", "pasar gabah -beras"])
+def test_numpy_scores_few_or_many_paragraphs_and_skips_those_that_cannot_rank(
+    common_and_rare, monkeypatch, text, share
+):
+    """Each pass ranks as Whoosh's matchers do, however deep the look,
+    whether NumPy looks its paragraphs up in the postings or works over
+    arrays of every paragraph, and with the paragraphs holding only the
+    common word left unscored when they cannot reach the top."""
+    from searcher.query.vector_ranking import VectorMatches
+
+    monkeypatch.setattr(VectorMatches, "SPARSE_SHARE", share)
+    searcher = common_and_rare
+    node, passes = plan(text)
+    for depth in (3, 10, 60):
+        matches = searcher._matches(node, searcher._expansions(node), vectorized=True)
+        assert isinstance(matches, VectorMatches)
+        fast = searcher._ranked(node, passes, depth, matches, searcher._reranker(node, text))
+        whoosh = searcher._ranked(node, passes, depth, None, searcher._reranker(node, text))
+        assert len(fast) == depth
+        assert [(round(score, 9), docnum) for score, docnum, _ in fast] == [
+            (round(score, 9), docnum) for score, docnum, _ in whoosh
+        ]

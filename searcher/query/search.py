@@ -415,7 +415,9 @@ class ParagraphSearcher:
                 return matches.newest(limit, every_word, seen, self._columns())
             return matches.best(limit, every_word, seen)
         whoosh_query = queries.to_whoosh(node, strict=every_word)
-        results = self._whoosh_searcher().search(whoosh_query, limit=limit)
+        # The paragraphs seen in an earlier pass may be among Whoosh's
+        # best: ask for as many more, or a deep look ends the pass early.
+        results = self._whoosh_searcher().search(whoosh_query, limit=limit + len(seen))
         return [(r.score, r.docnum) for r in results if r.docnum not in seen][:limit]
 
     def search(

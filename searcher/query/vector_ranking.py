@@ -4,14 +4,24 @@ queries.
 ``ranking.PlainWordMatches`` works with sets and dictionaries, some tens of
 nanoseconds for each posting it touches: a query on two common words (tens
 of thousands of paragraphs each, thousands holding both) spends 10-20 ms
-there.  Here each term's postings become two arrays, "every word" is a
-product of masks over all paragraphs, and a term's scores are worked out
-for all the paragraphs it counts in at once: 2-4 ms for the same query.
+there.  Here each term's postings become two arrays, and a term's scores
+are worked out for all the paragraphs it counts in at once: 2-4 ms for the
+same query.
 
 The scores are the same floats: each term's BM25 score is computed
 operation for operation as ``_TermPostings.add_scores`` computes it, and
 added to a paragraph's in the same order; ties fall in document order.  So
 the hits are the same, whichever way they were worked out.
+
+Paragraphs are worked out in one of two ways, by how many there are: over
+arrays of all the index's paragraphs (masks, and scores added where each
+term's postings fall), whose fixed cost is some 0.4 ms at 800,000
+paragraphs, or, for a few thousand, by looking each one up in each term's
+postings with a binary search (``SPARSE_SHARE``).  "Every word" is the
+rarest word's paragraphs, kept where each other word is found.  The
+"some words" pass keeps ``PlainWordMatches``' bound: the words are visited
+from the one whose postings can score the most, and a paragraph holding
+only words that cannot add up to the k-th best so far is never scored.
 
 Importing NumPy takes about 0.1 s, as long as a whole one-shot
 ``search query``: ``ParagraphSearcher`` works this way from its second
@@ -22,12 +32,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from searcher.query.ranking import PlainWordMatches, _TermPostings
+from searcher.query.ranking import _ROUNDING, PlainWordMatches, _TermPostings
 
 
 class VectorMatches(PlainWordMatches):
     """PlainWordMatches, worked out over arrays of ``doc_count`` entries
     (one for each document number of the index)."""
+
+    # Below one paragraph in this many of the index, a pass's paragraphs are
+    # looked up in each term's postings (about 9 ns a paragraph and a term);
+    # above, scored over arrays of every paragraph.  Measured at 160,000 and
+    # 800,000 paragraphs: the two cost the same near one in 200-300.
+    SPARSE_SHARE = 256
 
     def __init__(
         self, terms: list[list[_TermPostings]], excluded: set[int], k1_plus_1: float, any_word: bool = False,
@@ -36,8 +52,9 @@ class VectorMatches(PlainWordMatches):
         super().__init__(terms, excluded, k1_plus_1, any_word, allowed)
         self._doc_count = doc_count
         self._postings: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id(term): (documents, frequencies)
-        self._every_mask: np.ndarray | None = None
+        self._every_docs: np.ndarray | None = None
         self._any_mask: np.ndarray | None = None
+        self._blocked_mask: np.ndarray | None = None
 
     def _arrays(self, term: _TermPostings) -> tuple[np.ndarray, np.ndarray]:
         """The term's live documents (index-wide numbers, ascending) and
@@ -59,6 +76,18 @@ class VectorMatches(PlainWordMatches):
             )
         return self._postings[key]
 
+    def _is_few(self, documents: np.ndarray) -> bool:
+        return len(documents) * self.SPARSE_SHARE < self._doc_count
+
+    def _holding(self, documents: np.ndarray, word: list[_TermPostings]) -> np.ndarray:
+        """Which of ``documents`` (ascending) hold any of ``word``'s terms, as booleans."""
+        if not self._is_few(documents):
+            return self._mask(word)[documents]
+        held = np.zeros(len(documents), dtype=bool)
+        for term in word:
+            held |= _found_in(self._arrays(term)[0], documents)[0]
+        return held
+
     def _mask(self, terms: list[_TermPostings]) -> np.ndarray:
         """True for the documents holding any of ``terms``."""
         mask = np.zeros(self._doc_count, dtype=bool)
@@ -66,81 +95,178 @@ class VectorMatches(PlainWordMatches):
             mask[self._arrays(term)[0]] = True
         return mask
 
-    def _without_excluded(self, mask: np.ndarray) -> np.ndarray:
-        """``mask`` less the excluded paragraphs and those a filter does not allow."""
-        if self._excluded:
-            mask[np.fromiter(self._excluded, np.int64, len(self._excluded))] = False
-        if self._allowed is not None:
-            mask &= self._allowed.mask(self._doc_count)
-        return mask
+    def _blocked(self) -> np.ndarray | None:
+        """True for the excluded paragraphs and those a filter does not
+        allow; None when there are none."""
+        if not self._excluded and self._allowed is None:
+            return None
+        if self._blocked_mask is None:
+            blocked = np.zeros(self._doc_count, dtype=bool)
+            if self._excluded:
+                blocked[np.fromiter(self._excluded, np.int64, len(self._excluded))] = True
+            if self._allowed is not None:
+                blocked |= ~self._allowed.mask(self._doc_count)
+            self._blocked_mask = blocked
+        return self._blocked_mask
+
+    def _unblocked(self, documents: np.ndarray) -> np.ndarray:
+        blocked = self._blocked()
+        return documents if blocked is None else documents[~blocked[documents]]
+
+    def _word_documents(self, word: list[_TermPostings]) -> np.ndarray:
+        """The documents holding any of the word's terms, ascending, less
+        the blocked ones."""
+        arrays = [self._arrays(term)[0] for term in word]
+        if len(arrays) == 1:
+            return self._unblocked(arrays[0])
+        together = np.concatenate(arrays) if arrays else np.zeros(0, np.int64)  # (no terms: a prefix of no word)
+        if not self._is_few(together):
+            return self._unblocked(np.flatnonzero(self._mask(word)))
+        together.sort()  # (np.unique hashes: 0.1 s for 100,000 paragraphs)
+        first = np.ones(len(together), dtype=bool)
+        first[1:] = together[1:] != together[:-1]
+        return self._unblocked(together[first])
 
     def _every(self) -> np.ndarray:
-        if self._every_mask is None:
-            mask = self._mask(self._terms[0])  # (a prefix that stands for no word: no terms, nothing holds it)
+        """The documents holding every word, ascending: the rarest word's,
+        kept where each other word is found."""
+        if self._every_docs is None:
+            documents = self._word_documents(self._terms[0]) if self._terms else np.zeros(0, np.int64)
             for word in self._terms[1:]:
-                mask &= self._mask(word)
-            self._every_mask = self._without_excluded(mask)
-        return self._every_mask
+                documents = documents[self._holding(documents, word)]
+            self._every_docs = documents
+        return self._every_docs
 
     def _any(self) -> np.ndarray:
+        """True for the documents holding any word, less the blocked ones."""
         if self._any_mask is None:
-            self._any_mask = self._without_excluded(self._mask([term for word in self._terms for term in word]))
+            mask = self._mask([term for word in self._terms for term in word])
+            blocked = self._blocked()
+            self._any_mask = mask if blocked is None else mask & ~blocked
         return self._any_mask
 
     def first(self, count: int, every_word: bool) -> list[int]:
-        return np.flatnonzero(self._every() if every_word and not self.any_word else self._any())[:count].tolist()
-
-    def _pass_mask(self, every_word: bool, skip: set[int]) -> np.ndarray:
-        if self.any_word:
-            mask = self._any().copy()
-        else:
-            mask = self._every().copy() if every_word else self._any() & ~self._every()
-        if skip:
-            mask[np.fromiter(skip, np.int64, len(skip))] = False
-        return mask
+        return self.matching(every_word)[:count].tolist()
 
     def matching(self, every_word: bool) -> np.ndarray:
         """The documents a pass matches, as an array of their numbers."""
-        return np.flatnonzero(self._every() if every_word and not self.any_word else self._any())
+        return self._every() if every_word and not self.any_word else np.flatnonzero(self._any())
 
-    def _pass_scores(self, every_word: bool, skip: set[int]) -> tuple[np.ndarray, np.ndarray]:
-        """The documents of a pass, less ``skip``, and their scores."""
-        mask = self._pass_mask(every_word, skip)
-        documents = np.flatnonzero(mask)
-        return documents, self._scores(mask)[documents] if len(documents) else np.zeros(0)
+    def _pass_documents(self, every_word: bool, skip: set[int]) -> np.ndarray:
+        """The documents of a pass, ascending, less ``skip``."""
+        if every_word and not self.any_word:
+            documents = self._every()
+        else:
+            mask = self._any()
+            if not self.any_word:
+                mask = mask.copy()
+                mask[self._every()] = False
+            documents = np.flatnonzero(mask)
+        return documents[~np.isin(documents, _array(skip))] if skip else documents
 
     def scored(self, every_word: bool, skip: set[int]) -> dict[int, float]:
-        documents, scores = self._pass_scores(every_word, skip)
-        return dict(zip(documents.tolist(), scores.tolist()))
+        documents = self._pass_documents(every_word, skip)
+        return dict(zip(documents.tolist(), self._scores(documents).tolist()))
 
     def newest(self, limit: int, every_word: bool, skip: set[int], columns) -> list[tuple[float, int]]:
         """``PlainWordMatches.newest``, over arrays: by date, newest first,
         then by score, then in document order."""
-        documents, scores = self._pass_scores(every_word, skip)
+        documents = self._pass_documents(every_word, skip)
         if limit <= 0 or not len(documents):
             return []
+        scores = self._scores(documents)
         order = np.lexsort((documents, -scores, -columns.days_array()[documents]))[:limit]
         return list(zip(scores[order].tolist(), documents[order].tolist()))
 
     def best(self, limit: int, every_word: bool, skip: set[int]) -> list[tuple[float, int]]:
-        documents, scores = self._pass_scores(every_word, skip)
-        if limit <= 0 or not len(documents):
+        if limit <= 0:
             return []
-        if len(documents) > limit:  # the scores that can make the cut, ties at the limit included
-            cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
-            kept = scores >= cut
-            documents, scores = documents[kept], scores[kept]
-        order = np.lexsort((documents, -scores))[:limit]  # best first, ties in document order
-        return list(zip(scores[order].tolist(), documents[order].tolist()))
+        if every_word and not self.any_word:
+            documents = self._pass_documents(every_word, skip)
+            return _best_first(documents, self._scores(documents), limit)
+        return self._best_of_some(limit, skip)
 
-    def _scores(self, mask: np.ndarray) -> np.ndarray:
-        """Each document's score (0 outside ``mask``), term by term in
-        ``_flat``'s order, as ``_TermPostings.add_scores`` adds them."""
-        scores = np.zeros(self._doc_count)
+    def _best_of_some(self, limit: int, skip: set[int]) -> list[tuple[float, int]]:
+        """``PlainWordMatches._best_of_some``, over arrays: the words from
+        the one whose postings can score the most; a paragraph first met at
+        word i holds none of the words before it, so it cannot score more
+        than the bounds of words i onwards."""
+        def bound(word):
+            return sum(t.bound for t in word)
+
+        visited = np.zeros(self._doc_count, dtype=bool)
+        if skip:
+            visited[_array(skip)] = True
+        if not self.any_word:
+            visited[self._every()] = True
+        order = sorted(self._terms, key=bound, reverse=True)
+        remaining = sum(bound(word) for word in order)
+        best_documents, best_scores = np.zeros(0, np.int64), np.zeros(0)
+        for word in order:
+            if len(best_documents) >= limit and remaining * _ROUNDING < best_scores[limit - 1]:
+                break
+            documents = self._word_documents(word)
+            new = documents[~visited[documents]]
+            visited[documents] = True
+            remaining -= bound(word)
+            if len(new):
+                documents = np.concatenate((best_documents, new))
+                scores = np.concatenate((best_scores, self._scores(new)))
+                order_kept = _best_order(documents, scores, limit)
+                best_documents, best_scores = documents[order_kept], scores[order_kept]
+        return list(zip(best_scores.tolist(), best_documents.tolist()))
+
+    def _scores(self, documents: np.ndarray) -> np.ndarray:
+        """The scores of ``documents`` (ascending), term by term in
+        ``_flat``'s order, as ``_TermPostings.add_scores`` adds them: for a
+        few, each looked up in each term's postings; else over arrays of
+        every document."""
+        if not self._is_few(documents):
+            mask = np.zeros(self._doc_count, dtype=bool)
+            mask[documents] = True
+            scores = np.zeros(self._doc_count)
+            for term in self._flat:
+                held, frequencies = self._arrays(term)
+                inside = mask[held]
+                held, frequencies = held[inside], frequencies[inside]
+                scores[held] += self._term_scores(term, held, frequencies)
+            return scores[documents]
+        scores = np.zeros(len(documents))
         for term in self._flat:
-            documents, frequencies = self._arrays(term)
-            inside = mask[documents]
-            documents, frequencies = documents[inside], frequencies[inside]
-            norms = np.asarray(term.norms)[np.frombuffer(term.lengths, np.uint8)[documents]]
-            scores[documents] += term.idf * ((frequencies * self._k1_plus_1) / (frequencies + norms)) * term.boost
+            held, frequencies = self._arrays(term)
+            found, at = _found_in(held, documents)
+            scores[found] += self._term_scores(term, documents[found], frequencies[at[found]])
         return scores
+
+    def _term_scores(self, term: _TermPostings, documents: np.ndarray, frequencies: np.ndarray) -> np.ndarray:
+        norms = np.asarray(term.norms)[np.frombuffer(term.lengths, np.uint8)[documents]]
+        return term.idf * ((frequencies * self._k1_plus_1) / (frequencies + norms)) * term.boost
+
+
+def _found_in(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``needles`` the ascending ``haystack`` holds (booleans),
+    and where in it (meaningful where held)."""
+    if not len(haystack):
+        return np.zeros(len(needles), dtype=bool), np.zeros(len(needles), dtype=np.int64)
+    at = haystack.searchsorted(needles)
+    at[at == len(haystack)] = 0
+    return haystack[at] == needles, at
+
+
+def _array(documents: set[int]) -> np.ndarray:
+    return np.fromiter(documents, np.int64, len(documents))
+
+
+def _best_order(documents: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """Where the ``limit`` best are, best first, ties in document order."""
+    candidates = np.arange(len(scores))
+    if len(scores) > limit:  # the scores that can make the cut, ties at the limit included
+        cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        candidates = np.flatnonzero(scores >= cut)
+    return candidates[np.lexsort((documents[candidates], -scores[candidates]))[:limit]]
+
+
+def _best_first(documents: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[float, int]]:
+    """The ``limit`` best (score, document number), best first, ties in document order."""
+    order = _best_order(documents, scores, limit)
+    return list(zip(scores[order].tolist(), documents[order].tolist()))
