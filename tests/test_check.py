@@ -26,6 +26,7 @@ def test_a_sound_index_is_checked_file_by_file(run, indexed):
     assert any(line.startswith("ok       paragraphs_") and "checksums match; " in line and "documents" in line and "terms" in line for line in lines)
     assert "ok       file records: 3 files, 16 paragraphs: each recorded file has its paragraphs, each paragraph its file" in lines
     assert "ok       stems.txt: checksum matches" in lines
+    assert any(line.startswith("ok       sketches_") and line.endswith(".bin: checksums match") for line in lines)
     assert lines[-1].endswith(": no damage found")
 
 

@@ -1,7 +1,7 @@
 """A commit survives a power cut: traced with strace, a real ``search
 index`` syncs every segment file of the new generation, then the TOC under
 its temporary name, then renames it into place and syncs the folder; the
-same for ``stems.txt`` and ``roots.json``.
+same for ``stems.txt``, ``roots.json`` and the sketch file.
 
 Skipped, saying why, where strace is missing; never in CI, which installs
 it and sets SEARCH_STRACE_TESTS=required.
@@ -67,7 +67,8 @@ def assert_published_durably(calls, index_dir: Path) -> None:
             assert min(synced(calls, segment)) < published, f"{segment.name} synced after the TOC was published"
     assert any(at < published for at in synced(calls, Path(temporary))), "the new TOC was not synced before its rename"
     assert any(at > published for at in synced(calls, index_dir)), "the folder was not synced after the rename"
-    for name in ("stems.txt", "roots.json"):
+    (sketch_file,) = index_dir.glob("sketches_*.bin")
+    for name in ("stems.txt", "roots.json", sketch_file.name):
         at, partial = renamed_to(calls, index_dir / name)
         assert any(before < at for before in synced(calls, Path(partial))), f"{name} not synced before its rename"
         assert any(after > at for after in synced(calls, index_dir)), f"folder not synced after {name}"

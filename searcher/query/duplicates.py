@@ -2,10 +2,11 @@
 
 At indexing time each paragraph gets a *signature*: the 32 smallest hashes
 of its word 3-grams (a bottom-k MinHash), kept in a column, and the first
-four of them are indexed as *sketch* terms.  Two copies of a paragraph share
-their signature, and a copy with a word or two changed still shares most of
-it.  At query time, paragraphs sharing two sketch terms with a hit are
-candidates; the signatures estimate their overlap without reading them, and
+four of them are indexed as *sketch* terms (and kept, sorted, in the
+index's sketch file, ``storage.sketch_file``).  Two copies of a paragraph
+share their signature, and a copy with a word or two changed still shares
+most of it.  At query time, paragraphs sharing two sketch terms with a hit
+are candidates; the signatures estimate their overlap without reading them, and
 the few that come close have their texts compared: a duplicate shares at
 least NEAR_JACCARD of its word 3-grams with the hit.  "Jakarta (ANTARA) - "
 in front, a changed figure or a fixed typo leave the same paragraph; a
@@ -25,12 +26,14 @@ import re
 import struct
 import zlib
 
+from searcher.storage.w3.reader import DamagedFile
+
 SKETCH_SIZE = 4
 SIGNATURE_SIZE = 32  # hashes in the signatures of a new index
 SIGNATURE_BYTES = 4 * SIGNATURE_SIZE
 NEAR_JACCARD = 0.6
 MAX_DUPLICATES = 100  # copies of one paragraph listed; more are counted as this many
-_NO_HASH = 0xFFFFFFFF  # pads the signature of a paragraph with few 3-grams
+NO_HASH = 0xFFFFFFFF  # pads the signature of a paragraph with few 3-grams
 _LOW_BITS = 0xFF  # of each hash, kept by a SketchTable
 _LAYOUTS: dict[int, struct.Struct] = {}  # signature size: its packing
 _SHINGLE_WORDS = 3
@@ -76,7 +79,7 @@ def _trigrams(text: str):
 def signature(text: str, size: int = SIGNATURE_SIZE) -> bytes:
     """The ``size`` smallest hashes of the text's word 3-grams, packed."""
     smallest = sorted(shingles(text))[:size]
-    return _layout(size).pack(*smallest, *[_NO_HASH] * (size - len(smallest)))
+    return _layout(size).pack(*smallest, *[NO_HASH] * (size - len(smallest)))
 
 
 def sketch(signature: bytes) -> str:
@@ -97,7 +100,7 @@ def sketch_terms(hashes: frozenset[int]) -> list[str]:
 
 def signature_hashes(signature: bytes) -> frozenset[int]:
     hashes = frozenset(_layout(len(signature) // 4).unpack(signature))
-    return hashes - {_NO_HASH} if _NO_HASH in hashes else hashes
+    return hashes - {NO_HASH} if NO_HASH in hashes else hashes
 
 
 def _layout(size: int) -> struct.Struct:
@@ -149,6 +152,24 @@ def are_near_duplicates(first: set, second: set) -> bool:
     return similarity(first, second) >= NEAR_JACCARD
 
 
+def sketch_entries(signatures: bytes, width: int, deleted, offset: int, np):
+    """The sketch hashes of packed ``signatures`` (of ``width`` bytes each,
+    the first numbered ``offset``), and the document number of each, less
+    the ``deleted`` documents (numbered from the first): a signature's
+    leading hashes (it is sorted, and its sketch is its SKETCH_SIZE
+    smallest), but padding and the zeros of a document without a
+    signature (a file's record)."""
+    leading = np.frombuffer(signatures, dtype=">u4").reshape(-1, width // 4)[:, :SKETCH_SIZE].astype(np.uint32)
+    live = np.ones(len(leading), dtype=bool)
+    if deleted:
+        live[np.fromiter(deleted, np.int64, len(deleted))] = False
+    # A signature's hashes are distinct and ascending: only a record's,
+    # all zeros, has a second hash of 0.
+    live &= leading[:, 1] != 0
+    keep = (leading != NO_HASH) & live[:, None]
+    return leading[keep], (np.nonzero(keep)[0] + offset).astype(np.uint32)
+
+
 class SketchTable:
     """Every live paragraph's sketch hashes, sorted, with the paragraph
     each belongs to: for a searcher that serves many searches, what the
@@ -171,21 +192,12 @@ class SketchTable:
 
         width = files.column_width("signature")
         signatures = files.whole_column("signature", width, bytes(width))
-        leading = np.frombuffer(signatures, dtype=">u4").reshape(-1, width // 4)[:, :SKETCH_SIZE]
-        hashes = leading.astype(np.uint32).ravel()
-        docnums = np.repeat(np.arange(len(leading), dtype=np.int32), SKETCH_SIZE)
-        live = np.ones(len(leading), dtype=bool)
-        for segment in files.segments:
-            for docnum in segment.deleted or ():
-                live[segment.offset + docnum] = False
-        # Not hashes: a short paragraph's padding, and the zeros of a
-        # document without a signature (a file's record).
-        keep = (hashes != _NO_HASH) & (hashes != 0) & np.repeat(live, SKETCH_SIZE)
-        hashes, docnums = hashes[keep], docnums[keep]
+        deleted = [segment.offset + docnum for segment in files.segments for docnum in segment.deleted or ()]
+        hashes, docnums = sketch_entries(signatures, width, deleted, 0, np)
         order = np.argsort(hashes, kind="stable")
-        self._hashes, self._docnums = hashes[order], docnums[order]
+        self._hashes, self._docnums = hashes[order], docnums[order].astype(np.int32)
         # A big-endian hash's low 8 bits are its last byte.
-        self._low_bits = np.frombuffer(signatures, dtype=np.uint8).reshape(len(leading), -1)[:, 3::4].copy()
+        self._low_bits = np.frombuffer(signatures, dtype=np.uint8).reshape(-1, width)[:, 3::4].copy()
         self._np = np
 
     def _documents(self, sketch_hash: int):
@@ -251,20 +263,24 @@ class KnownCopies:
 
 class CopyFinder:
     """Finds the copies of a search's hits in other articles, through the
-    index's sketch terms (``ranking.PlainWordScorer.documents``, or a
-    ``SketchTable``), signatures and stored fields (``IndexFiles``).  One
-    serves one search and remembers what it read: the hits of a search
-    share sketch terms and candidates (a quarter of the reads), and a
-    deeper look (``ParagraphSearcher.search``) walks the same hits again.
-    The copies it finds go into ``known``, which a searcher keeps for the
-    searches after (see ``KnownCopies``)."""
+    index's sketch hashes (a ``SketchTable``; else the generation's
+    ``storage.sketch_file.SketchFile``; else the sketch terms,
+    ``ranking.PlainWordScorer.documents``), signatures and stored fields
+    (``IndexFiles``).  One serves one search and remembers what it read:
+    the hits of a search share sketch hashes and candidates (a quarter of
+    the reads), and a deeper look (``ParagraphSearcher.search``) walks the
+    same hits again.  The copies it finds go into ``known``, which a
+    searcher keeps for the searches after (see ``KnownCopies``)."""
 
-    def __init__(self, words, files, sketches: SketchTable | None = None, known: KnownCopies | None = None):
+    def __init__(
+        self, words, files, sketches: SketchTable | None = None, known: KnownCopies | None = None, sketch_file=None
+    ):
         self._words = words
         self._files = files
         self._sketches = sketches
+        self._sketch_file = sketch_file
         self._width = files.column_width("signature")  # see the module's docstring
-        self._documents: dict[str, list[int]] = {}  # sketch term: the paragraphs holding it
+        self._documents: dict[int, list[int]] = {}  # sketch hash: the paragraphs holding it
         self._signatures: dict[int, frozenset[int]] = {}  # their hashes
         self._stored: dict[int, dict] = {}
         self._trigram_sets: dict[int, set[int]] = {}
@@ -284,7 +300,7 @@ class CopyFinder:
         if self._sketches is not None:
             candidates = self._sketches.candidates(docnum, mine, size)
         else:
-            candidates = self._candidates(docnum, sketch_terms(mine))
+            candidates = self._candidates(docnum, sketch_hashes(mine))
         copies = []
         for other in candidates:
             if not may_be_near(mine, self._signature(other), size):
@@ -298,22 +314,36 @@ class CopyFinder:
                     break
         return copies
 
-    def _candidates(self, docnum: int, terms: list[str]) -> list[int]:
-        """The other paragraphs sharing two of ``terms`` (the sketch terms
-        of ``docnum``), in document order, found by term lookups."""
-        needed = min(2, len(terms))
+    def _candidates(self, docnum: int, sketch: list[int]) -> list[int]:
+        """The other paragraphs sharing two of the hashes of ``sketch`` (that
+        of ``docnum``), in document order."""
+        needed = min(2, len(sketch))
         counts: dict[int, int] = {}
-        for left, term in zip(range(len(terms), 0, -1), terms):
+        for left, sketch_hash in zip(range(len(sketch), 0, -1), sketch):
             if left < needed and all(count + left < needed for other, count in counts.items() if other != docnum):
                 # What is left cannot make a candidate of a paragraph found
                 # so far, nor of one not found: the last lookup is saved
-                # for a paragraph whose other sketch terms are its own alone.
+                # for a paragraph whose other sketch hashes are its own alone.
                 break
-            if term not in self._documents:
-                self._documents[term] = self._words.documents("sketch", term)
-            for other in self._documents[term]:
+            for other in self._holding(sketch_hash):
                 counts[other] = counts.get(other, 0) + 1
         return [other for other, count in sorted(counts.items()) if count >= needed and other != docnum]
+
+    def _holding(self, sketch_hash: int):
+        """The live paragraphs whose sketch holds ``sketch_hash``: from the
+        generation's sketch file (two reads), or by looking its term up in
+        every segment when there is none, or it is damaged."""
+        if sketch_hash not in self._documents:
+            found = None
+            if self._sketch_file is not None:
+                try:
+                    found = self._sketch_file.documents(sketch_hash)
+                except DamagedFile:
+                    self._sketch_file = None  # (``search check`` names it)
+            if found is None:
+                found = self._words.documents("sketch", format(sketch_hash, "x"))
+            self._documents[sketch_hash] = found
+        return self._documents[sketch_hash]
 
     def _signature(self, docnum: int) -> frozenset[int]:
         if docnum not in self._signatures:

@@ -41,6 +41,7 @@ from searcher.query import tree as queries
 from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions
 from searcher.query.ranking import PlainWordMatches, PlainWordScorer
 from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
+from searcher.storage.sketch_file import SketchFile
 from searcher.storage.store import ARTICLE_KEY_BYTES, damaged, open_index_files, whoosh_reader
 from searcher.storage.w3.reader import DamagedFile
 
@@ -211,6 +212,7 @@ class ParagraphSearcher:
         self._searches = 0
         self._sketches: duplicates.SketchTable | None = None  # see _sketch_table
         self._sketch_maker: threading.Thread | None = None
+        self._sketch_file: SketchFile | None | bool = False  # see _copy_finder; False: not opened yet
         self._known_copies = duplicates.KnownCopies()
         self._metadata_columns = None  # see _columns
 
@@ -235,6 +237,8 @@ class ParagraphSearcher:
     def close(self) -> None:
         if self._sketch_maker is not None:
             self._sketch_maker.join()  # it reads the files closed here
+        if self._sketch_file:
+            self._sketch_file.close()
         if self._whoosh is not None:
             self._whoosh.close()  # closes its reader too
         self._files.close()
@@ -265,6 +269,18 @@ class ParagraphSearcher:
         if self._searches > 1:
             self.prepare()
         return self._sketches
+
+    def _copy_finder(self) -> duplicates.CopyFinder:
+        """A search's copy finder: through the sketch table once there is
+        one, else through the generation's sketch file, opened on first
+        use, when ``search index`` has written it whole."""
+        table = self._sketch_table()
+        if table is None and self._sketch_file is False:
+            try:
+                self._sketch_file = SketchFile.open(self._index_dir, self._files.generation)
+            except DamagedFile:  # (``search check`` names it)
+                self._sketch_file = None
+        return duplicates.CopyFinder(self._words, self._files, table, self._known_copies, self._sketch_file or None)
 
     def prepare(self) -> None:
         """Start making, in the background, what a searcher that serves
@@ -470,7 +486,7 @@ class ParagraphSearcher:
         matches = self._matches(node, expand, allowed=allowed)
         kept: list[tuple[float, dict, list[Duplicate]]] = []
         depth = wanted
-        copy_finder = duplicates.CopyFinder(self._words, self._files, self._sketch_table(), self._known_copies)
+        copy_finder = self._copy_finder()
         looked: dict[int, tuple[float, dict]] = {}
         reranker = self._reranker(node, text)
         while passes:

@@ -7,7 +7,7 @@ queries decode them), every fixed-width column and the field lengths.
 Then, over the whole index: every file recorded as holding articles has
 paragraphs, and no paragraph belongs to a file that is not recorded (what
 a half-applied update would leave).  Last, ``stems.txt`` against its
-checksum, and ``roots.json``.
+checksum, the sketch file against its checksums, and ``roots.json``.
 
 Each segment and the TOC is first checked whole against the checksums
 written with it (``storage.checksums``), so that a byte flipped inside a
@@ -99,7 +99,7 @@ def check_index(index_dir: Path) -> list[Finding]:
 
 
 def _side_files(index_dir: Path) -> list[Finding]:
-    """stems.txt and roots.json."""
+    """stems.txt, the sketch file and roots.json."""
     from searcher.analysis.stem_table import STEM_TABLE, load_index_stem_table
     from searcher.storage import store
 
@@ -107,6 +107,7 @@ def _side_files(index_dir: Path) -> list[Finding]:
     if (index_dir / STEM_TABLE).exists():
         _, problem = load_index_stem_table(index_dir)
         findings.append(Finding(STEM_TABLE, problem or "checksum matches", problem is None, "" if problem is None else "stems"))
+    findings += _sketch_file(index_dir)
     roots = index_dir / store.ROOTS_FILE
     if roots.exists():
         try:
@@ -115,6 +116,29 @@ def _side_files(index_dir: Path) -> list[Finding]:
             ok = False
         findings.append(Finding(store.ROOTS_FILE, "readable" if ok else "unreadable", ok))
     return findings
+
+
+def _sketch_file(index_dir: Path) -> list[Finding]:
+    """The current generation's sketch file, if ``search index`` has written it."""
+    from searcher.storage import store
+    from searcher.storage.sketch_file import SketchFile, sketch_file_name
+
+    generation = store.latest_generation(index_dir)
+    name = sketch_file_name(generation)
+    if not (index_dir / name).exists():
+        return []
+    try:
+        opened = SketchFile.open(index_dir, generation)
+        if opened is None:
+            return [Finding(name, "not a sketch file of this generation", False, "sketches", name)]
+        try:
+            opened.verify()
+        finally:
+            opened.close()
+    except (OSError, DamagedFile) as error:
+        problem = error.problem if isinstance(error, DamagedFile) else f"unreadable ({error})"
+        return [Finding(name, problem, False, "sketches", name)]
+    return [Finding(name, "checksums match", True)]
 
 
 def _check_segment(segment, leaf, widths: dict[str, int], paragraphs_of: dict[str, int], recorded: dict[str, int]) -> int:
@@ -207,6 +231,11 @@ def repair_index(index_dir: Path, findings: list[Finding]) -> tuple[list[str], l
         if any(f.kind == "stems" for f in findings):
             (index_dir / STEM_TABLE).unlink(missing_ok=True)
             done.append(f"dropped {STEM_TABLE} (the next 'search index' writes it again)")
+        for finding in findings:
+            if finding.kind == "sketches":
+                (index_dir / finding.subject).unlink(missing_ok=True)
+                done.append(f"dropped {finding.subject} (queries look sketch terms up; the next 'search index' "
+                            "writes it again)")
     return done, _unrecorded_files(index_dir)
 
 

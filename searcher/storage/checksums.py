@@ -60,11 +60,21 @@ def append_trailer(path: str, out) -> None:
             view = memoryview(chunk)
             sums.extend(crc32(view[at : at + BLOCK]) for at in range(0, len(chunk), BLOCK))
             length += len(chunk)
+    out.seek(0, os.SEEK_END)
+    out.write(_trailer(sums, length))
+
+
+def trailer(contents: bytes) -> bytes:
+    """The trailer of ``contents``, held in memory whole."""
+    view = memoryview(contents)
+    return _trailer(array("I", (crc32(view[at : at + BLOCK]) for at in range(0, len(contents), BLOCK))), len(contents))
+
+
+def _trailer(sums: array, length: int) -> bytes:
     if sys.byteorder == "little":
         sums.byteswap()
     table = sums.tobytes()
-    out.seek(0, os.SEEK_END)
-    out.write(table + _FOOTER.pack(_MAGIC, length, crc32(table)))
+    return table + _FOOTER.pack(_MAGIC, length, crc32(table))
 
 
 class BlockSums:

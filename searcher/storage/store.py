@@ -622,6 +622,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
         report.saved_files += pending_files
         if len(analysis.known_stems()) > len(stem_table):  # roots the table lacks
             _save_stem_table(index_dir)
+        _save_sketch_file(index_dir)
     except KeyboardInterrupt:
         _cancel(writer, index_dir)
         raise Interrupted(report) from None
@@ -664,6 +665,25 @@ def _save_stem_table(index_dir: Path) -> None:
         save_index_stem_table(index_dir, analysis.known_stems())
     except OSError:
         pass
+
+
+def _save_sketch_file(index_dir: Path) -> None:
+    """Write the sketch file of the generation the run leaves, for queries
+    (see ``storage.sketch_file``).  Only a cache: when it cannot be written
+    (a full disk, a damaged segment), queries look the sketch terms up."""
+    from searcher.storage.sketch_file import write_sketch_file
+    from searcher.storage.w3.reader import DamagedFile
+
+    try:
+        files = open_index_files(index_dir)
+    except SearchIndexError:
+        return
+    try:
+        write_sketch_file(index_dir, files)
+    except (OSError, DamagedFile):
+        pass
+    finally:
+        files.close()
 
 
 def _cancel(writer, index_dir: Path | None = None) -> None:
