@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searcher.cli import main
+from searcher.cli.commands import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "searcher" / "samples"
 SINGLE_NEWLINE_SAMPLE = SAMPLES / "000_8e71dce4d88c4be3.txt"

@@ -195,3 +195,36 @@ def test_a_reader_that_stops_early_gets_no_error(tmp_path):
     reader.stdout.close()
     assert reader.wait(timeout=60) in (0, 141)
     assert reader.stderr.read() == b""
+
+
+def test_a_plain_query_takes_the_fast_lane_and_prints_what_click_prints(tmp_path):
+    """``search query WORDS...`` alone runs without Click (searcher.cli);
+    the same words after ``--`` go through Click: the same output, errors
+    and exit status, found or not, for phrases, field notes and spelling
+    hints, and on a missing or damaged index."""
+    import re
+
+    command = _installed_search()
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index"), "NO_COLOR": "1", "COLUMNS": "100"}
+    env.pop("SEARCH_DEBUG", None)
+
+    def both(*words):
+        outputs = []
+        for args in ([command, "query", *words], [command, "query", "--", *words]):
+            done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+            timeless = re.sub(r"match \(\d+ ms\)", "match (_ ms)", done.stdout)
+            outputs.append((done.returncode, timeless, done.stderr))
+        return outputs
+
+    fast, through_click = both("pakta", "pertahanan")  # no index yet
+    assert fast == through_click and fast[0] == 2 and "search: error:" in fast[2]
+    assert subprocess.run([command, "index"], env=env, capture_output=True).returncode == 0
+    for words in (["pakta", "pertahanan"], ["Putin", "Kim"], ['"kerja sama"'], ["pakta", "tanggal:2024"],
+                  ["pertahanna"], ["zzzqx"]):
+        fast, through_click = both(*words)
+        assert fast == through_click, words
+        assert fast[1] or fast[0] == 1
+    [toc] = (tmp_path / "index").glob("_paragraphs_*.toc")
+    toc.write_bytes(toc.read_bytes()[:-40])
+    fast, through_click = both("pakta")
+    assert fast == through_click and fast[0] == 2 and toc.name in fast[2]

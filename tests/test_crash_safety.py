@@ -121,7 +121,7 @@ def interrupted_start_thread(self):
     queues.Queue._start_thread = start_thread
     raise KeyboardInterrupt
 queues.Queue._start_thread = interrupted_start_thread
-from searcher.cli import main
+from searcher.cli.commands import main
 main()
 """
 
@@ -162,7 +162,7 @@ def index_file_then_finalise(*args, **kwargs):
         Finalised()  # dropped at once: its __del__ runs here
     return index_file(*args, **kwargs)
 store._index_file = index_file_then_finalise
-from searcher.cli import main
+from searcher.cli.commands import main
 main()
 """
 
@@ -189,7 +189,7 @@ def failing_add(self, posting):
             os.kill(os.getpid(), signal.SIGKILL)
     return add(self, posting)
 writer.TermGroupedPool.add = failing_add
-from searcher.cli import main
+from searcher.cli.commands import main
 main()
 """
 

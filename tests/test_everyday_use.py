@@ -710,7 +710,7 @@ def test_show_with_an_id_missing_its_folder_suggests_the_close_ids(run, tmp_path
 def test_the_default_index_is_the_users_from_any_folder_unless_the_folder_has_its_own(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from searcher.cli import main
+    from searcher.cli.commands import main
 
     monkeypatch.delenv("SEARCH_INDEX_DIR", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

@@ -145,12 +145,14 @@ def test_reading_segments_whoosh_left_as_separate_files(tmp_path):
 
 def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, tmp_path):
     """Whoosh's import alone is a third of a cold query; the queries most
-    people type must not pay it, nor Sastrawi's, nor NumPy's (0.1 s: only a
+    people type must not pay it, nor Click's (a plain query takes the
+    launcher's fast lane), nor Sastrawi's, nor NumPy's (0.1 s: only a
     searcher that serves many queries brings it in), nor the few
     milliseconds of dataclasses (exec for every class made) and shutil
     (bz2, lzma), nor what only indexing HTML, serving the web page, or
     filtering by date and site need."""
-    costly = ("whoosh", "Sastrawi", "dataclasses", "shutil", "numpy", "trafilatura", "starlette", "uvicorn", "pypdf", "docx")
+    costly = ("click", "whoosh", "Sastrawi", "dataclasses", "shutil", "numpy", "trafilatura", "starlette", "uvicorn",
+              "pypdf", "docx")
     unused = ("searcher.query.filters", "searcher.query.facets", "searcher.sources.html", "searcher.sources.documents",
               "searcher.sources.markdown", "markdown_it",
               "searcher.web")

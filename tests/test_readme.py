@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searcher.cli import main
+from searcher.cli.commands import main
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -1,34 +1,23 @@
-"""The ``search`` command line: a thin Click layer over the library.
-
-Exit status, like grep: 0 when something was found (or indexed), 1 when a
-query found nothing, 2 on error.  Errors are one line on stderr; ``--debug``
-(or SEARCH_DEBUG=1) shows the traceback instead.
-"""
+"""The ``search`` commands: a thin Click layer over the library, launched
+by ``searcher.cli`` (see there: exit statuses, errors, and the fast lane
+that runs a plain ``search query WORDS...`` without Click)."""
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import click
 
 from searcher import __version__
+from searcher.cli.defaults import INDEX_DIR_VARIABLE, QueryOptions, default_index_dir
+from searcher.cli.failures import debugging, failure_message, stop_quietly_for_a_closed_pipe
+from searcher.cli.querying import run_query
 
-LOCAL_INDEX_DIR = Path("index")
-
-
-def default_index_dir() -> Path:
-    """Where the index lives when neither --index-dir nor SEARCH_INDEX_DIR
-    says: ./index where there is one (a project's own folder, this
-    repository's), else the user's data folder (XDG), the same from any
-    folder one works in."""
-    if LOCAL_INDEX_DIR.is_dir():
-        return LOCAL_INDEX_DIR
-    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(data_home) / "searcher" / "index"
+QUERY_DEFAULTS = QueryOptions()
 
 
 def _index_dir(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
@@ -38,7 +27,7 @@ def _index_dir(ctx: click.Context, param: click.Parameter, value: Path | None) -
 index_dir_option = click.option(
     "--index-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    envvar="SEARCH_INDEX_DIR",
+    envvar=INDEX_DIR_VARIABLE,
     default=None,
     callback=_index_dir,
     help="Where the index lives (also: SEARCH_INDEX_DIR; by default ./index if there is one, "
@@ -50,7 +39,7 @@ def color_option(what: str):
     return click.option(
         "--color",
         type=click.Choice(["auto", "always", "never"]),
-        default="auto",
+        default=QUERY_DEFAULTS.color,
         show_default=True,
         help=f"{what}; auto means on a terminal, unless NO_COLOR is set.",
     )
@@ -69,9 +58,6 @@ def warn(message: str) -> None:
     click.echo(f"search: warning: {message}", err=True)
 
 
-_DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
-
-
 class _Group(click.Group):
     """Turns any unexpected exception into one line instead of a traceback."""
 
@@ -81,25 +67,11 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:
-            # The reader went away (search ... | head): stop quietly, as grep
-            # does, and keep Python from complaining when it flushes stdout.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(141)
+            stop_quietly_for_a_closed_pipe()
         except Exception as err:
-            if ctx.params.get("debug") or os.environ.get("SEARCH_DEBUG"):
+            if debugging(ctx.params.get("debug")):
                 raise
-            from searcher.errors import SearchError
-
-            if isinstance(err, SearchError):
-                raise Failure(str(err)) from None
-            if isinstance(err, OSError) and err.errno in _DISK_FULL:
-                raise Failure(
-                    f"cannot write the index ({err.strerror}); free some space and run the command again "
-                    "(what was indexed before is intact)"
-                ) from None
-            if isinstance(err, OSError):
-                raise Failure(f"{err.filename or ''}: {err.strerror or err}".lstrip(": ")) from None
-            raise Failure(f"{err.__class__.__name__}: {err} (run with --debug for details)") from None
+            raise Failure(failure_message(err)) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -268,24 +240,6 @@ def _sites_line(sites: dict | None, shown: int = 8) -> str:
     return listed + (f", and {len(sites) - shown:,} more (search stats --json)" if len(sites) > shown else "")
 
 
-def _skip_english_variations() -> None:
-    """Keep ``whoosh.query`` from importing its English word-variation module,
-    which compiles dozens of regular expressions on import (a tenth of a cold
-    query) for a query type (Variations) this program never builds.  Done in
-    the CLI only, so a program that uses the library alongside Whoosh keeps
-    the real module."""
-    import types
-
-    if "whoosh.lang.morph_en" not in sys.modules:
-        stub = types.ModuleType("whoosh.lang.morph_en")
-
-        def variations(word):
-            raise NotImplementedError("English variations are not available in 'search'")
-
-        stub.variations = variations
-        sys.modules["whoosh.lang.morph_en"] = stub
-
-
 def _command_prefix(ctx: click.Context, command: str) -> str:
     """How to run ``command`` on the index this command used, for hints."""
     prefix = f"search {command}"
@@ -330,8 +284,10 @@ class _QueryCommand(click.Command):
 @main.command(cls=_QueryCommand)
 @click.argument("words", nargs=-1, required=True)
 @index_dir_option
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page of hits.")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=QUERY_DEFAULTS.limit, show_default=True,
+              help="Hits per page.")
+@click.option("--page", type=click.IntRange(min=1), default=QUERY_DEFAULTS.page, show_default=True,
+              help="Which page of hits.")
 @click.option(
     "--per-article",
     type=click.IntRange(min=1),
@@ -344,7 +300,7 @@ class _QueryCommand(click.Command):
 @click.option(
     "--sort",
     type=click.Choice(["relevance", "date"]),
-    default="relevance",
+    default=QUERY_DEFAULTS.sort,
     show_default=True,
     help="date: newest first (then by score); articles without a date last.",
 )
@@ -354,7 +310,7 @@ class _QueryCommand(click.Command):
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "csv"]),
-    default="text",
+    default=QUERY_DEFAULTS.output_format,
     show_default=True,
     help="csv: one row per hit, with a header, for spreadsheets.",
 )
@@ -403,70 +359,14 @@ def query(
       search query --json "kerja sama" | jq .title
       search query banjir --all --format csv > banjir.csv
     """
-    _skip_english_variations()
-    from searcher.index import Index
-    from searcher.cli.render import (
-        facets_json, facets_text, header, hit_json, hit_text, hits_csv, quote, snippet_chars, suggestion_text,
-        terminal_width, use_color,
-    )
-
     text = " ".join(words)
-    output_format = "json" if as_json else output_format
-    machine = output_format != "text"
-    if every_hit:
-        limit, page = sys.maxsize, 1
     if not text.strip():
         raise click.UsageError("the query is empty: search query WORDS... (see 'search query --help')")
-    width = terminal_width()
-    with Index(index_dir) as ix:
-        results = ix.search(
-            text,
-            limit=limit,
-            page=page,
-            per_article=per_article,
-            snippet_chars=None if machine else snippet_chars(width),
-            count=not machine,  # for the header line
-            since=since,
-            until=until,
-            sites=sites,
-            sort=sort,
-            facets=facets,
-        )
-    hits = results.hits
-    for note in results.notes:
-        click.echo(f"search: note: {note}", err=True)
-    hint = suggestion_text(results.suggestion, _command_prefix(ctx, "query")) if results.suggestion else None
-    if output_format == "csv":
-        if hits:
-            click.echo(hits_csv(hits), nl=False)
-        if hint:
-            click.echo(f"search: {hint}", err=True)
-    elif output_format == "json":
-        for hit in hits:
-            click.echo(hit_json(hit))
-        if results.facets is not None:
-            click.echo(facets_json(results.facets))
-        if hint:
-            click.echo(f"search: {hint}", err=True)
-    elif hits:
-        colored = use_color(color, sys.stdout.isatty())
-        show = _command_prefix(ctx, "show")
-        lines = [header(results, (page - 1) * limit + 1)] + ([hint] if hint else [])
-        click.echo("\n".join(lines) + "\n", color=colored)
-        click.echo("\n\n".join(hit_text(hit, colored, width, show) for hit in hits), color=colored)
-        if results.facets is not None:
-            click.echo("\n" + facets_text(results.facets, colored, width), color=colored)
-    if not hits:
-        shown = text if len(text) <= 60 else text[:57] + "..."
-        beyond = f" on page {page}" if page > 1 else ""
-        narrowed = [f"--{name} {value}" for name, value in (("since", since), ("until", until)) if value]
-        narrowed += [f"--site {quote(site)}" for site in sites]
-        if narrowed:
-            beyond += " with " + " ".join(narrowed)
-        click.echo(f"search: no paragraph matches {shown!r}{beyond}", err=True)
-        if hint and not machine:
-            click.echo(f"search: {hint}", err=True)
-        sys.exit(1)
+    options = QueryOptions(
+        limit, page, per_article, since, until, sites, sort, facets, "json" if as_json else output_format,
+        every_hit, color,
+    )
+    run_query(text, index_dir, options, click.echo, partial(_command_prefix, ctx))
 
 
 @main.command()
