@@ -200,6 +200,20 @@ def test_a_searcher_opened_before_a_commit_keeps_to_what_it_opened(run, tmp_path
     assert [hit.text for hit in hits] == ["Banjir ke-7 melanda Jakarta dan warga mengungsi."]
 
 
+def test_a_few_stored_fields_are_read_without_a_segments_whole_lengths(sample_index, tmp_path):
+    """Whoosh writes a column's offsets only past 32,768 rows, and the
+    stored fields of a smaller segment were found by adding up the lengths
+    of all the values before: a cold query read each segment's lengths
+    whole.  Its writer now writes them always (storage.w3.writer)."""
+    files = store.open_index_files(tmp_path / "index")
+    try:
+        for segment in files.segments:
+            assert segment.stored_fields(segment.doc_count - 1)
+            assert segment._stored._offsets_code is not None and segment._stored._lengths is None
+    finally:
+        files.close()
+
+
 @pytest.mark.parametrize("offsets_written", [True, False], ids=["offsets-written", "lengths-only"])
 def test_a_variable_width_column_reads_as_whoosh_wrote_it(tmp_path, offsets_written):
     """Stored fields live in such a column. Whoosh writes where each value

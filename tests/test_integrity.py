@@ -57,7 +57,9 @@ def _stored_value_at(index_dir: Path, wanted) -> int:
     try:
         [segment] = files.segments
         docnum = next(n for n in range(segment.doc_count) if wanted(segment.stored_fields(n)))
-        column = segment._stored  # the stored-fields column, as its first read left it
+        column = segment._stored  # the stored-fields column, as its first reads left it
+        if column._lengths is None:  # (a few values are found without reading its arrays whole)
+            column._read_arrays()
         start, _ = _parts(index_dir / (segment.name + ".seg"))["._stored.col"]
         return start + column._offsets[docnum] + column._lengths[docnum] // 2
     finally:

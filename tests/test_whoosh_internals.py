@@ -25,6 +25,7 @@ USED = [
     ("whoosh.codec.whoosh3", "_lenfield"),
     ("whoosh.codec.whoosh3", "LENGTHS_COLUMN"),
     ("whoosh.externalsort", "dump"),
+    ("whoosh.columns", "CompressedBytesColumn.Writer"),
     ("whoosh.multiproc", "SegmentWriter"),
     ("whoosh.multiproc", "MpWriter._commit"),
     ("whoosh.multiproc", "SubWriterTask"),
@@ -47,6 +48,17 @@ def test_a_commit_publishes_through_rename_file_and_files_close_through_onclose(
 
     assert "rename_file(" in inspect.getsource(TOC.write)
     assert "self.onclose(self)" in inspect.getsource(StructFile.close)
+
+
+def test_a_variable_width_column_writes_its_offsets_past_its_cutoff():
+    """storage.w3.writer sets the stored-fields column writer's cutoff to 0
+    so that its offsets are always written: only if Whoosh still decides
+    by that attribute."""
+    import inspect
+
+    from whoosh.columns import VarBytesColumn
+
+    assert "doccount > self.cutoff" in inspect.getsource(VarBytesColumn.Writer.finish)
 
 
 def test_the_installed_whoosh_is_the_pinned_one():

@@ -4,7 +4,6 @@ that runs a plain ``search query WORDS...`` without Click)."""
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from functools import partial

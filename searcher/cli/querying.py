@@ -13,6 +13,7 @@ from typing import Callable
 
 from searcher.cli.defaults import QueryOptions
 
+
 def plain_echo(message: str = "", nl: bool = True, err: bool = False, color: bool | None = None) -> None:
     """``click.echo`` for text that holds colour codes only when they are
     wanted: written as it is, then flushed."""

@@ -19,7 +19,9 @@ other version:
   ``SegmentWriter._flush_segment`` (overridden), ``multiproc.SegmentWriter``
   (replaced, so workers write term-grouped), ``whoosh3.dumps`` and
   ``externalsort.dump`` (switched to pickle protocol 5), the misnamed
-  ``W3TermInfo.set_inline`` (aliased), and a field writer's
+  ``W3TermInfo.set_inline`` (aliased), ``CompressedBytesColumn.Writer``
+  (wrapped: its ``cutoff`` set to 0, so the stored fields' offsets are
+  always written), and a field writer's
   ``_postwriter``, ``_postfile``, ``_blocklimit`` and ``_write_block``,
   a per-document reader's ``_cached_reader`` and a column's ``_dbfile``,
   ``_basepos`` and ``_count``.  If they change, indexing fails or, worse,
