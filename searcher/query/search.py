@@ -282,15 +282,19 @@ class ParagraphSearcher:
                 self._sketch_file = None
         return duplicates.CopyFinder(self._words, self._files, table, self._known_copies, self._sketch_file or None)
 
-    def prepare(self) -> None:
+    def prepare(self, wait: bool = False) -> None:
         """Start making, in the background, what a searcher that serves
         many searches uses from its second search on: NumPy, imported, and
         the sketch table.  A server calls this as it opens the searcher, so
-        that no search of its pays for them (0.4 s at 100,000 articles)."""
+        that no search of its pays for them (0.4 s at 100,000 articles).
+        ``wait``: return when they are made (a benchmark's warm searcher:
+        searches made meanwhile share the processor with the making)."""
         if self._sketch_maker is None and self._files.has_column("signature"):
             # Two threads may read the index at once where a read is one
             # pread (POSIX); elsewhere it is a seek, then a read.
             self._sketch_maker = in_background(self._make_sketch_table, wait=not hasattr(os, "pread"))
+        if wait and self._sketch_maker is not None:
+            self._sketch_maker.join()
 
     def _make_sketch_table(self) -> None:
         try:
