@@ -56,9 +56,8 @@ def append_trailer(path: str, out) -> None:
     sums = array("I")
     length = 0
     with open(path, "rb") as contents:
-        while chunk := contents.read(_CHUNK):
-            view = memoryview(chunk)
-            sums.extend(crc32(view[at : at + BLOCK]) for at in range(0, len(chunk), BLOCK))
+        while chunk := contents.read(_CHUNK):  # (whole blocks: _CHUNK is a multiple of BLOCK)
+            sums.extend(_block_sums(chunk))
             length += len(chunk)
     out.seek(0, os.SEEK_END)
     out.write(_trailer(sums, length))
@@ -66,8 +65,13 @@ def append_trailer(path: str, out) -> None:
 
 def trailer(contents: bytes) -> bytes:
     """The trailer of ``contents``, held in memory whole."""
-    view = memoryview(contents)
-    return _trailer(array("I", (crc32(view[at : at + BLOCK]) for at in range(0, len(contents), BLOCK))), len(contents))
+    return _trailer(array("I", _block_sums(contents)), len(contents))
+
+
+def _block_sums(data: bytes):
+    """The CRC-32 of each BLOCK of ``data``, the last one maybe short."""
+    view = memoryview(data)
+    return (crc32(view[at : at + BLOCK]) for at in range(0, len(data), BLOCK))
 
 
 def _trailer(sums: array, length: int) -> bytes:
