@@ -384,11 +384,8 @@ class PlainWordMatches:
         # Visit the words from the one whose postings can score the most;
         # a paragraph first met at word i holds none of the words before it,
         # so it cannot score more than the bounds of words i onwards.
-        def bound(word):
-            return sum(t.bound for t in word)
-
-        order = sorted(self._terms, key=bound, reverse=True)
-        remaining = sum(bound(word) for word in order)
+        order = sorted(self._terms, key=word_bound, reverse=True)
+        remaining = sum(map(word_bound, order))
         best: list[tuple[float, int]] = []  # best first
         visited = set(skip)
         for word in order:
@@ -402,11 +399,16 @@ class PlainWordMatches:
             scores.update((docnum, score) for score, docnum in best)  # the best so far stay in the running
             best = _best_first(scores, limit)
             visited |= docs
-            remaining -= bound(word)
+            remaining -= word_bound(word)
         return best
 
 
 _ROUNDING = 1 + 1e-9  # a bound must hold after floating-point rounding too
+
+
+def word_bound(word: list[_TermPostings]) -> float:
+    """The most a paragraph can score from one word: its terms' bounds."""
+    return sum(term.bound for term in word)
 
 
 class TreeMatches:

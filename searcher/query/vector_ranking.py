@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from searcher.query.ranking import _ROUNDING, PlainWordMatches, _TermPostings
+from searcher.query.ranking import _ROUNDING, PlainWordMatches, _TermPostings, word_bound
 
 
 class VectorMatches(PlainWordMatches):
@@ -191,16 +191,13 @@ class VectorMatches(PlainWordMatches):
         the one whose postings can score the most; a paragraph first met at
         word i holds none of the words before it, so it cannot score more
         than the bounds of words i onwards."""
-        def bound(word):
-            return sum(t.bound for t in word)
-
         visited = np.zeros(self._doc_count, dtype=bool)
         if skip:
             visited[_array(skip)] = True
         if not self.any_word:
             visited[self._every()] = True
-        order = sorted(self._terms, key=bound, reverse=True)
-        remaining = sum(bound(word) for word in order)
+        order = sorted(self._terms, key=word_bound, reverse=True)
+        remaining = sum(map(word_bound, order))
         best_documents, best_scores = np.zeros(0, np.int64), np.zeros(0)
         for word in order:
             if len(best_documents) >= limit and remaining * _ROUNDING < best_scores[limit - 1]:
@@ -208,7 +205,7 @@ class VectorMatches(PlainWordMatches):
             documents = self._word_documents(word)
             new = documents[~visited[documents]]
             visited[documents] = True
-            remaining -= bound(word)
+            remaining -= word_bound(word)
             if len(new):
                 documents = np.concatenate((best_documents, new))
                 scores = np.concatenate((best_scores, self._scores(new)))
