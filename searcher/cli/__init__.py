@@ -21,22 +21,24 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def main(args: list[str] | None = None, prog_name: str = "search") -> None:
     """Run the ``search`` command with ``args`` (by default the process's)."""
     argv = sys.argv[1:] if args is None else list(args)
-    text = _plain_query(argv)
-    if text is None:
+    plain = _plain_query(argv)
+    if plain is None:
         from searcher.cli.commands import main as commands
 
         commands.main(args=args, prog_name=prog_name)  # (exits)
         return
-    _run_plain_query(text)
+    _run_plain_query(*plain)
 
 
-def _plain_query(argv: list[str]) -> str | None:
-    """The query of ``search query WORDS...`` with nothing else, or None."""
+def _plain_query(argv: list[str]) -> tuple[str, Path] | None:
+    """The query of ``search query WORDS...`` with nothing else, and the
+    index it is for; or None."""
     if len(argv) < 2 or argv[0] != "query" or any(arg.startswith("-") for arg in argv[1:]):
         return None
     # Click re-opens an ASCII stream as UTF-8, and turns colour codes into
@@ -46,12 +48,12 @@ def _plain_query(argv: list[str]) -> str | None:
     text = " ".join(argv[1:])
     if not text.strip():
         return None  # Click says what is wrong
-    from searcher.cli.defaults import INDEX_DIR_VARIABLE
+    from searcher.cli.defaults import INDEX_DIR_VARIABLE, default_index_dir
 
-    given = os.environ.get(INDEX_DIR_VARIABLE)
+    given = os.environ.get(INDEX_DIR_VARIABLE)  # (as Click reads it: empty is unset)
     if given and os.path.exists(given) and not os.path.isdir(given):
         return None  # Click says what is wrong
-    return text
+    return text, Path(given) if given else default_index_dir()
 
 
 def _writes_utf8(stream) -> bool:
@@ -63,16 +65,12 @@ def _writes_utf8(stream) -> bool:
         return False
 
 
-def _run_plain_query(text: str) -> None:
+def _run_plain_query(text: str, index_dir: Path) -> None:
     """``search query`` with its defaults, as its Click command runs it."""
-    from pathlib import Path
-
-    from searcher.cli.defaults import INDEX_DIR_VARIABLE, QueryOptions, default_index_dir
+    from searcher.cli.defaults import QueryOptions
     from searcher.cli.failures import debugging, failure_message, stop_quietly_for_a_closed_pipe
     from searcher.cli.querying import plain_echo, run_query
 
-    given = os.environ.get(INDEX_DIR_VARIABLE)
-    index_dir = Path(given) if given else default_index_dir()
     try:
         run_query(text, index_dir, QueryOptions())
     except KeyboardInterrupt:
