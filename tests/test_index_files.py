@@ -192,6 +192,32 @@ def test_a_merged_segment_holds_what_whoosh_would_merge(tmp_path, folder):
     assert merged["ours"]["body", b"banjir"][0] > 256  # a term of several blocks
 
 
+def test_new_paragraphs_and_a_merged_segment_in_one_commit_hold_what_whoosh_would_write(tmp_path, folder):
+    """A one-process writer pools new paragraphs' text postings apart from
+    the postings of the segments it merges (TermGroupedPool.add_text):
+    both must come out as one posting list per term, in document order."""
+    sources = list(find_files(folder, print))
+    index = store.open_or_create_index(tmp_path / "base")
+    writer = TermGroupedWriter(index, codec=W3Codec(inlinelimit=1))  # what Whoosh's merge reads (see above)
+    for source in sources[: len(sources) // 2]:
+        store._index_file(writer, source, None, store.IndexReport(), print)
+    writer.commit()
+    merged = {}
+    for name, writer_class in (("ours", TermGroupedWriter), ("whoosh", _whoosh_writer)):
+        shutil.copytree(tmp_path / "base", tmp_path / name)
+        copy = store.open_or_create_index(tmp_path / name)
+        writer = writer_class(copy)
+        for source in sources[len(sources) // 2 :]:
+            store._index_file(writer, source, None, store.IndexReport(), print)
+        writer.commit(optimize=True)
+        assert len(copy._segments()) == 1
+        merged[name] = _contents(copy)
+    assert merged["ours"] == merged["whoosh"]
+    # Terms both halves hold, in the merged and in the new paragraphs.
+    assert merged["ours"]["body", b"banjir"][0] > 256
+    assert merged["ours"]["kind", b"para"][0] == len(merged["ours"]["stored"]) - len(sources)
+
+
 def test_an_index_made_before_the_analysis_glue_moved_still_opens():
     """Its TOC's pickled schema names searcher._whoosh_analysis."""
     import pickle

@@ -76,10 +76,19 @@ class IndonesianText(TEXT):
     for anyone who opens the index with Whoosh's own tools."""
 
     def index(self, value, **kwargs):
+        for term, frequency, weight, encoded in self.postings(value)[0]:
+            yield term.encode("utf-8"), frequency, weight, encoded
+
+    def postings(self, value: str) -> tuple[list[tuple[str, int, float, bytes]], int]:
+        """The (term, frequency, weight, encoded positions) of ``value``'s
+        postings, and its length (the positions of all its terms)."""
         encode = self.format.encode
         boost = self.format.field_boost
+        postings = []
+        length = 0
         for term, positions in term_positions(value).items():
-            if len(positions) == 1:
+            frequency = len(positions)
+            if frequency == 1:
                 # Most terms occur once in a paragraph: their encoded
                 # position is looked up, not pickled again.
                 encoded = _ONE_POSITION.get(positions[0])
@@ -87,7 +96,9 @@ class IndonesianText(TEXT):
                     encoded = _ONE_POSITION[positions[0]] = encode(positions)
             else:
                 encoded = encode(positions)
-            yield term.encode("utf-8"), len(positions), len(positions) * boost, encoded
+            postings.append((term, frequency, frequency * boost, encoded))
+            length += frequency
+        return postings, length
 
 
 # Position: its encoding by the Positions format, which IndonesianText

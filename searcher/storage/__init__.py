@@ -16,7 +16,11 @@ other version:
   trailers.  If they change, queries raise IndexFormatError or read
   garbage: the test builds an index with Whoosh and reads it both ways.
 - Private names the writer uses (``w3.writer``): ``MpWriter._commit`` and
-  ``SegmentWriter._flush_segment`` (overridden), ``multiproc.SegmentWriter``
+  ``SegmentWriter._flush_segment`` (overridden), ``SegmentWriter.add_document``
+  (redone for searcher's fields, calling its ``_check_state`` and
+  ``_check_fields`` and the per-document writer's ``start_doc``,
+  ``add_field``, ``add_column_value``, ``finish_doc`` and ``cancel_doc``),
+  ``multiproc.SegmentWriter``
   (replaced, so workers write term-grouped), ``whoosh3.dumps`` and
   ``externalsort.dump`` (switched to pickle protocol 5), the misnamed
   ``W3TermInfo.set_inline`` (aliased), ``CompressedBytesColumn.Writer``
