@@ -23,20 +23,27 @@ Errors a user should read are ``searcher.SearchError``: one line each.
 
 from __future__ import annotations
 
-import datetime
 import os
-import threading
+from _thread import allocate_lock
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+
+from searcher.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Callable, Iterable
+
     from searcher.query.search import ParagraphSearcher, Results
     from searcher.query.stored_articles import StoredArticle
     from searcher.storage.store import IndexProgress, IndexReport
 
 
 def _day(name: str, value, parse_day, end: bool) -> datetime.date | None:
-    if value is None or isinstance(value, datetime.date):
+    if value is None:
+        return value
+    import datetime  # here: most queries have no dates
+
+    if isinstance(value, datetime.date):
         return value
     from searcher.errors import QueryError
 
@@ -52,7 +59,8 @@ class Index:
     def __init__(self, path: str | os.PathLike = "index"):
         self.path = Path(path)
         self._searcher: ParagraphSearcher | None = None
-        self._searching = threading.Lock()
+        # threading's lock, without importing threading (a cold query starts no thread)
+        self._searching = allocate_lock()
         self._sound: set[str] | None = None  # after open(): segments checked whole
 
     def __repr__(self) -> str:

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable, Container, Iterable, Iterator, NamedTuple
+from collections.abc import Callable, Container, Iterable, Iterator
+
+from searcher.records import record
 
 # Pure function words, dropped from the index and from queries.  Deliberately
 # short: Sastrawi's 809-word stop list also drops content words ("kerja",
@@ -82,7 +84,8 @@ _WORD = r"[^\W_]+(?:-[^\W_]+)*"
 WORD_RE = re.compile(f"{_NUMBER}|{_WORD}")
 
 
-class Word(NamedTuple):
+@record
+class Word:
     """A word form as indexed, and where it stands in the original text."""
 
     form: str

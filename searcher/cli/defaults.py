@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NamedTuple
+
+from searcher.records import record
 
 LOCAL_INDEX_DIR = Path("index")
 INDEX_DIR_VARIABLE = "SEARCH_INDEX_DIR"
@@ -23,7 +24,8 @@ def default_index_dir() -> Path:
     return Path(data_home) / "searcher" / "index"
 
 
-class QueryOptions(NamedTuple):
+@record
+class QueryOptions:
     """``search query``'s options; the defaults are the command's."""
 
     limit: int = 10

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sys
 from array import array
-from typing import TYPE_CHECKING, NamedTuple
 
 from searcher.errors import QueryError
+from searcher.records import TYPE_CHECKING, record
 
 if TYPE_CHECKING:
     import datetime  # imported where used: a query with no filter needs none of it
@@ -52,7 +52,8 @@ def parse_day(text: str, end: bool = False) -> datetime.date:
         raise ValueError(f"{text!r} is not a date: no such day") from None
 
 
-class Filters(NamedTuple):
+@record
+class Filters:
     """What a query is narrowed to: articles published from ``since`` to
     ``until`` (inclusive; either may be open), on one of ``sites`` (by
     name, case and spacing aside).  Articles without a date are outside

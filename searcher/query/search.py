@@ -25,14 +25,13 @@ import heapq
 import os
 import pickle
 import struct
-import threading
 import time
 import zlib
 from bisect import bisect_left
+from collections.abc import Callable
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from searcher import analysis
 from searcher.analysis.stem_table import index_stem_table
@@ -41,11 +40,14 @@ from searcher.query import tree as queries
 from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions
 from searcher.query.ranking import PlainWordMatches, PlainWordScorer
 from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
+from searcher.records import TYPE_CHECKING, record
 from searcher.storage.sketch_file import SketchFile
 from searcher.storage.store import ARTICLE_KEY_BYTES, damaged, open_index_files, whoosh_reader
 from searcher.storage.w3.reader import DamagedFile
 
 if TYPE_CHECKING:
+    import threading
+
     from searcher.query.filters import Filters
 
 BM25_B = 0.75
@@ -61,10 +63,12 @@ READ_ERRORS = (EOFError, pickle.UnpicklingError, struct.error, zlib.error, Unico
 
 
 # Records are named tuples, not dataclasses: a dataclass takes about half a
-# millisecond to make, and every query process makes these.
+# millisecond to make, and every query process makes these (nor typing's
+# NamedTuple: see searcher.records).
 
 
-class Duplicate(NamedTuple):
+@record
+class Duplicate:
     """The same (or nearly the same) paragraph in another article."""
 
     article: str
@@ -72,7 +76,8 @@ class Duplicate(NamedTuple):
     source: str
 
 
-class Hit(NamedTuple):
+@record
+class Hit:
     rank: int
     score: float
     article: str
@@ -121,7 +126,8 @@ class Hit(NamedTuple):
         }
 
 
-class Results(NamedTuple):
+@record
+class Results:
     query: str
     hits: list[Hit]
     paragraphs: int  # how many paragraphs match in all (when counted)
@@ -185,6 +191,8 @@ class WhooshScores:
 def in_background(work: Callable[[], None], wait: bool = False) -> threading.Thread:
     """Run ``work`` in a thread of its own, which does not keep the
     program alive; with ``wait``, return when it is done."""
+    import threading  # here: a one-shot query starts no thread
+
     thread = threading.Thread(target=work, name="searcher", daemon=True)
     thread.start()
     if wait:

@@ -8,22 +8,23 @@ functions the index uses, so a stemmed match ("menandatangani" for the query
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from searcher.analysis import related_words
 from searcher.query.tree import HighlightTerms
+from searcher.records import record
 
 SNIPPET_CHARS = 220
 _LEAD_CHARS = 40  # context kept before the first match in a cut snippet
 
 
-class Span(NamedTuple):
+@record
+class Span:
     start: int
     end: int
     key: str  # the matched word's stem: one query word counts once
 
 
-class Snippet(NamedTuple):
+@record
+class Snippet:
     text: str
     spans: list[tuple[int, int]]  # matched words, as offsets into ``text``
     cut_before: bool

@@ -17,10 +17,13 @@ different word, and counts as two edits: so "election" is not taken for
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
 from searcher.analysis import stem, words
 from searcher.query import tree as queries
+from searcher.records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 FIELD = "body"
 _SHORT_WORD = 4  # words this short get at most one edit, or anything would match

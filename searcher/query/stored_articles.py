@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 from searcher.errors import ArticleNotFound
+from searcher.records import record
 from searcher.storage.store import open_index, reading
 
 _PARAGRAPH_SUFFIX = re.compile(r"^(.*):(\d+)$", re.DOTALL)
 
 
-class StoredArticle(NamedTuple):
+@record
+class StoredArticle:
     article: str
     title: str
     source: str

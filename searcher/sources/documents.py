@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import re
-from typing import NamedTuple
+
+from searcher.records import record
 
 # A line that is only a page number or "Halaman 3 dari 12": a page's
 # furniture, not the document's text.
@@ -19,7 +20,8 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:(?:halaman|hal\.|page)\s*)?\d+(?:\s*(?:dari|/
 _PLACEHOLDER_TITLE = re.compile(r"^(?:untitled|document\d*|microsoft word - .*|.*\.(?:docx?|pdf))$", re.IGNORECASE)
 
 
-class Document(NamedTuple):
+@record
+class Document:
     title: str  # from the file's metadata; empty: the first paragraph will be
     text: str  # paragraphs separated by blank lines
 

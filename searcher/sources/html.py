@@ -11,7 +11,8 @@ indexing imports it, and only when a folder holds HTML.
 from __future__ import annotations
 
 import logging
-from typing import NamedTuple
+
+from searcher.records import record
 
 # The extractors log what they discard, for their developers; with no
 # logging set up, Python would print those lines on the user's terminal.
@@ -24,7 +25,8 @@ for _name in ("trafilatura", "htmldate", "courlan", "justext"):
 _DATE_OPTIONS = {"extensive_search": False, "original_date": True}
 
 
-class Page(NamedTuple):
+@record
+class Page:
     title: str
     text: str  # the article's paragraphs, one a line
     date: str | None  # "YYYY-MM-DD"

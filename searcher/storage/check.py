@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import NamedTuple
 
 from searcher.errors import SearchIndexError
+from searcher.records import record
 from searcher.storage.w3 import postings as w3_postings
 from searcher.storage.w3.reader import DAMAGE, DamagedFile
 
@@ -30,7 +30,8 @@ from searcher.storage.w3.reader import DAMAGE, DamagedFile
 NO_CHECKSUMS = "no checksums ('search index --rebuild' adds them)"
 
 
-class Finding(NamedTuple):
+@record
+class Finding:
     what: str  # the file or the records checked
     detail: str  # what was checked, or what is wrong
     ok: bool

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from searcher import analysis
 from searcher.analysis.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
@@ -26,6 +26,7 @@ from searcher.errors import (
     SearchIndexError,
 )
 from searcher.query.duplicates import SIGNATURE_BYTES, SIGNATURE_SIZE, signature, sketch
+from searcher.records import TYPE_CHECKING, record
 from searcher.storage.safe_files import write_atomically
 
 if TYPE_CHECKING:
@@ -324,7 +325,8 @@ class IndexReport:
         self.roots: list[str] = []
 
 
-class IndexProgress(NamedTuple):
+@record
+class IndexProgress:
     """How far a run has got, for a progress bar: sent after each file,
     and every PROGRESS_PARAGRAPHS paragraphs within one (a single large
     JSONL file is most of some runs)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import ipaddress
 import socket
-from typing import Callable
+from collections.abc import Callable
 
 from searcher.errors import SearchError
 from searcher.index import Index

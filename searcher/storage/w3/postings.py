@@ -32,8 +32,8 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from itertools import accumulate, compress, islice, repeat
-from typing import Any, Iterable, Iterator
 
 _BLOCK_SIZE = struct.Struct("!i")
 _POSTINGS_MAGIC = b"W3Bl"  # what opens a term's postings (WHOOSH3_HEADER_MAGIC)
@@ -282,7 +282,7 @@ def _blocks(raw: bytes) -> Iterator[tuple[int, int, int, int, bool]]:
         at = end
 
 
-def _block_data(raw: bytes, count: int, start: int, end: int, compressed: bool) -> tuple[list[int], Iterable[float], Any]:
+def _block_data(raw: bytes, count: int, start: int, end: int, compressed: bool) -> tuple[list[int], Iterable[float], object]:
     """A block's delta-coded document numbers, weights (written as one
     value, or none for all 1.0, when they are all the same) and values."""
     data = raw[start:end]

@@ -41,8 +41,8 @@ import zlib
 from array import array
 from bisect import bisect_right
 from itertools import accumulate
-from typing import NamedTuple
 
+from searcher.records import record
 from searcher.storage import checksums
 from searcher.storage.w3.postings import split_by_segment
 
@@ -592,7 +592,8 @@ class IndexFiles:
         return values
 
 
-class Toc(NamedTuple):
+@record
+class Toc:
     """A generation's TOC, as read by ``read_toc``."""
 
     checksummed: bool
