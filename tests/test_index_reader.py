@@ -150,10 +150,12 @@ def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, t
     searcher that serves many queries brings it in), nor the few
     milliseconds of dataclasses (exec for every class made), shutil (bz2,
     lzma), typing (with NamedTuple's checks, 6 ms: searcher.records),
-    threading and datetime, nor what only indexing HTML, serving the web
+    threading, datetime and shlex (addresses are quoted only when they
+    need it), nor what only indexing HTML, serving the web
     page, or filtering by date and site need."""
     costly = ("click", "whoosh", "Sastrawi", "dataclasses", "shutil", "numpy", "trafilatura", "starlette", "uvicorn",
-              "pypdf", "docx", "typing", "threading", "datetime")
+              "pypdf", "docx", "typing", "threading", "datetime",
+              "shlex")
     unused = ("searcher.query.filters", "searcher.query.facets", "searcher.sources.html", "searcher.sources.documents",
               "searcher.sources.markdown", "markdown_it",
               "searcher.web")

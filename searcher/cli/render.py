@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +22,8 @@ _MATCH = "\x1b[1;31m"
 _SOURCE = "\x1b[35m"
 _DIM = "\x1b[2m"
 _RESET = "\x1b[0m"
+# What shlex.quote leaves as it is.
+_SHELL_SAFE = re.compile(r"[\w@%+=:,./-]+", re.ASCII).fullmatch
 
 
 def use_color(mode: str, is_tty: bool) -> bool:
@@ -211,6 +214,10 @@ def facets_text(facets: dict, color: bool, width: int, bar_width: int = 30) -> s
 
 
 def quote(word: str) -> str:
+    """``word`` as a shell reads it back: as it is when it can be (most
+    articles' addresses), so a query need not import shlex."""
+    if _SHELL_SAFE(word):
+        return word
     import shlex
 
     return shlex.quote(word)
