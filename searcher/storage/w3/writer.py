@@ -79,6 +79,7 @@ batch, forked after the commit, then start knowing them.
 from __future__ import annotations
 
 import ctypes
+import gc
 import heapq
 import os
 import pickle
@@ -163,6 +164,7 @@ class _WorkerTask(SubWriterTask):
         # SubWriterTask.run makes its writer from this module-level name;
         # this runs in the worker process only, after the fork.
         multiproc.SegmentWriter = TermGroupedWriter
+        gc.disable()  # as the parent's run has it (store._collector_paused), however this worker was started
         inherited = len(analysis.known_stems())
         try:
             super().run()
