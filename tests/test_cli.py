@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import json_hits, write
 
 
@@ -232,3 +233,22 @@ def test_a_plain_query_takes_the_fast_lane_and_prints_what_click_prints(tmp_path
     toc.write_bytes(toc.read_bytes()[:-40])
     fast, through_click = both("pakta")
     assert fast == through_click and fast[0] == 2 and toc.name in fast[2]
+
+
+def test_the_fast_lane_gives_the_garbage_collector_back_to_a_program_that_calls_it(tmp_path, monkeypatch, capsys):
+    """The lane runs a plain query with Python's garbage collector off; a
+    program calling searcher.cli.main in its own process gets it back."""
+    import gc
+
+    from searcher.cli import main as launcher
+    from searcher.cli import querying
+
+    seen = []
+    run_query = querying.run_query
+    monkeypatch.setattr(querying, "run_query", lambda *args: (seen.append(gc.isenabled()), run_query(*args)))
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "no-index"))
+    with pytest.raises(SystemExit) as done:
+        launcher(["query", "pakta"])
+    assert done.value.code == 2 and "search: error:" in capsys.readouterr().err
+    assert seen == [False]  # the lane ran the query, with the collector off
+    assert gc.isenabled()

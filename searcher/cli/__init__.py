@@ -33,7 +33,15 @@ def main(args: list[str] | None = None, prog_name: str = "search") -> None:
 
         commands.main(args=args, prog_name=prog_name)  # (exits)
         return
-    _run_plain_query(*plain)
+    # A one-shot query makes next to no cyclic garbage, and the collector's
+    # walks over what its imports make cost it some 1.5 ms.
+    import gc
+
+    gc.disable()
+    try:
+        _run_plain_query(*plain)
+    finally:
+        gc.enable()
 
 
 def _plain_query(argv: list[str]) -> tuple[str, Path] | None:
