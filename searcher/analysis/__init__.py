@@ -102,6 +102,21 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_folded_words: dict[str, str] = {}  # non-ASCII words: folded; emptied when full
+_FOLDED_WORDS_SIZE = 100_000
+
+
+def _fold_word(word: str) -> str:
+    """``fold(word)``, remembered: folding goes character by character, and
+    names with accents come back in paragraph after paragraph."""
+    folded = _folded_words.get(word)
+    if folded is None:
+        if len(_folded_words) >= _FOLDED_WORDS_SIZE:
+            _folded_words.clear()
+        folded = _folded_words[word] = fold(word)
+    return folded
+
+
 def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
     """Yield the folded word forms of ``text`` with their character offsets;
     with ``among``, only the words whose form it holds (a snippet marks a
@@ -110,7 +125,7 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
     # whole, its offsets stay true and no word needs folding on its own.
     ascii = text.isascii()
     for match in WORD_RE.finditer(text.lower() if ascii else text):
-        form = match.group() if ascii else fold(match.group())
+        form = match.group() if ascii else _fold_word(match.group())
         if "-" in form or form in SPLIT_COMPOUNDS:
             parts, gap = _parts(form)
             if len(parts) > 1:
@@ -244,7 +259,10 @@ def related_forms(text: str, terms: Iterable[str]) -> list[tuple[str, str | None
 def _related_roots(text: str, terms: Iterable[str], forms: set[str]) -> dict[str, str]:
     """The root of each of ``forms`` (the text's) that may be related to
     ``terms``: one holding a term minus its first letter, not a stopword."""
-    folded = fold(text)
+    # Which cores are anywhere in the text, at C speed: the forms joined
+    # stand for the folded text (a core in no form relates none of them),
+    # and cost nothing to fold again.
+    folded = " ".join(forms)
     cores = [core for core in {term[1:] for term in terms} if core in folded]
     related = {form for core in cores for form in forms if core in form} - STOPWORDS
     return {form: stem(form) for form in related}
@@ -260,7 +278,8 @@ def _index_forms(text: str) -> list[str]:
     if text.isascii():
         found = WORD_RE.findall(text.lower())
     else:
-        found = list(map(fold, WORD_RE.findall(text)))
+        folded = _folded_words.get
+        found = [folded(word) or _fold_word(word) for word in WORD_RE.findall(text)]
     if SPLIT_COMPOUNDS.keys().isdisjoint(found) and "-" not in text:
         return found  # nothing to split
     forms: list[str] = []
