@@ -243,7 +243,7 @@ def related_words(
     stays out of the index's stem table, so stemming it would load Sastrawi).
     """
     forms = set(_index_forms(text))
-    roots = _related_roots(text, terms, forms)
+    roots = _related_roots(terms, forms)
     kept = None if keep is None else {form for form in forms if keep(form, roots.get(form))}
     for word in words(text, kept):
         yield word, roots.get(word.form)
@@ -252,18 +252,16 @@ def related_words(
 def related_forms(text: str, terms: Iterable[str]) -> list[tuple[str, str | None]]:
     """``related_words`` without character offsets, faster."""
     forms = _index_forms(text)
-    roots = _related_roots(text, terms, set(forms))
+    roots = _related_roots(terms, set(forms))
     return [(form, roots.get(form)) for form in forms]
 
 
-def _related_roots(text: str, terms: Iterable[str], forms: set[str]) -> dict[str, str]:
-    """The root of each of ``forms`` (the text's) that may be related to
+def _related_roots(terms: Iterable[str], forms: set[str]) -> dict[str, str]:
+    """The root of each of ``forms`` (a text's) that may be related to
     ``terms``: one holding a term minus its first letter, not a stopword."""
-    # Which cores are anywhere in the text, at C speed: the forms joined
-    # stand for the folded text (a core in no form relates none of them),
-    # and cost nothing to fold again.
-    folded = " ".join(forms)
-    cores = [core for core in {term[1:] for term in terms} if core in folded]
+    # First the cores found anywhere in the forms joined, at C speed.
+    joined = " ".join(forms)
+    cores = [core for core in {term[1:] for term in terms} if core in joined]
     related = {form for core in cores for form in forms if core in form} - STOPWORDS
     return {form: stem(form) for form in related}
 

@@ -8,8 +8,8 @@ calls ``run_query``; so does the launcher's fast lane for a plain
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from searcher.cli.defaults import QueryOptions
 
