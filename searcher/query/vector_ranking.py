@@ -54,6 +54,7 @@ class VectorMatches(PlainWordMatches):
         self._postings: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id(term): (documents, frequencies)
         self._every_docs: np.ndarray | None = None
         self._any_mask: np.ndarray | None = None
+        self._masks: dict[tuple[int, ...], np.ndarray] = {}  # see _mask
         self._blocked_mask: np.ndarray | None = None
 
     def _arrays(self, term: _TermPostings) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +78,10 @@ class VectorMatches(PlainWordMatches):
         return self._postings[key]
 
     def _is_few(self, documents: np.ndarray) -> bool:
-        return len(documents) * self.SPARSE_SHARE < self._doc_count
+        return self._is_few_count(len(documents))
+
+    def _is_few_count(self, count: int) -> bool:
+        return count * self.SPARSE_SHARE < self._doc_count
 
     def _holding(self, documents: np.ndarray, word: list[_TermPostings]) -> np.ndarray:
         """Which of ``documents`` (ascending) hold any of ``word``'s terms, as booleans."""
@@ -89,10 +93,15 @@ class VectorMatches(PlainWordMatches):
         return held
 
     def _mask(self, terms: list[_TermPostings]) -> np.ndarray:
-        """True for the documents holding any of ``terms``."""
-        mask = np.zeros(self._doc_count, dtype=bool)
-        for term in terms:
-            mask[self._arrays(term)[0]] = True
+        """True for the documents holding any of ``terms`` (a word's);
+        remembered, as the passes ask for the same words' (not to be
+        changed)."""
+        key = tuple(map(id, terms))
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = self._masks[key] = np.zeros(self._doc_count, dtype=bool)
+            for term in terms:
+                mask[self._arrays(term)[0]] = True
         return mask
 
     def _blocked(self) -> np.ndarray | None:
@@ -129,18 +138,34 @@ class VectorMatches(PlainWordMatches):
 
     def _every(self) -> np.ndarray:
         """The documents holding every word, ascending: the rarest word's,
-        kept where each other word is found."""
+        kept where each other word is found; when even the rarest is
+        common, where all the words' masks meet."""
         if self._every_docs is None:
-            documents = self._word_documents(self._terms[0]) if self._terms else np.zeros(0, np.int64)
-            for word in self._terms[1:]:
-                documents = documents[self._holding(documents, word)]
+            if not self._terms:
+                documents = np.zeros(0, np.int64)
+            elif self._is_few_at_most(self._terms[0]) or len(self._terms) == 1:
+                documents = self._word_documents(self._terms[0])
+                for word in self._terms[1:]:
+                    documents = documents[self._holding(documents, word)]
+            else:
+                first, second, *others = [self._mask(word) for word in self._terms]
+                meeting = first & second
+                for mask in others:
+                    meeting &= mask
+                documents = self._unblocked(np.flatnonzero(meeting))
             self._every_docs = documents
         return self._every_docs
+
+    def _is_few_at_most(self, word: list[_TermPostings]) -> bool:
+        """Whether the word's documents are few, counting each term's."""
+        return self._is_few_count(sum(len(self._arrays(term)[0]) for term in word))
 
     def _any(self) -> np.ndarray:
         """True for the documents holding any word, less the blocked ones."""
         if self._any_mask is None:
-            mask = self._mask([term for word in self._terms for term in word])
+            mask = np.zeros(self._doc_count, dtype=bool)
+            for word in self._terms:
+                mask |= self._mask(word)
             blocked = self._blocked()
             self._any_mask = mask if blocked is None else mask & ~blocked
         return self._any_mask
