@@ -70,6 +70,25 @@ def test_a_searcher_finds_the_same_with_numpy_as_without(searcher, tmp_path, tex
                 assert found._replace(seconds=0) == expected._replace(seconds=0)
 
 
+def test_a_searcher_keeps_common_words_postings_decoded_and_finds_the_same_with_them(searcher, tmp_path, monkeypatch):
+    """A long-lived searcher keeps the decoded postings of its most common
+    terms (vector_ranking.TermArrays), within its bound: the queries after
+    find what a one-shot query's sets find."""
+    from searcher.query.vector_ranking import TermArrays
+
+    monkeypatch.setattr(TermArrays, "MIN_POSTINGS", 1)  # the fixture's words are in a few paragraphs
+    monkeypatch.setattr(TermArrays, "LIMIT_BYTES", 600)  # a few terms' arrays
+    with ParagraphSearcher(tmp_path / "index", vectorized=False) as sets:
+        with ParagraphSearcher(tmp_path / "index", vectorized=True) as arrays:
+            for round_ in range(2):
+                for text in QUERIES + ["jakarta", "banjir warga -pulang"]:
+                    expected = sets.search(text, limit=3, count=True)
+                    found = arrays.search(text, limit=3, count=True)
+                    assert found._replace(seconds=0) == expected._replace(seconds=0), (round_, text)
+            known = arrays._term_arrays
+            assert len(known) > 0 and 0 < known.bytes <= TermArrays.LIMIT_BYTES
+
+
 @pytest.mark.parametrize("text", ["(jakar* OR rusia) AND banjir", "pakta OR (jakar* -banjir)", "(putin -korea) rusia",
                                   "(banjir OR putin) (jakarta -surut)", "rusia (korea OR title:jakarta) -pakta",
                                   '"kerja sama" tandatangan*', '"warga jakarta" OR banj* -surut', '"korea utara"',

@@ -36,6 +36,7 @@ class _TermPostings:
     postings in each segment, decoded as they are asked for."""
 
     def __init__(self, scorer: PlainWordScorer, field: str, text: str, boost: float):
+        self.key = field, text
         self.boost = boost
         self._segments = scorer.segment_postings(field, text)  # [(postings, offset, size)]
         self.frequencies: dict[int, float] = {}  # document number: term frequency, as read so far

@@ -218,6 +218,7 @@ class ParagraphSearcher:
         self._words = PlainWordScorer(self._files, k1=BM25_K1, b=BM25_B)
         self._vectorized = vectorized
         self._searches = 0
+        self._term_arrays = None  # vector_ranking.TermArrays, from the first search with NumPy
         self._sketches: duplicates.SketchTable | None = None  # see _sketch_table
         self._sketch_maker: threading.Thread | None = None
         self._sketch_file: SketchFile | None | bool = False  # see _copy_finder; False: not opened yet
@@ -348,9 +349,11 @@ class ParagraphSearcher:
         self._searches += 1
         plain = PlainWordMatches
         if vectorized:
-            from searcher.query.vector_ranking import VectorMatches
+            from searcher.query.vector_ranking import TermArrays, VectorMatches
 
-            plain = partial(VectorMatches, doc_count=self._files.doc_count_all())
+            if self._term_arrays is None:
+                self._term_arrays = TermArrays()
+            plain = partial(VectorMatches, doc_count=self._files.doc_count_all(), known=self._term_arrays)
         return self._words.matches(node, plain, expand, WhooshScores(self._whoosh_searcher), allowed)
 
     def _ranked(
