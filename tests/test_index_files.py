@@ -3,6 +3,7 @@ hold exactly what Whoosh's writer would write for the same paragraphs: any
 difference is a mangled posting, a wrong statistic or a lost paragraph."""
 
 import io
+import os
 import pickle
 import shutil
 import struct
@@ -229,3 +230,21 @@ def test_an_index_made_before_the_analysis_glue_moved_still_opens():
     schema = pickle.loads(old)
     assert type(schema["body"]).__name__ == "IndonesianText"
     assert [token.text for token in schema["body"].analyzer("Menandatangani")] == ["tandatangan", "menandatangani"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked only where there is fork")
+def test_a_worker_whose_parent_died_before_it_could_ask_to_die_with_it_ends():
+    """A worker asks the kernel to kill it when its parent dies; a parent
+    killed (kill -9) between the fork and that request sends no signal, and
+    the worker must end on its own rather than wait for work forever."""
+    from searcher.storage.w3.writer import _die_with_parent
+
+    for parent, status in ((os.getpid(), 0), (os.getpid() + 10**6, 1)):  # its own parent; one that is gone
+        child = os.fork()
+        if child == 0:
+            try:
+                _die_with_parent(parent)
+            finally:
+                os._exit(0)
+        _, exit_status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(exit_status) == status

@@ -145,21 +145,29 @@ _write_stored_offsets()
 whoosh3.W3TermInfo.set_inline = whoosh3.W3TermInfo.set_inlined
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when ``parent`` (the process that
+    forked it) dies; or end now when it has died already."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass  # not Linux: the worker still ends when its parent cancels or exits
+    # A parent killed between the fork and the line above sends no signal:
+    # the worker would wait for work forever, holding the terminal's output
+    # open (a kill -9 landing as a batch's workers start).
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 class _WorkerTask(SubWriterTask):
     def __init__(self, *args):
         super().__init__(*args)
         self.daemon = True  # ended when the parent exits, whatever happened
+        self._parent = os.getpid()  # made in the parent, which then forks it
 
     def run(self):
-        _die_with_parent()
+        _die_with_parent(self._parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         # SubWriterTask.run makes its writer from this module-level name;
         # this runs in the worker process only, after the fork.
