@@ -167,8 +167,30 @@ main()
 """
 
 
-def test_ctrl_c_while_a_finaliser_runs_still_stops_the_run(tmp_path):
-    _assert_ctrl_c_ends_the_run_and_the_next_completes(tmp_path, CTRL_C_IN_A_FINALISER)
+# The same, in the callback multiprocessing runs as one of its objects dies
+# (the workers' pipes and queues have them).
+CTRL_C_IN_A_MULTIPROCESSING_FINALISER = CTRL_C_IN_A_FINALISER.replace("""class Finalised:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(1000))  # Python code, where the signal's handler runs
+""", """from multiprocessing import util
+class Dying:
+    pass
+def at_death():
+    os.kill(os.getpid(), signal.SIGINT)
+    sum(range(1000))  # Python code, where the signal's handler runs
+def Finalised():
+    dying = Dying()
+    util.Finalize(dying, at_death)
+    return dying
+""")
+
+
+@pytest.mark.parametrize("script", [CTRL_C_IN_A_FINALISER, CTRL_C_IN_A_MULTIPROCESSING_FINALISER],
+                         ids=["__del__", "multiprocessing"])
+def test_ctrl_c_while_a_finaliser_runs_still_stops_the_run(tmp_path, script):
+    assert "Finalised()" in script and "os.kill" in script
+    _assert_ctrl_c_ends_the_run_and_the_next_completes(tmp_path, script)
 
 
 # Runs `search index` with its workers made to fail part-way through their

@@ -3,9 +3,11 @@
 Python's own handler raises KeyboardInterrupt wherever the main thread is
 when the signal comes, and that may be a finaliser: a ``__del__`` the
 garbage collector calls at any point (multiprocessing's connections have
-one).  An exception cannot leave a finaliser: Python prints it, traceback
-and all, as "Exception ignored in ...", and the run goes on as if Ctrl-C
-had never been pressed.  ``ctrl_c_never_lost`` raises it a moment later
+one), or a callback run as an object dies (multiprocessing's ``Finalize``,
+``weakref.finalize``: the indexing workers' pipes and queues have them).
+An exception cannot leave a finaliser: Python prints it, traceback and
+all, as "Exception ignored in ...", and the run goes on as if Ctrl-C had
+never been pressed.  ``ctrl_c_never_lost`` raises it a moment later
 instead, once out of the finaliser.
 """
 
@@ -41,8 +43,17 @@ def ctrl_c_never_lost():
 
 
 def _in_finaliser(frame) -> bool:
+    callbacks = _finaliser_callbacks()
     while frame is not None:
-        if frame.f_code.co_name == "__del__":
+        if frame.f_code.co_name == "__del__" or frame.f_code in callbacks:
             return True
         frame = frame.f_back
     return False
+
+
+def _finaliser_callbacks() -> set:
+    """The code of the callbacks that run finalisers as objects die."""
+    import weakref
+    from multiprocessing import util
+
+    return {util.Finalize.__call__.__code__, weakref.finalize.__call__.__code__}
