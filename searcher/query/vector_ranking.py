@@ -18,10 +18,14 @@ arrays of all the index's paragraphs (masks, and scores added where each
 term's postings fall), whose fixed cost is some 0.4 ms at 800,000
 paragraphs, or, for a few thousand, by looking each one up in each term's
 postings with a binary search (``SPARSE_SHARE``).  "Every word" is the
-rarest word's paragraphs, kept where each other word is found.  The
+rarest word's paragraphs, kept where each other word is found (or, when
+even the rarest word is common, where the words' masks meet).  The
 "some words" pass keeps ``PlainWordMatches``' bound: the words are visited
 from the one whose postings can score the most, and a paragraph holding
 only words that cannot add up to the k-th best so far is never scored.
+
+A searcher keeps its most common terms' arrays from one query to the
+next (``TermArrays``).
 
 Importing NumPy takes about 0.1 s, as long as a whole one-shot
 ``search query``: ``ParagraphSearcher`` works this way from its second
