@@ -241,17 +241,19 @@ class VectorMatches(PlainWordMatches):
         ``_flat``'s order, as ``_TermPostings.add_scores`` adds them: for a
         few, each looked up in each term's postings; else over arrays of
         every document."""
+        scores = np.zeros(len(documents))
         if not self._is_few(documents):
+            # Each term's postings among the documents, found with a mask of
+            # the index's documents, then placed by a binary search among
+            # them: no array of a score for every document of the index.
             mask = np.zeros(self._doc_count, dtype=bool)
             mask[documents] = True
-            scores = np.zeros(self._doc_count)
             for term in self._flat:
                 held, frequencies = self._arrays(term)
-                inside = mask[held]
-                held, frequencies = held[inside], frequencies[inside]
-                scores[held] += self._term_scores(term, held, frequencies)
-            return scores[documents]
-        scores = np.zeros(len(documents))
+                inside = np.flatnonzero(mask[held])
+                held = held.take(inside)
+                scores[documents.searchsorted(held)] += self._term_scores(term, held, frequencies.take(inside))
+            return scores
         for term in self._flat:
             held, frequencies = self._arrays(term)
             found, at = _found_in(held, documents)
