@@ -327,21 +327,7 @@ def index_terms(text: str) -> Iterator[tuple[str, int]]:
 
 def term_positions(text: str) -> dict[str, list[int]]:
     """Each term of ``text`` with the positions it is indexed at."""
-    # index_terms' loop, without a generator between: this runs for every
-    # word indexed.
     positions: dict[str, list[int]] = {}
-    known = _terms_cache.get
-    pos = 0
-    for form in _index_forms(text):
-        terms = known(form)
-        if terms is None:
-            terms = _terms_of(form)
-        if terms:
-            for term in terms:
-                at = positions.get(term)
-                if at is None:
-                    positions[term] = [pos]
-                else:
-                    at.append(pos)
-            pos += 1
+    for term, pos in index_terms(text):
+        positions.setdefault(term, []).append(pos)
     return positions
