@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import os
 from _thread import allocate_lock
-from pathlib import Path
 
 from searcher.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import datetime
+    from pathlib import Path
     from collections.abc import Callable, Iterable
 
     from searcher.query.search import ParagraphSearcher, Results
@@ -57,14 +57,23 @@ class Index:
     """The index in the folder ``path`` (made by the first ``update``)."""
 
     def __init__(self, path: str | os.PathLike = "index"):
-        self.path = Path(path)
+        # The folder as given: searching needs no pathlib (its imports
+        # cost a one-shot query 4 ms); ``path`` makes a Path when asked.
+        self._dir = os.fspath(path)
         self._searcher: ParagraphSearcher | None = None
         # threading's lock, without importing threading (a cold query starts no thread)
         self._searching = allocate_lock()
         self._sound: set[str] | None = None  # after open(): segments checked whole
 
+    @property
+    def path(self) -> Path:
+        """The index folder."""
+        from pathlib import Path
+
+        return Path(self._dir)
+
     def __repr__(self) -> str:
-        return f"Index({str(self.path)!r})"
+        return f"Index({self._dir!r})"
 
     # Writing
 
@@ -86,6 +95,8 @@ class Index:
         (``files_done``, ``files_total``, ``bytes_done``, ``bytes_total``,
         ``paragraphs``).  Raises
         ``searcher.errors.Interrupted`` on Ctrl-C, with what was saved."""
+        from pathlib import Path
+
         from searcher.errors import SearchError
         from searcher.storage.store import update_index
 
@@ -166,10 +177,10 @@ class Index:
         from searcher.query.search import ParagraphSearcher
         from searcher.storage.store import latest_generation
 
-        if self._searcher is not None and self._searcher.generation != latest_generation(self.path):
+        if self._searcher is not None and self._searcher.generation != latest_generation(self._dir):
             self._close_searcher()
         if self._searcher is None:
-            self._searcher = ParagraphSearcher(self.path, sound=self._sound)
+            self._searcher = ParagraphSearcher(self._dir, sound=self._sound)
             if self._sound is not None:  # opened to serve many searches
                 self._searcher.prepare()
         return self._searcher

@@ -121,6 +121,17 @@ def test_a_paragraph_that_opens_with_the_query_words_ranks_above_a_passing_menti
     assert [h["article"] for h in hits] == ["opening", "passing"]
 
 
+def test_a_hit_names_its_file_relative_to_the_current_folder_only_when_below_it(run, tmp_path, monkeypatch):
+    write(tmp_path / "berita" / "a.txt", "A\n\nGempa Lombok merusak rumah warga.")
+    write(tmp_path / "berita-lama" / "b.txt", "B\n\nGempa Lombok tahun lalu merusak jembatan.")
+    run("index", str(tmp_path / "berita"), str(tmp_path / "berita-lama"))
+    monkeypatch.chdir(tmp_path / "berita")
+    shown = run("query", "gempa lombok").stdout
+    # "berita-lama" starts with "berita", but does not lie below it.
+    assert "\n   a.txt  paragraph 1" in shown
+    assert f"\n   {tmp_path / 'berita-lama' / 'b.txt'}  paragraph 1" in shown
+
+
 def test_reduplicated_words_find_their_root(run, tmp_path):
     write(tmp_path / "b" / "x.txt", "X\n\nNegara-negara Asia bertemu di Jakarta.")
     run("index", str(tmp_path / "b"))

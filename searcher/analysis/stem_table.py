@@ -17,8 +17,8 @@ a table made another way, or damaged, is not used.
 
 from __future__ import annotations
 
+import os
 import zlib
-from pathlib import Path
 
 from searcher.analysis import STEMMER
 from searcher.storage.safe_files import write_atomically
@@ -38,19 +38,20 @@ class StemTable:
         return self._data.count(b"\n", self._start)
 
     @classmethod
-    def read(cls, path: Path, stemmer: str) -> StemTable:
+    def read(cls, path: str | os.PathLike, stemmer: str) -> StemTable:
         """The table at ``path``; empty when there is none, or it cannot be
         used (see ``load``)."""
         return cls.load(path, stemmer)[0]
 
     @classmethod
-    def load(cls, path: Path, stemmer: str) -> tuple[StemTable, str | None]:
+    def load(cls, path: str | os.PathLike, stemmer: str) -> tuple[StemTable, str | None]:
         """The table at ``path``, and None; or an empty table and what is
         wrong with the file, when there is one that was made by another
         stemmer or version, or does not match its checksum: a root changed
         by a flipped bit would make queries for its words find nothing."""
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as file:
+                data = file.read()
         except FileNotFoundError:
             return cls(), None
         except OSError as error:
@@ -88,7 +89,7 @@ class StemTable:
             yield form, root or form
 
 
-def write_stem_table(path: Path, stems: dict[str, str], stemmer: str) -> None:
+def write_stem_table(path: str | os.PathLike, stems: dict[str, str], stemmer: str) -> None:
     """Write ``stems`` as the table at ``path``, replacing any table there
     in one step (a reader sees the old table or the new, never half)."""
     lines = sorted(
@@ -100,17 +101,17 @@ def write_stem_table(path: Path, stems: dict[str, str], stemmer: str) -> None:
     write_atomically(path, _HEADER + stemmer.encode() + b" %08x\n" % zlib.crc32(body) + body)
 
 
-def index_stem_table(index_dir: Path) -> StemTable:
+def index_stem_table(index_dir: str | os.PathLike) -> StemTable:
     """The table kept in an index folder, if this version's stemmer made it
     and it is whole."""
-    return StemTable.read(index_dir / STEM_TABLE, STEMMER)
+    return StemTable.read(os.path.join(index_dir, STEM_TABLE), STEMMER)
 
 
-def load_index_stem_table(index_dir: Path) -> tuple[StemTable, str | None]:
+def load_index_stem_table(index_dir: str | os.PathLike) -> tuple[StemTable, str | None]:
     """``index_stem_table``, and what is wrong with the file when it is not used."""
-    return StemTable.load(index_dir / STEM_TABLE, STEMMER)
+    return StemTable.load(os.path.join(index_dir, STEM_TABLE), STEMMER)
 
 
-def save_index_stem_table(index_dir: Path, stems: dict[str, str]) -> None:
+def save_index_stem_table(index_dir: str | os.PathLike, stems: dict[str, str]) -> None:
     """Write ``stems`` as the table kept in an index folder."""
-    write_stem_table(index_dir / STEM_TABLE, stems, STEMMER)
+    write_stem_table(os.path.join(index_dir, STEM_TABLE), stems, STEMMER)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 
 def main(args: list[str] | None = None, prog_name: str = "search") -> None:
@@ -44,7 +43,7 @@ def main(args: list[str] | None = None, prog_name: str = "search") -> None:
         gc.enable()
 
 
-def _plain_query(argv: list[str]) -> tuple[str, Path] | None:
+def _plain_query(argv: list[str]) -> tuple[str, str] | None:
     """The query of ``search query WORDS...`` with nothing else, and the
     index it is for; or None."""
     if len(argv) < 2 or argv[0] != "query" or any(arg.startswith("-") for arg in argv[1:]):
@@ -61,7 +60,7 @@ def _plain_query(argv: list[str]) -> tuple[str, Path] | None:
     given = os.environ.get(INDEX_DIR_VARIABLE)  # (as Click reads it: empty is unset)
     if given and os.path.exists(given) and not os.path.isdir(given):
         return None  # Click says what is wrong
-    return text, Path(given) if given else default_index_dir()
+    return text, given or default_index_dir()
 
 
 def _writes_utf8(stream) -> bool:
@@ -73,7 +72,7 @@ def _writes_utf8(stream) -> bool:
         return False
 
 
-def _run_plain_query(text: str, index_dir: Path) -> None:
+def _run_plain_query(text: str, index_dir: str) -> None:
     """``search query`` with its defaults, as its Click command runs it."""
     from searcher.cli.defaults import QueryOptions
     from searcher.cli.failures import debugging, failure_message, stop_quietly_for_a_closed_pipe

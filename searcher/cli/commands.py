@@ -20,7 +20,7 @@ QUERY_DEFAULTS = QueryOptions()
 
 
 def _index_dir(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
-    return value if value is not None else default_index_dir()
+    return value if value is not None else Path(default_index_dir())
 
 
 index_dir_option = click.option(

@@ -7,9 +7,9 @@ calls ``run_query``; so does the launcher's fast lane for a plain
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from searcher.cli.defaults import QueryOptions
 
@@ -23,7 +23,7 @@ def plain_echo(message: str = "", nl: bool = True, err: bool = False, color: boo
 
 
 def run_query(
-    text: str, index_dir: Path, options: QueryOptions, echo: Callable = plain_echo,
+    text: str, index_dir: str | os.PathLike, options: QueryOptions, echo: Callable = plain_echo,
     command_prefix: Callable[[str], str] = lambda command: f"search {command}",
 ) -> None:
     """Search the index at ``index_dir`` for ``text`` and print what was

@@ -31,7 +31,6 @@ from bisect import bisect_left
 from collections.abc import Callable
 from functools import partial
 from itertools import islice
-from pathlib import Path
 
 from searcher import analysis
 from searcher.analysis.stem_table import index_stem_table
@@ -203,7 +202,7 @@ def in_background(work: Callable[[], None], wait: bool = False) -> threading.Thr
 class ParagraphSearcher:
     """An open index, ready for many queries (the CLI makes one per process)."""
 
-    def __init__(self, index_dir: Path, vectorized: bool | None = None, sound: set[str] | None = None):
+    def __init__(self, index_dir: str | os.PathLike, vectorized: bool | None = None, sound: set[str] | None = None):
         """``vectorized``: work plain-word queries out with NumPy
         (``vector_ranking``); by default from the second search on, since
         a one-shot query would spend longer importing NumPy than searching.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
 from searcher.errors import ArticleNotFound
 from searcher.records import record
@@ -51,7 +51,7 @@ def address(article: str, paragraph: int | None = None) -> str:
     return article if paragraph is None else f"{article}:{paragraph}"
 
 
-def find_articles(index_dir: Path, text: str) -> tuple[list[StoredArticle], int | None]:
+def find_articles(index_dir: str | os.PathLike, text: str) -> tuple[list[StoredArticle], int | None]:
     """The article(s) an address names, and the paragraph it points at.
 
     ``text`` is an article id, or an id and a paragraph number joined by a

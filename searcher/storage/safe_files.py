@@ -12,7 +12,6 @@ rename itself is on the disk.  This is the order Lucene and SQLite keep.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 
 def syncing() -> bool:
@@ -30,11 +29,11 @@ def sync_folder(folder: str | os.PathLike) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: str | os.PathLike, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step: a reader sees the old
     file or the new, never half, and a failed write (or a power cut) leaves
     the old one."""
-    partial = path.with_name(path.name + ".partial")
+    partial = os.fspath(path) + ".partial"
     try:
         with open(partial, "wb") as out:
             out.write(data)
@@ -43,6 +42,7 @@ def write_atomically(path: Path, data: bytes) -> None:
                 os.fsync(out.fileno())
         os.replace(partial, path)
     except OSError:
-        partial.unlink(missing_ok=True)
+        if os.path.exists(partial):
+            os.unlink(partial)
         raise
-    sync_folder(path.parent)
+    sync_folder(os.path.dirname(partial) or ".")

@@ -30,7 +30,6 @@ from __future__ import annotations
 import os
 import struct
 from bisect import bisect_left, bisect_right
-from pathlib import Path
 
 from searcher.query import duplicates
 from searcher.storage import checksums
@@ -67,12 +66,15 @@ def live_sketches(files, np):
     return np.concatenate(hashes), np.concatenate(docnums)
 
 
-def write_sketch_file(index_dir: Path, files) -> bool:
+def write_sketch_file(index_dir: str | os.PathLike, files) -> bool:
     """Write the sketch file of ``files``' generation (an ``IndexFiles``),
     unless there is one, and delete the files of other generations.
     Returns whether it wrote one."""
+    from pathlib import Path  # here: a query needs none (its imports take 4 ms)
+
     import numpy as np
 
+    index_dir = Path(index_dir)
     path = index_dir / sketch_file_name(files.generation)
     wrote = False
     if not path.exists() and files.has_column("signature"):

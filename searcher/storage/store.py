@@ -13,7 +13,6 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from pathlib import Path
 
 from searcher import analysis
 from searcher.analysis.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
@@ -30,6 +29,8 @@ from searcher.records import TYPE_CHECKING, record
 from searcher.storage.safe_files import write_atomically
 
 if TYPE_CHECKING:
+    from pathlib import Path  # imported where used: a query needs none (its imports take 4 ms)
+
     from searcher.sources.articles import SourceFile, Warn
 
 INDEX_NAME = "paragraphs"
@@ -196,7 +197,7 @@ def latest_generation(index_dir: Path) -> int:
     index then does again.)"""
     from searcher.storage.w3 import reader
 
-    return reader.latest_generation(index_dir, INDEX_NAME) if index_dir.is_dir() else -1
+    return reader.latest_generation(index_dir, INDEX_NAME) if os.path.isdir(index_dir) else -1
 
 
 def open_index(index_dir: Path, readonly: bool = True, current: bool = True):
@@ -353,6 +354,8 @@ def indexed_roots(index_dir: Path) -> list[Path]:
     index's file records, and those runs were asked to index (recorded as a
     run starts, so a run stopped before its first commit, or an index
     whose records are damaged, still knows them)."""
+    from pathlib import Path
+
     if not index_exists(index_dir):
         return []
     asked = _asked_roots(index_dir)
@@ -373,6 +376,7 @@ ROOTS_FILE = "roots.json"  # the roots runs were asked to index, see indexed_roo
 
 def _asked_roots(index_dir: Path) -> set[Path]:
     import json
+    from pathlib import Path
 
     try:
         return {Path(root) for root in json.loads((index_dir / ROOTS_FILE).read_text(encoding="utf-8"))}
@@ -393,21 +397,22 @@ def index_procs() -> int:
     return max(1, setting("SEARCH_PROCS", 0) or min(os.cpu_count() or 1, MAX_PROCS))
 
 
-def writer_at_work(index_dir: Path) -> str | None:
+def writer_at_work(index_dir: str | os.PathLike) -> str | None:
     """Who holds the run lock (``search index`` at work on the index), or
     None.  Read-only: it tries for a shared lock on the lock file, when
     there is one, and lets go at once."""
     import fcntl
 
     try:
-        fd = os.open(index_dir / RUN_LOCK, os.O_RDONLY)
+        fd = os.open(os.path.join(index_dir, RUN_LOCK), os.O_RDONLY)
     except OSError:
         return None
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except OSError:
         try:
-            return (index_dir / WRITER_NOTE).read_text(encoding="utf-8").strip() or "'search index'"
+            with open(os.path.join(index_dir, WRITER_NOTE), encoding="utf-8") as note:
+                return note.read().strip() or "'search index'"
         except OSError:
             return "'search index'"
     else:
@@ -552,6 +557,8 @@ def _collector_paused():
 
 
 def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | None, rebuild: bool) -> IndexReport:
+    from pathlib import Path
+
     from searcher.sources.articles import SUFFIXES, find_files  # here: queries need not compile its patterns
 
     batch_paragraphs = max(1, setting("SEARCH_BATCH_PARAGRAPHS", BATCH_PARAGRAPHS))
