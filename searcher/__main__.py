@@ -1,3 +1,3 @@
-from searcher.cli import main
+from searcher.cli import command
 
-main(prog_name="search")
+command()

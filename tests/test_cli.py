@@ -213,7 +213,9 @@ def test_a_plain_query_takes_the_fast_lane_and_prints_what_click_prints(tmp_path
     """``search query WORDS...`` alone runs without Click (searcher.cli);
     the same words after ``--`` go through Click: the same output, errors
     and exit status, found or not, for phrases, field notes and spelling
-    hints, and on a missing or damaged index."""
+    hints, and on a missing or damaged index.  ``python -m searcher``
+    takes the lane too; both end the process as soon as the output is
+    written (``searcher.cli.command``), and none of it may be lost."""
     import re
 
     command = _installed_search()
@@ -222,11 +224,13 @@ def test_a_plain_query_takes_the_fast_lane_and_prints_what_click_prints(tmp_path
 
     def both(*words):
         outputs = []
-        for args in ([command, "query", *words], [command, "query", "--", *words]):
+        for args in ([command, "query", *words], [command, "query", "--", *words],
+                     [sys.executable, "-m", "searcher", "query", *words]):
             done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
             timeless = re.sub(r"match \(\d+ ms\)", "match (_ ms)", done.stdout)
             outputs.append((done.returncode, timeless, done.stderr))
-        return outputs
+        assert outputs[2] == outputs[0]
+        return outputs[:2]
 
     fast, through_click = both("pakta", "pertahanan")  # no index yet
     assert fast == through_click and fast[0] == 2 and "search: error:" in fast[2]

@@ -23,8 +23,19 @@ import os
 import sys
 
 
-def main(args: list[str] | None = None, prog_name: str = "search") -> None:
-    """Run the ``search`` command with ``args`` (by default the process's)."""
+def command() -> None:
+    """The ``search`` console script, and ``python -m searcher``: ``main``
+    on this process's arguments, ending the process as a plain query ends."""
+    main(end_process=True)
+
+
+def main(args: list[str] | None = None, prog_name: str = "search", end_process: bool = False) -> None:
+    """Run the ``search`` command with ``args`` (by default the process's).
+    With ``end_process``, a plain query's process ends as soon as its
+    output is written, without Python's clean-up: freeing its modules and
+    objects one by one took 5 ms of a 55 ms query, and the system frees
+    them at once.  Nothing of a query needs it: it writes no file, and its
+    output is flushed first."""
     argv = sys.argv[1:] if args is None else list(args)
     plain = _plain_query(argv)
     if plain is None:
@@ -39,8 +50,20 @@ def main(args: list[str] | None = None, prog_name: str = "search") -> None:
     gc.disable()
     try:
         _run_plain_query(*plain)
+    except SystemExit as done:
+        if end_process and isinstance(done.code, int):
+            _end_process(done.code)
+        raise
     finally:
         gc.enable()
+
+
+def _end_process(status: int) -> None:
+    # Nothing is left to write: plain_echo flushes each line, and a reader
+    # that went away was dealt with as a line was written.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _plain_query(argv: list[str]) -> tuple[str, str] | None:
