@@ -206,12 +206,24 @@ def measure(n: int, nqueries: int, work: Path, whoosh: bool = True) -> None:
               f"FTS5 {p(fts5, .5):.1f} / {p(fts5, .95):.1f} ms")
 
 
+def editable_finder() -> str | None:
+    """The .pth file of an editable install of searcher, if this Python has one."""
+    import sysconfig
+
+    found = sorted(Path(sysconfig.get_paths()["purelib"]).glob("__editable__*searcher*.pth"))
+    return found[0].name if found else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[2000])
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--no-whoosh", action="store_true", help="leave out the Whoosh baseline")
     args = parser.parse_args()
+    if editable_finder():
+        print(f"note: searcher is installed editable here ({editable_finder()}): every Python this run starts, "
+              "FTS5's too, imports that finder first (pathlib and more, some 20 ms), which flatters the cold "
+              "query ratios; measure with `pip install .`, as the README installs it.")
     work = Path(tempfile.mkdtemp(prefix="searcher-speed-"))
     try:
         for n in args.sizes:
