@@ -30,8 +30,8 @@ from searcher.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import datetime
-    from pathlib import Path
     from collections.abc import Callable, Iterable
+    from pathlib import Path
 
     from searcher.query.search import ParagraphSearcher, Results
     from searcher.query.stored_articles import StoredArticle

@@ -42,7 +42,9 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> None:
                 os.fsync(out.fileno())
         os.replace(partial, path)
     except OSError:
-        if os.path.exists(partial):
+        try:
             os.unlink(partial)
+        except FileNotFoundError:
+            pass
         raise
     sync_folder(os.path.dirname(partial) or ".")

@@ -379,7 +379,8 @@ def _asked_roots(index_dir: Path) -> set[Path]:
     from pathlib import Path
 
     try:
-        return {Path(root) for root in json.loads((index_dir / ROOTS_FILE).read_text(encoding="utf-8"))}
+        with open(os.path.join(index_dir, ROOTS_FILE), encoding="utf-8") as recorded:
+            return {Path(root) for root in json.load(recorded)}
     except (OSError, ValueError, TypeError):
         return set()
 
