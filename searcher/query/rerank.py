@@ -22,7 +22,7 @@ import math
 import re
 from functools import cache
 
-from searcher.analysis import QUESTION_FRAME_WORDS, QUESTION_WORDS, STOPWORDS, related_forms, stem, words
+from searcher.analysis import QUESTION_FRAME_WORDS, QUESTION_WORDS, related_forms, stem, words
 from searcher.query import rerank_model
 from searcher.query import tree as queries
 
@@ -136,13 +136,13 @@ class Reranker:
         """The features of a paragraph (its text, the log of its BM25 score
         over the best's, its pass), in FEATURES' order; ``weighted_only``:
         those the model gives no weight are left at 0, not worked out."""
-        sequence = [(form, root) for form, root in related_forms(body, self._vocabulary) if form not in STOPWORDS]
-        found_at = self._found_at(sequence)
+        forms, roots = related_forms(body, self._vocabulary)
+        found_at = self._found_at(forms, roots)
         found = [i for i, positions in enumerate(found_at) if positions]
         opening = [max(0.0, 1 - min(at, default=LEAD_WORDS) / LEAD_WORDS) for at in found_at]
         exact = 0.0
         if self.exact_forms:
-            exact = len(self.exact_forms & {form for form, _ in sequence}) / len(self.exact_forms)
+            exact = len(self.exact_forms.intersection(forms)) / len(self.exact_forms)
         asks = self.asks
         together = 0.0
         if self.pairs and not (weighted_only and not self._together_weighted):
@@ -161,7 +161,7 @@ class Reranker:
             len(found) / _shortest_span(found_at, found) if found else 0.0,
             sum(opening[i] for i in found) / len(self.keys),
             sum(opening[i] * self.rarity[i] for i in found) / self._total_rarity,
-            math.log1p(len(sequence)),
+            math.log1p(len(forms)),
             1.0 if asks == "time" and _pattern("time").search(body) else 0.0,
             1.0 if asks == "number" and _pattern("number").search(body) else 0.0,
             new_names if asks == "person" else 0.0,
@@ -179,13 +179,17 @@ class Reranker:
         features = self.of(body, math.log(score / best) if 0 < score <= best else 0.0, every_word, weighted_only=True)
         return score * math.exp(sum(w * x for w, x in zip(self.model_weights, features)) - rerank_model.TYPICAL)
 
-    def _found_at(self, sequence) -> list[list[int]]:
-        """For each query word, where it stands among the paragraph's words."""
+    def _found_at(self, forms: list[str], roots: dict[str, str]) -> list[list[int]]:
+        """For each query word, where it stands among the paragraph's
+        words (``forms``, and ``roots`` of those that may be related)."""
         found_at: list[list[int]] = [[] for _ in self.keys]
         words_of = self._words_of
-        for at, (form, root) in enumerate(sequence):
-            for i in words_of.get(form, ()) if root is None else {*words_of.get(form, ()), *words_of.get(root, ())}:
-                found_at[i].append(at)
+        wanted = self._vocabulary | roots.keys()  # most of a paragraph's words are neither
+        for at, form in enumerate(forms):
+            if form in wanted:
+                root = roots.get(form)
+                for i in words_of.get(form, ()) if root is None else {*words_of.get(form, ()), *words_of.get(root, ())}:
+                    found_at[i].append(at)
         return found_at
 
     def _together(self, found_at: list[list[int]]) -> int:
