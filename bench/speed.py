@@ -108,19 +108,37 @@ for row in fts5_search(sqlite3.connect(sys.argv[1]), sys.argv[2]):
 """
 
 
-def timed(command: list[str], env=None) -> tuple[float, float, float]:
-    """Run a process; return (seconds, peak RSS in MB, CPU seconds)."""
+# A process's peak memory as wait4 gives it counts this script's own size
+# too: a child starts as a copy of its parent (vfork or fork), and Linux
+# keeps that copy's peak when it execs.  After the first N's warm rounds
+# this script holds some 80 MB, which every later figure showed.  GNU time,
+# small, forks the command itself.
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def timed(command: list[str], env=None, memory: bool = False) -> tuple[float, float, float]:
+    """Run a process; return (seconds, peak RSS in MB, CPU seconds).  The
+    peak (of the largest process of its tree) is measured only with
+    ``memory``, through GNU time, whose own start then adds to the time."""
     # Both sides run with cached bytecode, as installed code does: with
     # PYTHONDONTWRITEBYTECODE set, the checkout's modules would be compiled
     # again by every cold query while Whoosh's come precompiled.
     env = {k: v for k, v in (env or os.environ).items() if k != "PYTHONDONTWRITEBYTECODE"}
+    peak_file = None
+    if memory and GNU_TIME:
+        peak_file = tempfile.NamedTemporaryFile("r", suffix=".peak")
+        command = [GNU_TIME, "-f", "%M", "-o", peak_file.name, *command]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"failed: {' '.join(command)}")
-    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    peak_mb = usage.ru_maxrss / 1024  # (see GNU_TIME)
+    if peak_file is not None:
+        with peak_file:
+            peak_mb = int(peak_file.read().split()[-1]) / 1024
+    return seconds, peak_mb, usage.ru_utime + usage.ru_stime
 
 
 def warm_rounds(search, queries: list[str], unseen: list[str]) -> tuple[list[float], list[float]]:
@@ -148,10 +166,10 @@ def measure(n: int, nqueries: int, work: Path, whoosh: bool = True) -> None:
     env = {**os.environ, "SEARCH_INDEX_DIR": str(ours_dir), "NO_COLOR": "1"}
 
     fts5_db = work / f"fts5_{n}.db"
-    ours_index = timed([*SEARCH, "index", str(corpus)], env)
-    fts5_index = timed([sys.executable, "-c", FTS5_INDEX, str(corpus), str(fts5_db)])
+    ours_index = timed([*SEARCH, "index", str(corpus)], env, memory=True)
+    fts5_index = timed([sys.executable, "-c", FTS5_INDEX, str(corpus), str(fts5_db)], memory=True)
     if whoosh:
-        base_index = timed([sys.executable, "-c", BASELINE_INDEX, str(corpus), str(base_dir)])
+        base_index = timed([sys.executable, "-c", BASELINE_INDEX, str(corpus), str(base_dir)], memory=True)
     reindex = timed([*SEARCH, "index", str(corpus)], env)
 
     # Alternated query by query, so that a machine slowing down or speeding
@@ -162,6 +180,13 @@ def measure(n: int, nqueries: int, work: Path, whoosh: bool = True) -> None:
         fts5_cold.append(timed([sys.executable, "-c", FTS5_QUERY, str(fts5_db), q]))
         if whoosh:
             base_cold.append(timed([sys.executable, "-c", BASELINE_QUERY, str(base_dir), q]))
+    # Their memory, apart: GNU time's start would weigh on a cold query's time.
+    cold_memory = {"ours": [], "FTS5": [], "Whoosh": []}
+    for q in queries[:5]:
+        cold_memory["ours"].append(timed([*SEARCH, "query", q], env, memory=True)[1])
+        cold_memory["FTS5"].append(timed([sys.executable, "-c", FTS5_QUERY, str(fts5_db), q], memory=True)[1])
+        if whoosh:
+            cold_memory["Whoosh"].append(timed([sys.executable, "-c", BASELINE_QUERY, str(base_dir), q], memory=True)[1])
 
     sys.path.insert(0, str(ROOT))
     from searcher.query.search import ParagraphSearcher
@@ -199,8 +224,7 @@ def measure(n: int, nqueries: int, work: Path, whoosh: bool = True) -> None:
           f"ratio {median(ours_cold, 0) / median(fts5_cold, 0):.2f}")
     if whoosh:
         print(f"                 Whoosh {1000 * median(base_cold, 0):6.0f} ms  ratio {median(ours_cold, 0) / median(base_cold, 0):.2f}")
-    print(f"  cold query peak memory ours {max(q[1] for q in ours_cold):.0f} MB  FTS5 {max(q[1] for q in fts5_cold):.0f} MB"
-          + (f"  Whoosh {max(q[1] for q in base_cold):.0f} MB" if whoosh else ""))
+    print("  cold query peak memory " + "  ".join(f"{name} {max(peaks):.0f} MB" for name, peaks in cold_memory.items() if peaks))
     for name, ours, fts5 in (("repeated  ", warm, fts5_warm), ("first-seen", first_seen, fts5_first_seen)):
         print(f"  warm query p50 / p95, {name} ours {p(ours, .5):.1f} / {p(ours, .95):.1f} ms  "
               f"FTS5 {p(fts5, .5):.1f} / {p(fts5, .95):.1f} ms")
@@ -220,6 +244,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--no-whoosh", action="store_true", help="leave out the Whoosh baseline")
     args = parser.parse_args()
+    if not GNU_TIME:
+        print("note: no GNU time (/usr/bin/time): peak memory figures include this script's own size.")
     if editable_finder():
         print(f"note: searcher is installed editable here ({editable_finder()}): every Python this run starts, "
               "FTS5's too, imports that finder first (pathlib and more, some 20 ms), which flatters the cold "
