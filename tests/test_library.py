@@ -28,6 +28,19 @@ def test_the_readme_example_indexes_searches_and_reads(tmp_path):
     ix.close()
 
 
+def test_an_index_named_by_a_string_works_as_one_named_by_a_path(tmp_path):
+    # Index keeps the folder as given (a query needs no pathlib); path is a Path.
+    folder = str(tmp_path / "index")
+    ix = searcher.Index(folder)
+    assert ix.path == tmp_path / "index" and repr(ix) == f"Index({folder!r})"
+    ix.update([str(SAMPLES)])
+    assert ix.roots() == [SAMPLES]
+    assert ix.search("pakta pertahanan").hits[0].paragraph == 4
+    ix.update()  # again, from the folders it knows
+    assert searcher.Index(tmp_path / "index").search("pakta pertahanan").total == 2
+    ix.close()
+
+
 def test_a_long_lived_index_sees_what_a_writer_commits(tmp_path):
     folder = tmp_path / "berita"
     write(folder / "a.txt", "Gempa Palu\n\nGempa mengguncang Palu.")
