@@ -250,6 +250,20 @@ def test_a_plain_query_takes_the_fast_lane_and_prints_what_click_prints(tmp_path
     assert fast == through_click and fast[0] == 2 and toc.name in fast[2]
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux) to stand for a full disk")
+def test_output_to_a_full_disk_is_one_line_about_the_output_not_the_index(tmp_path):
+    command = _installed_search()
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index")}
+    env.pop("SEARCH_DEBUG", None)
+    subprocess.run([command, "index"], env=env, capture_output=True, check=True)
+    for args in (["query", "pakta"], ["query", "--", "pakta"], ["show", "000_8e71dce4d88c4be3"], ["stats"]):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([command, *args], env=env, stdout=full, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 2, args
+        assert done.stderr == ("search: error: cannot write the output (No space left on device); "
+                               "free some space and run the command again\n"), args
+
+
 def test_the_fast_lane_gives_the_garbage_collector_back_to_a_program_that_calls_it(tmp_path, monkeypatch, capsys):
     """The lane runs a plain query with Python's garbage collector off; a
     program calling searcher.cli.main in its own process gets it back."""

@@ -112,6 +112,6 @@ def _run_plain_query(text: str, index_dir: str) -> None:
     except Exception as err:
         if debugging():
             raise
-        plain_echo(f"search: error: {failure_message(err)}", err=True)
+        plain_echo(f"search: error: {failure_message(err, 'query')}", err=True)
         sys.exit(2)
     sys.exit(0)

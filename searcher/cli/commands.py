@@ -70,7 +70,7 @@ class _Group(click.Group):
         except Exception as err:
             if debugging(ctx.params.get("debug")):
                 raise
-            raise Failure(failure_message(err)) from None
+            raise Failure(failure_message(err, ctx.invoked_subcommand)) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)

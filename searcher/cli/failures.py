@@ -10,6 +10,7 @@ import os
 import sys
 
 _DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+_WRITING_THE_INDEX = ("index", "check")  # commands that write the index (check: with --repair)
 
 
 def debugging(flag: bool = False) -> bool:
@@ -17,13 +18,17 @@ def debugging(flag: bool = False) -> bool:
     return flag or bool(os.environ.get("SEARCH_DEBUG"))
 
 
-def failure_message(err: Exception) -> str:
-    """The line that says what went wrong (exit status 2)."""
+def failure_message(err: Exception, command: str | None = None) -> str:
+    """The line that says what went wrong (exit status 2) in ``command``
+    (``search COMMAND``, when known)."""
     from searcher.errors import SearchError
 
     if isinstance(err, SearchError):
         return str(err)
     if isinstance(err, OSError) and err.errno in _DISK_FULL:
+        if command is not None and command not in _WRITING_THE_INDEX:
+            # search query ... > file: only the output can fill a disk
+            return f"cannot write the output ({err.strerror}); free some space and run the command again"
         return (f"cannot write the index ({err.strerror}); free some space and run the command again "
                 "(what was indexed before is intact)")
     if isinstance(err, OSError):
