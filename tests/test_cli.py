@@ -264,6 +264,18 @@ def test_output_to_a_full_disk_is_one_line_about_the_output_not_the_index(tmp_pa
                                "free some space and run the command again\n"), args
 
 
+def test_a_closed_output_is_one_line_and_nothing_is_done(tmp_path):
+    command = _installed_search()
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index")}
+    env.pop("SEARCH_DEBUG", None)
+    for args in (["query", "pakta"], ["query", "--json", "pakta"], ["index"]):
+        done = subprocess.run([command, *args], env=env, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=lambda: os.close(1))  # search ... >&-
+        assert done.returncode == 2, args
+        assert done.stderr == "search: error: cannot write the output: standard output is closed\n", args
+    assert not (tmp_path / "index").exists()
+
+
 def test_the_fast_lane_gives_the_garbage_collector_back_to_a_program_that_calls_it(tmp_path, monkeypatch, capsys):
     """The lane runs a plain query with Python's garbage collector off; a
     program calling searcher.cli.main in its own process gets it back."""

@@ -36,6 +36,10 @@ def main(args: list[str] | None = None, prog_name: str = "search", end_process: 
     objects one by one took 5 ms of a 55 ms query, and the system frees
     them at once.  Nothing of a query needs it: it writes no file, and its
     output is flushed first."""
+    if sys.stdout is None:  # started with its output closed: search ... >&-
+        if sys.stderr is not None:
+            sys.stderr.write(f"{prog_name}: error: cannot write the output: standard output is closed\n")
+        sys.exit(2)
     argv = sys.argv[1:] if args is None else list(args)
     plain = _plain_query(argv)
     if plain is None:
