@@ -57,6 +57,30 @@ def test_queries_nested_past_the_limit_are_one_line_errors(sample_index, text):
     assert sample_index("query", nested).exit_code == 0
 
 
+def test_words_of_bytes_that_are_not_utf8_are_left_out_with_a_note(sample_index, tmp_path):
+    # A terminal set to Latin-1 sends "ç" as the byte 0xe7, which Python
+    # keeps as a lone surrogate: no indexed word holds one, and cut there
+    # "Françoise" would be searched as "fran" and "oise".
+    import os
+    import re
+    import subprocess
+
+    from test_cli import _installed_search
+
+    search = _installed_search()
+    note = (b"search: note: b'Fran\\xe7oise' is not UTF-8 text, so it was left out: "
+            b"is the terminal set to another encoding?\n")
+    for args in ([b"query", b"pakta Fran\xe7oise"], [b"query", b"--", b"pakta Fran\xe7oise"]):
+        done = subprocess.run([search, *args], capture_output=True, env=os.environ)
+        assert (done.returncode, done.stderr) == (0, note), args
+        plain = subprocess.run([search, "query", "pakta"], capture_output=True, env=os.environ).stdout
+        assert re.sub(rb"\(\d+ ms\)", b"", done.stdout) == re.sub(rb"\(\d+ ms\)", b"", plain)
+    alone = subprocess.run([search, b"query", b"Fran\xe7oise"], capture_output=True, env=os.environ)
+    assert alone.returncode == 2
+    assert alone.stderr == (b"search: error: the query is not UTF-8 text (b'Fran\\xe7oise'): "
+                            b"is the terminal set to another encoding?\n")
+
+
 def test_a_prefix_standing_for_more_words_than_the_cap_says_so(run, tmp_path):
     import itertools
     import string

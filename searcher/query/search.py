@@ -34,6 +34,7 @@ from itertools import islice
 
 from searcher import analysis
 from searcher.analysis.stem_table import index_stem_table
+from searcher.errors import QueryError
 from searcher.query import duplicates, rerank, spelling
 from searcher.query import tree as queries
 from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions
@@ -197,6 +198,29 @@ def in_background(work: Callable[[], None], wait: bool = False) -> threading.Thr
     if wait:
         thread.join()
     return thread
+
+
+def _is_unicode_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _undecodable_words_out(text: str) -> tuple[str, str | None]:
+    """``text`` without the words that hold bytes that were not UTF-8, and
+    a note naming them (None when there are none).  Python keeps such bytes
+    as lone surrogates (a terminal set to Latin-1 sends "ç" as 0xe7): no
+    indexed word holds one, and cut there, "François" would be searched as
+    "fran" and "ois"."""
+    if text.isascii() or _is_unicode_text(text):
+        return text, None
+    kept = [word for word in text.split() if _is_unicode_text(word)]
+    raw = " ".join(word for word in text.split() if not _is_unicode_text(word)).encode("utf-8", "surrogateescape")
+    if not kept:
+        raise QueryError(f"the query is not UTF-8 text ({raw!r}): is the terminal set to another encoding?")
+    return " ".join(kept), f"{raw!r} is not UTF-8 text, so it was left out: is the terminal set to another encoding?"
 
 
 class ParagraphSearcher:
@@ -488,6 +512,7 @@ class ParagraphSearcher:
 
     def _search(self, text, limit, page, per_article, snippet_chars, count, narrow, sort, facets) -> Results:
         started = time.perf_counter()
+        text, left_out = _undecodable_words_out(text)
         node, passes = plan(text)
         wanted = page * limit
         expand = self._expansions(node)
@@ -544,7 +569,7 @@ class ParagraphSearcher:
             "(in alphabetical order) were searched: a longer prefix finds them all "
             f"(a query's prefixes stand for {MAX_EXPANSIONS:,} words in all, in body and title)"
             for prefix, share in expand.capped
-        ) + self._why_not(text, node, hits)
+        ) + ((left_out,) if left_out else ()) + self._why_not(text, node, hits)
         seconds = time.perf_counter() - started
         return Results(text, hits, paragraphs, articles, exact, seconds, suggestion, notes, counted)
 
