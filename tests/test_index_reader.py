@@ -31,7 +31,7 @@ def _assert_reads_as_whoosh_does(index_dir: Path, frequency_lists: bool = True) 
         assert files.doc_count_all() == reader.doc_count_all()
         assert files.field_names == set(index.schema.names())
         live = [docnum for docnum in range(reader.doc_count_all()) if not reader.is_deleted(docnum)]
-        for field in ("body", "title", "sketch", "kind"):
+        for field in ("body", "title", "kind", "article"):
             assert files.field_length(field) == reader.field_length(field)
             for text in reader.lexicon(field):
                 word = text.decode("utf-8")

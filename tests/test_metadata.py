@@ -5,6 +5,7 @@ kept still open, answer and update."""
 import json
 
 import pytest
+from whoosh.fields import KEYWORD
 from conftest import SAMPLES, json_hits, write
 
 from searcher.storage import store
@@ -65,6 +66,7 @@ def index_without_metadata(run, tmp_path, monkeypatch):
         schema = made_now()
         for name in store.METADATA_FIELDS:
             schema.remove(name)
+        schema.add(store.SKETCH_FIELD, KEYWORD)  # (indexed sketch terms then)
         return schema
 
     monkeypatch.setattr(store, "make_schema", schema_before_metadata)

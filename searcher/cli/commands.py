@@ -443,7 +443,7 @@ def check(index_dir: Path, repair: bool) -> None:
     for line in done:
         click.echo(f"repaired {line}")
     shown = ", ".join(again[:10]) + (f", and {len(again) - 10:,} more" if len(again) > 10 else "")
-    click.echo(f"search: {problems} and dropped; 'search index' reads again {plural(len(again), 'file')}"
+    click.echo(f"search: {problems} and repaired; 'search index' reads again {plural(len(again), 'file')}"
                + (f": {shown}" if again else ""))
     sys.exit(1)
 

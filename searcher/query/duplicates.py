@@ -1,11 +1,12 @@
 """Finding the same paragraph in other articles (news is syndicated).
 
 At indexing time each paragraph gets a *signature*: the 32 smallest hashes
-of its word 3-grams (a bottom-k MinHash), kept in a column, and the first
-four of them are indexed as *sketch* terms (and kept, sorted, in the
-index's sketch file, ``storage.sketch_file``).  Two copies of a paragraph
+of its word 3-grams (a bottom-k MinHash), kept in a column; its first four
+are its *sketch*, kept, sorted, in the index's sketch file
+(``storage.sketch_file``; indexes made before December 2026 index them as
+sketch terms too).  Two copies of a paragraph
 share their signature, and a copy with a word or two changed still shares
-most of it.  At query time, paragraphs sharing two sketch terms with a hit
+most of it.  At query time, paragraphs sharing two sketch hashes with a hit
 are candidates; the signatures estimate their overlap without reading them, and
 the few that come close have their texts compared: a duplicate shares at
 least NEAR_JACCARD of its word 3-grams with the hit.  "Jakarta (ANTARA) - "
@@ -26,7 +27,11 @@ import re
 import struct
 import zlib
 
+from searcher.records import TYPE_CHECKING
 from searcher.storage.w3.reader import DamagedFile
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SKETCH_SIZE = 4
 SIGNATURE_SIZE = 32  # hashes in the signatures of a new index
@@ -200,6 +205,10 @@ class SketchTable:
         self._low_bits = np.frombuffer(signatures, dtype=np.uint8).reshape(-1, width)[:, 3::4].copy()
         self._np = np
 
+    def holding(self, sketch_hash: int) -> list[int]:
+        """The live paragraphs whose sketch holds ``sketch_hash``, in document order."""
+        return sorted(self._documents(sketch_hash).tolist())
+
     def _documents(self, sketch_hash: int):
         """The live paragraphs whose sketch holds ``sketch_hash``, an array."""
         key = self._np.uint32(sketch_hash)  # (a Python int would make NumPy convert the whole table)
@@ -264,8 +273,9 @@ class KnownCopies:
 class CopyFinder:
     """Finds the copies of a search's hits in other articles, through the
     index's sketch hashes (a ``SketchTable``; else the generation's
-    ``storage.sketch_file.SketchFile``; else the sketch terms,
-    ``ranking.PlainWordScorer.documents``), signatures and stored fields
+    ``storage.sketch_file.SketchFile``; else, in an index made before
+    December 2026, the sketch terms, ``ranking.PlainWordScorer.documents``),
+    signatures and stored fields
     (``IndexFiles``).  One serves one search and remembers what it read:
     the hits of a search share sketch hashes and candidates (a quarter of
     the reads), and a deeper look (``ParagraphSearcher.search``) walks the
@@ -273,12 +283,22 @@ class CopyFinder:
     searcher keeps for the searches after (see ``KnownCopies``)."""
 
     def __init__(
-        self, words, files, sketches: SketchTable | None = None, known: KnownCopies | None = None, sketch_file=None
+        self,
+        words,
+        files,
+        sketches: SketchTable | None = None,
+        known: KnownCopies | None = None,
+        sketch_file=None,
+        make_sketch_table: Callable[[], SketchTable | None] | None = None,
     ):
+        """``make_sketch_table``: for an index without sketch terms, makes
+        the table (or gives None, when it cannot) should the sketch file be
+        missing or damaged."""
         self._words = words
         self._files = files
         self._sketches = sketches
         self._sketch_file = sketch_file
+        self._make_sketch_table = make_sketch_table
         self._width = files.column_width("signature")  # see the module's docstring
         self._documents: dict[int, list[int]] = {}  # sketch hash: the paragraphs holding it
         self._signatures: dict[int, frozenset[int]] = {}  # their hashes
@@ -331,8 +351,9 @@ class CopyFinder:
 
     def _holding(self, sketch_hash: int):
         """The live paragraphs whose sketch holds ``sketch_hash``: from the
-        generation's sketch file (two reads), or by looking its term up in
-        every segment when there is none, or it is damaged."""
+        generation's sketch file (two reads); when there is none, or it is
+        damaged, from a sketch table made then (``make_sketch_table``), or
+        else by looking its term up in every segment."""
         if sketch_hash not in self._documents:
             found = None
             if self._sketch_file is not None:
@@ -340,6 +361,11 @@ class CopyFinder:
                     found = self._sketch_file.documents(sketch_hash)
                 except DamagedFile:
                     self._sketch_file = None  # (``search check`` names it)
+            if found is None and self._make_sketch_table is not None:
+                self._sketches = self._make_sketch_table()  # (``_find`` uses it for the next hits)
+                self._make_sketch_table = None
+            if found is None and self._sketches is not None:
+                found = self._sketches.holding(sketch_hash)
             if found is None:
                 found = self._words.documents("sketch", format(sketch_hash, "x"))
             self._documents[sketch_hash] = found

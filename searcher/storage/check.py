@@ -206,6 +206,7 @@ def repair_index(index_dir: Path, findings: list[Finding]) -> tuple[list[str], l
 
     from searcher.analysis.stem_table import STEM_TABLE
     from searcher.storage import store
+    from searcher.storage.sketch_file import sketch_file_name
 
     done = []
     with store.RunLock(index_dir):
@@ -232,11 +233,20 @@ def repair_index(index_dir: Path, findings: list[Finding]) -> tuple[list[str], l
         if any(f.kind == "stems" for f in findings):
             (index_dir / STEM_TABLE).unlink(missing_ok=True)
             done.append(f"dropped {STEM_TABLE} (the next 'search index' writes it again)")
-        for finding in findings:
-            if finding.kind == "sketches":
-                (index_dir / finding.subject).unlink(missing_ok=True)
-                done.append(f"dropped {finding.subject} (queries look sketch terms up; the next 'search index' "
-                            "writes it again)")
+        sketch_files = [f.subject for f in findings if f.kind == "sketches"]
+        for name in sketch_files:
+            (index_dir / name).unlink(missing_ok=True)
+        if done or sketch_files:
+            # The generation left (a new one, if anything above committed)
+            # gets its sketch file, where queries find copies quickly.
+            store.save_sketch_file(index_dir)
+        if sketch_files:
+            written = sketch_file_name(store.latest_generation(index_dir))
+            if (index_dir / written).exists():
+                done.append(f"{written}, written again")
+            else:
+                done.append(f"dropped {', '.join(sketch_files)} (queries find copies more slowly without it; "
+                            "the next 'search index' writes it again)")
     return done, _unrecorded_files(index_dir)
 
 

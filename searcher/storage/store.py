@@ -108,15 +108,20 @@ def article_key(source: str, article: str) -> int:
     return int.from_bytes(digest, "big")
 
 
-# make_schema()'s fields: what an index made by this version has.  An index
-# made before articles had metadata lacks METADATA_FIELDS: it is read and
-# updated as it is, without metadata, until 'search index --rebuild'.
+# make_schema()'s fields: what an index made by this version has.  Indexes
+# made before are read and updated as they are, until 'search index
+# --rebuild': one made before articles had metadata lacks METADATA_FIELDS;
+# one made before December 2026 has SKETCH_FIELD too (see
+# ``storage.sketch_file``).
 FIELD_NAMES_BEFORE_METADATA = frozenset(
     {"kind", "source", "state", "root", "article", "article_key", "para", "title", "body", "sketch", "signature"}
     | {"size", "mtime", "sha1", "articles"}
 )
 METADATA_FIELDS = frozenset({"date", "day", "site", "site_key", "site_hash", "url", "author", "sites", "dates"})
-FIELD_NAMES = FIELD_NAMES_BEFORE_METADATA | METADATA_FIELDS
+SKETCH_FIELD = "sketch"
+FIELD_NAMES_WITH_SKETCH_TERMS = FIELD_NAMES_BEFORE_METADATA | METADATA_FIELDS
+FIELD_NAMES = FIELD_NAMES_WITH_SKETCH_TERMS - {SKETCH_FIELD}
+KNOWN_FIELD_NAMES = (FIELD_NAMES, FIELD_NAMES_WITH_SKETCH_TERMS, FIELD_NAMES_BEFORE_METADATA)
 
 
 def site_key(site: str) -> str:
@@ -138,7 +143,7 @@ def has_metadata(field_names) -> bool:
 
 def make_schema():
     from whoosh.columns import FixedBytesColumn, NumericColumn
-    from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
+    from whoosh.fields import COLUMN, ID, STORED, Schema
 
     from searcher.analysis.whoosh_glue import IndonesianText, analyzer
 
@@ -153,8 +158,7 @@ def make_schema():
         para=STORED,  # 1-based paragraph number within the article
         title=IndonesianText(analyzer=text_analyzer, stored=True, phrase=True),
         body=IndonesianText(analyzer=text_analyzer, stored=True, phrase=True),
-        sketch=KEYWORD,  # duplicate-finding terms and their signature, see duplicates.py
-        signature=COLUMN(FixedBytesColumn(SIGNATURE_BYTES)),
+        signature=COLUMN(FixedBytesColumn(SIGNATURE_BYTES)),  # for finding copies, see duplicates.py
         # What an article's file says of it (sources.articles.Article), on
         # its paragraphs, when it says it:
         date=STORED,  # of publication, "YYYY-MM-DD"
@@ -260,7 +264,7 @@ def open_index_files(index_dir: Path, current: bool = True, sound: set[str] | No
             raise damaged(index_dir, f"{os.path.basename(error.filename or '?')}: missing") from None
         except IndexFormatError:
             raise _outdated(index_dir) from None
-        if current and files.field_names not in (FIELD_NAMES, FIELD_NAMES_BEFORE_METADATA):
+        if current and files.field_names not in KNOWN_FIELD_NAMES:
             files.close()
             raise _outdated(index_dir)
         return files
@@ -582,6 +586,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
     writer = _open_writer(index, index_dir, make_schema() if rebuild else None)
     signature_size = len(writer.schema["signature"].column_type.default_value()) // 4
     metadata = has_metadata(writer.schema.names())
+    sketch_terms = SKETCH_FIELD in writer.schema.names()
     pending_files = 0
     committed_changes = 0  # files written or removed, as of the last commit
     try:
@@ -621,7 +626,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
                         share = before + size * written // of
                         on_progress(IndexProgress(report.files, total, share, bytes_total, report.paragraphs))
 
-                _index_file(writer, source, known.get(path), report, warn, signature_size, metadata, within)
+                _index_file(writer, source, known.get(path), report, warn, signature_size, metadata, within, sketch_terms)
                 report.files += 1
                 pending_files += 1
                 if on_progress:
@@ -637,6 +642,8 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
                     report.saved_files += pending_files
                     pending_files, batch_start, batch_started = 0, report.paragraphs, time.monotonic()
                     batch_seconds = min(2 * batch_seconds, BATCH_GROWTH * first_batch_seconds)
+                    # Queries of the new generation find copies through it.
+                    save_sketch_file(index_dir)
                     writer = _open_writer(index, index_dir)
             gone = [p for p, doc in known.items() if doc["root"] == str(root) and p not in seen]
             for path in gone:
@@ -653,7 +660,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
         report.saved_files += pending_files
         if len(analysis.known_stems()) > len(stem_table):  # roots the table lacks
             _save_stem_table(index_dir)
-        _save_sketch_file(index_dir)
+        save_sketch_file(index_dir)
     except KeyboardInterrupt:
         _cancel(writer, index_dir)
         raise Interrupted(report) from None
@@ -698,10 +705,11 @@ def _save_stem_table(index_dir: Path) -> None:
         pass
 
 
-def _save_sketch_file(index_dir: Path) -> None:
-    """Write the sketch file of the generation the run leaves, for queries
-    (see ``storage.sketch_file``).  Only a cache: when it cannot be written
-    (a full disk, a damaged segment), queries look the sketch terms up."""
+def save_sketch_file(index_dir: Path) -> None:
+    """Write the sketch file of the index's generation, for queries (see
+    ``storage.sketch_file``), unless it is there already.  Only a cache:
+    when it cannot be written (a full disk, a damaged segment), queries
+    read every paragraph's signature instead, which takes longer."""
     from searcher.storage.sketch_file import write_sketch_file
     from searcher.storage.w3.reader import DamagedFile
 
@@ -744,10 +752,13 @@ def _index_file(
     signature_size: int = SIGNATURE_SIZE,
     metadata: bool = True,
     on_paragraphs: Callable[[int, int], None] | None = None,
+    sketch_terms: bool = False,
 ) -> None:
     """Bring one file's paragraphs up to date.
     ``metadata``: the index has fields for articles' dates and sites.
-    ``on_paragraphs(written, of)``: every PROGRESS_PARAGRAPHS paragraphs."""
+    ``on_paragraphs(written, of)``: every PROGRESS_PARAGRAPHS paragraphs.
+    ``sketch_terms``: the index has SKETCH_FIELD (made before December
+    2026), where each paragraph's sketch is indexed too."""
     from searcher.sources.articles import UnreadableFile, read_articles
 
     path = str(source.path)
@@ -790,6 +801,8 @@ def _index_file(
         about = _metadata(article) if metadata else {}
         for number, paragraph in enumerate(article.paragraphs, 1):
             fingerprint = signature(paragraph, signature_size)
+            if sketch_terms:
+                about[SKETCH_FIELD] = sketch(fingerprint)
             writer.add_document(
                 kind="para",
                 source=path,
@@ -798,7 +811,6 @@ def _index_file(
                 para=number,
                 title=article.title,
                 body=paragraph,
-                sketch=sketch(fingerprint),
                 signature=fingerprint,
                 **about,
             )

@@ -45,8 +45,9 @@ whatever its size (4 bytes a document); Whoosh reads either.
 A term in fewer than INLINE_POSTINGS paragraphs has its postings pickled
 into its record in the term table (W3's "inlined" postings), not written
 as a block of its own: looking it up then takes one read where it took two
-and a block to decode.  Most duplicate-sketch terms are such terms, and a
-query looks up about 30 of them in every segment (``query.duplicates``).  W3
+and a block to decode.  Most duplicate-sketch terms (of indexes made
+before December 2026) are such terms, and a query without the sketch file
+looks up about 30 of them in every segment (``query.duplicates``).  W3
 offers this (``inlinelimit``) but its default keeps it off, and this fork of
 Whoosh misnames the method it calls (``set_inline``): aliased below.
 
