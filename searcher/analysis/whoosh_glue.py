@@ -94,9 +94,14 @@ class IndonesianText(TEXT):
                 encoded = _ONE_POSITION.get(positions[0])
                 if encoded is None:
                     encoded = _ONE_POSITION[positions[0]] = encode(positions)
+                # 1 * boost is boost: the same float object for most
+                # postings, not one of its own each (a writer's postings
+                # pool holds millions of them: 30 bytes apiece).
+                weight = boost
             else:
                 encoded = encode(positions)
-            postings.append((term, frequency, frequency * boost, encoded))
+                weight = frequency * boost
+            postings.append((term, frequency, weight, encoded))
             length += frequency
         return postings, length
 
