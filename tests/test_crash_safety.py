@@ -58,7 +58,9 @@ def test_kill_9_and_ctrl_c_leave_a_working_index_that_the_next_run_completes(tmp
     make_corpus(corpus)
     base = {**os.environ, "SEARCH_BATCH_PARAGRAPHS": "2000", "NO_COLOR": "1"}
     clean = {**base, "SEARCH_INDEX_DIR": str(tmp_path / "clean")}
+    started = time.monotonic()
     assert run(["index", str(corpus)], clean, timeout=300).returncode == 0
+    whole_run = time.monotonic() - started
     expected = counts(clean)
     assert expected == (2000, 16000, 2000)
 
@@ -69,7 +71,11 @@ def test_kill_9_and_ctrl_c_leave_a_working_index_that_the_next_run_completes(tmp
     for attempt, sig in enumerate([signal.SIGKILL, signal.SIGKILL, signal.SIGINT, signal.SIGKILL]):
         process = subprocess.Popen([_installed_search(), "index", str(corpus)], env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.5, 1.5))
+        # A sixth to a third of the way through a whole run (each run
+        # resumes from the last one's last commit, so the first three
+        # together stop short of the end however fast indexing gets), and
+        # late enough for the workers to have started.
+        time.sleep(max(0.5, whole_run * rng.uniform(1 / 6, 1 / 3)))
         workers = children(process.pid)
         with_workers += bool(workers)
         process.send_signal(sig)
