@@ -17,7 +17,7 @@ from whoosh.writing import SegmentWriter
 from conftest import json_hits, long_term_folder, write
 from searcher import analysis
 from searcher.storage import store
-from searcher.storage.w3.writer import INLINE_POSTINGS, ParallelWriter, TermGroupedWriter
+from searcher.storage.w3.writer import INLINE_POSTINGS, ParallelWriter, TermGroupedWriter, _StemExchange
 from searcher.sources.articles import find_files
 
 
@@ -125,6 +125,44 @@ def test_indexing_workers_hand_the_roots_they_found_to_the_next_batch(run, tmp_p
     # Only the workers stemmed it; the parent now knows its root too.
     assert analysis.known_stems()["dipertontonkan"] == "tonton"
     assert not list((tmp_path / "index").glob("stems-*"))
+    assert not list((tmp_path / "index").glob("exchange-*"))
+
+
+def test_workers_of_one_batch_share_the_roots_they_find_as_they_go(tmp_path):
+    """What one worker stemmed, another learns before its next job of
+    paragraphs (``_StemExchange``), and a record still being written is
+    read once it is whole."""
+    forms = {"dipertontonkannya-uji": "tonton", "menuliskannya-uji": "tulis"}
+    for form in forms:
+        analysis.known_stems().pop(form, None)
+    here = _StemExchange(tmp_path)
+    pid = os.fork()
+    if pid == 0:  # another worker: works these roots out and shares them
+        try:
+            exchange = _StemExchange(tmp_path)  # as the worker starts
+            analysis.learn_stems(forms)  # (as stemming them in a job would)
+            exchange.share()  # after the job
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    assert not forms.keys() & analysis.known_stems().keys()
+    here.take()
+    assert {form: analysis.known_stems()[form] for form in forms} == forms
+
+    # A record half written by another worker is left for the next look.
+    record = pickle.dumps({"ditontonnya-uji": "tonton"})
+    whole = struct.pack(">I", len(record)) + record
+    other = tmp_path / "exchange-1.stems"
+    other.write_bytes(whole[:-3])
+    here.take()
+    assert "ditontonnya-uji" not in analysis.known_stems()
+    with open(other, "ab") as appending:
+        appending.write(whole[-3:])
+    here.take()
+    assert analysis.known_stems()["ditontonnya-uji"] == "tonton"
+    # Nor does a worker share back what it learned from the others.
+    here.share()
+    assert not (tmp_path / f"exchange-{os.getpid()}.stems").exists()
 
 
 def test_roots_left_by_a_stopped_run_are_removed_not_learned(run, tmp_path, monkeypatch):
@@ -136,9 +174,12 @@ def test_roots_left_by_a_stopped_run_are_removed_not_learned(run, tmp_path, monk
     leftover = tmp_path / "index" / "stems-99999.pickle"
     leftover.write_bytes(pickle.dumps({"menonton": "salah"}))
     (tmp_path / "index" / "stems-99998.partial").write_bytes(b"\x80")
+    record = pickle.dumps({"menonton": "salah"})
+    (tmp_path / "index" / "exchange-99997.stems").write_bytes(struct.pack(">I", len(record)) + record)
     write(folder / "b.txt", "Berita lain\n\nAnak menonton televisi.")
     assert run("index", str(folder)).exit_code == 0
     assert not list((tmp_path / "index").glob("stems-*"))
+    assert not list((tmp_path / "index").glob("exchange-*"))
     assert analysis.known_stems().get("menonton") != "salah"
     assert len(json_hits(run("query", "tonton", "--json").output)) == 2
 
