@@ -379,7 +379,7 @@ class TermGroupedPool:
     # Rough bytes per term and per posting (list slots; the weight and the
     # value are mostly objects shared with other postings, see
     # IndonesianText.postings), to keep memory near the limit: measured on
-    # 1.5 million postings of news paragraphs, the pool's memory grew by 53
+    # 1.5 million postings of news paragraphs, the pool's memory grew by 46
     # bytes a posting, where these count 63.
     _TERM_BYTES = 250
     _POSTING_BYTES = 55
