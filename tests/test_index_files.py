@@ -133,7 +133,7 @@ def test_workers_of_one_batch_share_the_roots_they_find_as_they_go(tmp_path):
     paragraphs (``_StemExchange``), and a record still being written is
     read once it is whole."""
     forms = {"dipertontonkannya-uji": "tonton", "menuliskannya-uji": "tulis"}
-    for form in forms:
+    for form in [*forms, "ditontonnya-uji", "tontonan-uji"]:
         analysis.known_stems().pop(form, None)
     here = _StemExchange(tmp_path)
     pid = os.fork()
@@ -160,6 +160,15 @@ def test_workers_of_one_batch_share_the_roots_they_find_as_they_go(tmp_path):
         appending.write(whole[-3:])
     here.take()
     assert analysis.known_stems()["ditontonnya-uji"] == "tonton"
+    # A record that is not a pickle of roots (cut short by a full disk) is
+    # passed over, and the whole records after it are read.
+    later = pickle.dumps({"tontonan-uji": "tonton"})
+    with open(other, "ab") as appending:
+        for junk in (b"\x80\x05 not roots", pickle.dumps(["not", "a", "dict"])):
+            appending.write(struct.pack(">I", len(junk)) + junk)
+        appending.write(struct.pack(">I", len(later)) + later)
+    here.take()
+    assert analysis.known_stems()["tontonan-uji"] == "tonton"
     # Nor does a worker share back what it learned from the others.
     here.share()
     assert not (tmp_path / f"exchange-{os.getpid()}.stems").exists()

@@ -356,9 +356,10 @@ class _StemExchange:
                     break  # still being written
                 try:
                     stems = pickle.loads(data[at + _RECORD_LENGTH.size : end])
-                except (pickle.UnpicklingError, EOFError, ValueError):
-                    stems = {}
-                analysis.learn_stems(stems)
+                except Exception:  # (a record cut short by a full disk: whatever unpickling the rest raises)
+                    stems = None
+                if isinstance(stems, dict):
+                    analysis.learn_stems(stems)
                 at = end
             self._read[path] = offset + at
         # What was just learned is not to be shared back (share runs after
