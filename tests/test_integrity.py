@@ -176,3 +176,21 @@ def test_a_merge_does_not_copy_a_damaged_segment_and_loses_nothing(run, tmp_path
     assert run("check").exit_code == 0
     assert json.loads(run("stats", "--json").stdout)["articles"] == 3
     assert run("query", "--json", "banjir").stdout.count('"article"') == 10
+
+
+def test_a_file_named_to_a_run_that_finds_the_file_records_damaged_is_read_after_repair(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("SEARCH_PROCS", "1")  # one segment
+    folder = long_term_folder(tmp_path)
+    new = next(folder.glob("003_*.txt"))
+    new.rename(tmp_path / new.name)  # indexed only later, on its own
+    assert run("index", str(folder)).exit_code == 0
+    index_dir = tmp_path / "index"
+    segment, at = _target(index_dir, "file records")
+    data = segment.read_bytes()
+    segment.write_bytes(data[:at] + bytes([data[at] ^ 0x10]) + data[at + 1 :])
+
+    result = run("index", str(tmp_path / new.name))
+    assert result.exit_code == 2 and segment.name in result.stderr  # found as the run reads the records
+    assert run("check", "--repair").exit_code == 1
+    assert run("index").exit_code == 0  # the dropped segment's files, and the one named to the failed run
+    assert json.loads(run("stats", "--json").stdout)["articles"] == 3

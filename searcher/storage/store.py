@@ -569,6 +569,10 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
     batch_paragraphs = max(1, setting("SEARCH_BATCH_PARAGRAPHS", BATCH_PARAGRAPHS))
     batch_seconds = first_batch_seconds = setting("SEARCH_BATCH_SECONDS", BATCH_SECONDS)
     report = IndexReport()
+    # Recorded before any of the index is read: a run that finds it damaged
+    # still leaves its roots to the run after 'search check --repair'.
+    report.roots = [os.path.abspath(root) for root in roots]
+    _record_roots(index_dir, report.roots, rebuild)
     index = open_or_create_index(index_dir, rebuild)
     remove_leftovers(index_dir)
     # Roots worked out by earlier runs; the workers, forked later, know them
@@ -598,8 +602,6 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
         # List every file first, so progress can be shown against a total.
         work: list[tuple[Path, list[SourceFile]]] = []
         seen: set[str] = set()
-        report.roots = [os.path.abspath(root) for root in roots]
-        _record_roots(index_dir, report.roots, rebuild)
         unsupported: dict[str, int] = {}
         for root in map(Path, report.roots):
             if root.is_file() and not root.name.lower().endswith(SUFFIXES):
