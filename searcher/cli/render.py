@@ -8,7 +8,10 @@ import sys
 
 from searcher.query.search import Hit, Results
 from searcher.query.snippets import Snippet
-from searcher.query.stored_articles import StoredArticle, address
+from searcher.records import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a query need not import what reads articles back
+    from searcher.query.stored_articles import StoredArticle
 
 PLAIN_MARK = "**"  # around matched words when there is no colour
 INDENT = "   "
@@ -32,6 +35,11 @@ def use_color(mode: str, is_tty: bool) -> bool:
     if mode == "never":
         return False
     return is_tty and not os.environ.get("NO_COLOR")
+
+
+def address(article: str, paragraph: int | None = None) -> str:
+    """What to type after ``search show`` to read a paragraph (or article)."""
+    return article if paragraph is None else f"{article}:{paragraph}"
 
 
 def display_path(path: str) -> str:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import errno
 import heapq
 import os
-import pickle
 import struct
 import time
 import zlib
@@ -43,6 +42,7 @@ from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_
 from searcher.records import TYPE_CHECKING, record
 from searcher.storage.sketch_file import SketchFile
 from searcher.storage.store import ARTICLE_KEY_BYTES, SKETCH_FIELD, damaged, open_index_files, whoosh_reader
+from searcher.storage.w3 import unpickling
 from searcher.storage.w3.reader import DamagedFile
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ BM25_K1 = 1.2
 RERANK_DEPTH = 20
 COUNT_LIMIT = 1000  # matching paragraphs counted exactly; past it, "1,000+"
 # What reading a truncated or garbled file raises in the middle of a query.
-READ_ERRORS = (EOFError, pickle.UnpicklingError, struct.error, zlib.error, UnicodeDecodeError, OverflowError)
+READ_ERRORS = (EOFError, unpickling.UnpicklingError, struct.error, zlib.error, UnicodeDecodeError, OverflowError)
 
 
 # Records are named tuples, not dataclasses: a dataclass takes about half a

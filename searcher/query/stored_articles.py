@@ -46,11 +46,6 @@ class StoredArticle:
         }
 
 
-def address(article: str, paragraph: int | None = None) -> str:
-    """What to type after ``search show`` to read a paragraph (or article)."""
-    return article if paragraph is None else f"{article}:{paragraph}"
-
-
 def find_articles(index_dir: str | os.PathLike, text: str) -> tuple[list[StoredArticle], int | None]:
     """The article(s) an address names, and the paragraph it points at.
 

@@ -26,7 +26,6 @@ index written before, or a frequency past 255) is read from its blocks.
 from __future__ import annotations
 
 import io
-import pickle
 import struct
 import sys
 import zlib
@@ -34,6 +33,8 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, compress, islice, repeat
+
+from searcher.storage.w3 import unpickling
 
 _BLOCK_SIZE = struct.Struct("!i")
 _POSTINGS_MAGIC = b"W3Bl"  # what opens a term's postings (WHOOSH3_HEADER_MAGIC)
@@ -274,7 +275,7 @@ def _blocks(raw: bytes) -> Iterator[tuple[int, int, int, int, bool]]:
     while True:
         (size,) = _BLOCK_SIZE.unpack_from(raw, at)
         stream.seek(at + _BLOCK_SIZE.size)
-        count, last_id, _, compressed, _, _ = pickle.load(stream)
+        count, last_id, _, compressed, _, _ = unpickling.load(stream)
         end = at + _BLOCK_SIZE.size + abs(size)
         yield count, last_id, stream.tell(), end, bool(compressed)
         if size < 0:
@@ -286,7 +287,7 @@ def _block_data(raw: bytes, count: int, start: int, end: int, compressed: bool) 
     """A block's delta-coded document numbers, weights (written as one
     value, or none for all 1.0, when they are all the same) and values."""
     data = raw[start:end]
-    deltas, weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
+    deltas, weights, values = unpickling.loads(zlib.decompress(data) if compressed else data)
     if weights is None or isinstance(weights, float):
         weights = repeat(weights or 1.0, count)
     return deltas, weights, values

@@ -33,7 +33,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import pickle
 import re
 import struct
 import sys
@@ -44,6 +43,7 @@ from itertools import accumulate
 
 from searcher.records import record
 from searcher.storage import checksums
+from searcher.storage.w3 import unpickling
 from searcher.storage.w3.postings import split_by_segment
 
 try:  # hashlib would load OpenSSL, a few milliseconds of every cold query
@@ -87,7 +87,7 @@ class DamagedFile(Exception):
 
 
 # What reading a truncated or garbled file raises, here or in Whoosh.
-DAMAGE = (EOFError, pickle.UnpicklingError, struct.error, zlib.error, IndexError, KeyError, ValueError,
+DAMAGE = (EOFError, unpickling.UnpicklingError, struct.error, zlib.error, IndexError, KeyError, ValueError,
           TypeError, AttributeError, OverflowError, MemoryError, UnicodeDecodeError)
 
 
@@ -126,7 +126,7 @@ class _Pickled:
         self.__dict__.update(state)
 
 
-class _StandInUnpickler(pickle.Unpickler):
+class _StandInUnpickler(unpickling.Unpickler):
     _PLAIN = {"builtins", "__builtin__", "collections", "copyreg", "copy_reg", "array", "_codecs"}
 
     def find_class(self, module, name):
@@ -272,8 +272,8 @@ class SegmentFiles:
         self._open.append(file)
         (directory_at,) = _LONG.unpack_from(file.read(0, _LONG.size))
         stream = io.BytesIO(file.read(directory_at, file.size - directory_at))
-        directory = pickle.load(stream)  # {name: {"offset", "length", "modified"}}
-        pickle.load(stream)  # Whoosh's options, which end the file...
+        directory = unpickling.load(stream)  # {name: {"offset", "length", "modified"}}
+        unpickling.load(stream)  # Whoosh's options, which end the file...
         if stream.read(1):  # ...but for a trailer with a damaged footer
             raise ValueError("bytes after its end")
         self._parts = {name: _Part(file, info["offset"], info["length"]) for name, info in directory.items()}
@@ -362,7 +362,7 @@ class SegmentFiles:
         if self._stored is None:
             self._stored = _VarBytesColumn(self._part("._stored.col"), self.doc_count)
         value = self._stored[docnum]
-        return pickle.loads(zlib.decompress(value)) if value else {}
+        return unpickling.loads(zlib.decompress(value)) if value else {}
 
 
 class TermRecord:
@@ -374,7 +374,7 @@ class TermRecord:
         flags, _, self.doc_frequency, _, _, self.max_weight, _, _ = _TERM_RECORD.unpack_from(value)
         rest = _TERM_RECORD.size
         # Postings of a rare term sit in the record: (ids, weights, values).
-        self.inlined: tuple | None = pickle.loads(value[rest:]) if flags else None
+        self.inlined: tuple | None = unpickling.loads(value[rest:]) if flags else None
         self.extent: tuple[int, int] | None = None  # (start, length) in the postings file
         if not flags:
             (start,) = _LONG.unpack_from(value, rest)
@@ -399,7 +399,7 @@ class _TermTable:
         # pickle alone when it fits in _EXTRAS_GUESS bytes, as it does.
         try:
             extras = _unpickle(part.read(extras_at, min(extras_length, _EXTRAS_GUESS)))
-        except (pickle.UnpicklingError, EOFError):
+        except (unpickling.UnpicklingError, EOFError):
             extras = _unpickle(part.read(extras_at, extras_length))
         self._field_numbers: dict[str, int] = extras["fieldmap"]
         directory = part.read(extras_at - _HASH_TABLES * _HASH_DIRECTORY.size, _HASH_TABLES * _HASH_DIRECTORY.size)
@@ -541,7 +541,7 @@ class IndexFiles:
     def whoosh_toc(self) -> tuple:
         """This generation's schema and segments as Whoosh's objects (this
         imports Whoosh)."""
-        return pickle.loads(self._schema_pickle), pickle.loads(self._segments_pickle)
+        return unpickling.loads(self._schema_pickle), unpickling.loads(self._segments_pickle)
 
     def open_files(self) -> dict[str, OpenFile]:
         """The segment files held open, by name: still readable after a
