@@ -210,6 +210,14 @@ def test_a_searcher_opened_before_a_commit_keeps_to_what_it_opened(run, tmp_path
     assert [hit.text for hit in hits] == ["Banjir ke-7 melanda Jakarta dan warga mengungsi."]
 
 
+def test_the_newest_generation_is_the_highest_numbered_toc_of_the_index(tmp_path):
+    for name in ["_paragraphs_2.toc", "_paragraphs_10.toc", "_paragraphs_11.toc.tmp", "_paragraphs_x.toc",
+                 "_paragraphs_\u00b2\u00b3.toc", "_other_99.toc", "paragraphs_12.toc"]:
+        (tmp_path / name).write_bytes(b"")
+    assert latest_generation(str(tmp_path), "paragraphs") == 10
+    assert latest_generation(str(tmp_path), "pages") == -1
+
+
 def test_a_few_stored_fields_are_read_without_a_segments_whole_lengths(sample_index, tmp_path):
     """Whoosh writes a column's offsets only past 32,768 rows, and the
     stored fields of a smaller segment were found by adding up the lengths

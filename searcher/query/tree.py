@@ -32,8 +32,8 @@ _FIELD_LIKE = r"(?<![^\s(])([A-Za-z]+):(?=[^\s/])"  # "name:" before a word, as 
 
 def unknown_fields(text: str) -> list[str]:
     """The ``name:`` prefixes in a query that are no field (read as words)."""
-    import re
-
+    if ":" not in text:
+        return []  # (most queries: the pattern is compiled only for one with a colon)
     return list(dict.fromkeys(name for name in re.findall(_FIELD_LIKE, text) if name.lower() not in FIELDS))
 # Parentheses and NOTs within one another, at most: each level is a few
 # calls deep here and in every walk of the tree, and about 300 levels
@@ -124,7 +124,7 @@ _LEXEME = re.compile(
     """,
     re.VERBOSE,
 )
-_PREFIX = re.compile(r"[^\W_]+(?:-[^\W_]+)*\*")
+_PREFIX = r"[^\W_]+(?:-[^\W_]+)*\*"  # compiled (by re, once) for the first query with a "*"
 _OPERATORS = ("AND", "OR", "NOT")
 
 
@@ -163,7 +163,7 @@ def _chunk(chunk: str) -> list[tuple[str, object]]:
 
 
 def _atoms(text: str, field: str | None) -> list[tuple[str, object]]:
-    if _PREFIX.fullmatch(text):
+    if text.endswith("*") and re.fullmatch(_PREFIX, text):
         return [("atom", Prefix(fold(text[:-1]), field))]
     return [("atom", Word(w.form, field)) for w in words(text) if w.form not in STOPWORDS]
 
