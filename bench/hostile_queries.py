@@ -105,7 +105,7 @@ def main() -> None:
 
     from searcher.errors import SearchError
     from searcher.query.search import ParagraphSearcher
-    from searcher.storage.store import update_index
+    from searcher.storage.indexing import update_index
 
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as work:

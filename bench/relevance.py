@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Relevance on BEIR-style Indonesian collections, through the CLI's own code.
 
-Indexes a collection's corpus.jsonl with ``searcher.storage.store.update_index`` (as
+Indexes a collection's corpus.jsonl with ``searcher.storage.indexing.update_index`` (as
 ``search index`` does), runs every question of a split through
 ``ParagraphSearcher`` (as ``search query`` does), and prints MRR@10,
 nDCG@10 and Recall@100 (one relevant passage per question; a question with no
@@ -40,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from searcher.query.search import ParagraphSearcher  # noqa: E402
-from searcher.storage.store import update_index  # noqa: E402
+from searcher.storage.indexing import update_index  # noqa: E402
 
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
 COLLECTIONS = ("tydiqa-id", "facqa")

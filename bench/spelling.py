@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from searcher.query import spelling  # noqa: E402
 from searcher.query.search import ParagraphSearcher  # noqa: E402
-from searcher.storage.store import update_index  # noqa: E402
+from searcher.storage.indexing import update_index  # noqa: E402
 
 MAKE_CORPUS = HERE.parent.parent / "shared" / "bench" / "make_corpus.py"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -35,7 +35,7 @@ from relevance import COLLECTIONS, DEFAULT_DATA, load_questions  # noqa: E402
 
 from searcher.query import rerank, search  # noqa: E402
 from searcher.query.search import ParagraphSearcher, plan  # noqa: E402
-from searcher.storage.store import update_index  # noqa: E402
+from searcher.storage.indexing import update_index  # noqa: E402
 
 POOL = 60  # hits fetched from each pass: enough to try groups this deep
 MODEL = HERE.parent / "searcher" / "query" / "rerank_model.py"

@@ -42,7 +42,7 @@ class ArticleNotFound(SearchIndexError):
 
 
 class Interrupted(Exception):
-    """Indexing was stopped (Ctrl-C); ``report`` (a store.IndexReport)
+    """Indexing was stopped (Ctrl-C); ``report`` (an indexing.IndexReport)
     says what was saved."""
 
     def __init__(self, report):

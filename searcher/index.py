@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from searcher.query.search import ParagraphSearcher, Results
     from searcher.query.stored_articles import StoredArticle
-    from searcher.storage.store import IndexProgress, IndexReport
+    from searcher.storage.indexing import IndexProgress, IndexReport
 
 
 def _day(name: str, value, parse_day, end: bool) -> datetime.date | None:
@@ -91,14 +91,14 @@ class Index:
         starts from scratch.  ``warn`` gets a line for each file skipped
         (by default they go unreported; the report counts them);
         ``on_progress(progress)`` after each file and every few hundred
-        paragraphs, with a ``searcher.storage.store.IndexProgress``
+        paragraphs, with a ``searcher.storage.indexing.IndexProgress``
         (``files_done``, ``files_total``, ``bytes_done``, ``bytes_total``,
         ``paragraphs``).  Raises
         ``searcher.errors.Interrupted`` on Ctrl-C, with what was saved."""
         from pathlib import Path
 
         from searcher.errors import SearchError
-        from searcher.storage.store import update_index
+        from searcher.storage.indexing import update_index
 
         roots = [Path(path) for path in paths] if paths is not None else self.roots()
         if not roots:
@@ -107,7 +107,7 @@ class Index:
 
     def roots(self) -> list[Path]:
         """The folders and files indexed so far."""
-        from searcher.storage.store import indexed_roots
+        from searcher.storage.indexing import indexed_roots
 
         return indexed_roots(self.path)
 
@@ -217,7 +217,7 @@ class Index:
 
     def stats(self) -> dict:
         """What ``search stats --json`` prints: counts, size, folders."""
-        from searcher.storage.store import index_stats
+        from searcher.storage.stats import index_stats
 
         return index_stats(self.path)
 

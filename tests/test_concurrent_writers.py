@@ -9,7 +9,7 @@ import pytest
 from conftest import write
 from test_cli import _installed_search
 
-from searcher.storage import store
+from searcher.storage import indexing, store
 
 
 def counts(index_dir):
@@ -36,7 +36,7 @@ def test_a_writer_waiting_for_the_lock_never_indexes_between_two_batches(tmp_pat
     monkeypatch.setenv("SEARCH_BATCH_PARAGRAPHS", "1")
     monkeypatch.setenv("SEARCH_PROCS", "1")
     monkeypatch.setenv("SEARCH_LOCK_TIMEOUT", "60")  # the second writer waits the whole first run out
-    open_writer = store._open_writer
+    open_writer = indexing._open_writer
 
     def slow_to_reopen(*args, **kwargs):
         import time
@@ -44,7 +44,7 @@ def test_a_writer_waiting_for_the_lock_never_indexes_between_two_batches(tmp_pat
         time.sleep(0.6)  # a window between batches, with no writer open
         return open_writer(*args, **kwargs)
 
-    monkeypatch.setattr(store, "_open_writer", slow_to_reopen)
+    monkeypatch.setattr(indexing, "_open_writer", slow_to_reopen)
     second = []
 
     def start_the_second_writer(progress):
@@ -53,7 +53,7 @@ def test_a_writer_waiting_for_the_lock_never_indexes_between_two_batches(tmp_pat
                 [_installed_search(), "index", str(folder), "--index-dir", str(index_dir)],
                 env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
 
-    first = store.update_index(index_dir, [folder], warn=print, on_progress=start_the_second_writer)
+    first = indexing.update_index(index_dir, [folder], warn=print, on_progress=start_the_second_writer)
     out, err = second[0].communicate(timeout=120)
     assert first.new == 8
     assert second[0].returncode == 0, err
@@ -86,7 +86,7 @@ def test_two_writers_starting_together_on_a_new_index_both_succeed(tmp_path, mon
 
     def index():
         try:
-            reports.append(store.update_index(index_dir, [folder], warn=print))
+            reports.append(indexing.update_index(index_dir, [folder], warn=print))
         except Exception as error:
             errors.append(error)
 

@@ -156,18 +156,18 @@ def test_ctrl_c_while_a_queue_starts_ends_the_run_instead_of_hanging(tmp_path):
 # once in CI): Python cannot raise it from there.
 CTRL_C_IN_A_FINALISER = r"""
 import os, signal
-import searcher.storage.store as store
+import searcher.storage.indexing as indexing
 class Finalised:
     def __del__(self):
         os.kill(os.getpid(), signal.SIGINT)
         sum(range(1000))  # Python code, where the signal's handler runs
-index_file, files = store._index_file, [0]
+index_file, files = indexing._index_file, [0]
 def index_file_then_finalise(*args, **kwargs):
     files[0] += 1
     if files[0] == 5:
         Finalised()  # dropped at once: its __del__ runs here
     return index_file(*args, **kwargs)
-store._index_file = index_file_then_finalise
+indexing._index_file = index_file_then_finalise
 from searcher.cli.commands import main
 main()
 """

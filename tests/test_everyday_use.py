@@ -13,7 +13,7 @@ from searcher import __version__
 from searcher.query.duplicates import SIGNATURE_BYTES, signature, signature_hashes, sketch_terms
 from searcher.storage.store import open_index_files
 from searcher.cli.progress import progress_line
-from searcher.storage.store import IndexProgress
+from searcher.storage.indexing import IndexProgress
 
 SAMPLE = "000_8e71dce4d88c4be3"
 

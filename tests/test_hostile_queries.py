@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searcher.query.search import ParagraphSearcher
-from searcher.storage.store import update_index
+from searcher.storage.indexing import update_index
 from conftest import SAMPLES, json_hits, write
 
 SYNTAX = st.sampled_from(['"', "(", ")", "AND", "OR", "NOT", "-", "*", "?", "~", "^", ":", "title:", " ", "kerja", "sama"])

@@ -16,7 +16,7 @@ from whoosh.writing import SegmentWriter
 
 from conftest import json_hits, long_term_folder, write
 from searcher import analysis
-from searcher.storage import store
+from searcher.storage import indexing, store
 from searcher.storage.w3.writer import INLINE_POSTINGS, ParallelWriter, TermGroupedWriter, _StemExchange
 from searcher.sources.articles import find_files
 
@@ -31,9 +31,9 @@ def _build(index_dir: Path, folder: Path, writer_class, pool_limit_bytes=None):
     writer = writer_class(index)
     if pool_limit_bytes is not None:
         writer.pool._limit = pool_limit_bytes  # spill sorted runs to disk every few paragraphs
-    report = store.IndexReport()
+    report = indexing.IndexReport()
     for source in find_files(folder, print):
-        store._index_file(writer, source, None, report, print)
+        indexing._index_file(writer, source, None, report, print)
     writer.commit()
     assert report.paragraphs > 0
     return index
@@ -217,7 +217,7 @@ def test_a_merged_segment_holds_what_whoosh_would_merge(tmp_path, folder):
         for part in (sources[: len(sources) // 2], sources[len(sources) // 2 :]):
             writer = TermGroupedWriter(index, codec=W3Codec(inlinelimit=inline))
             for source in part:
-                store._index_file(writer, source, None, store.IndexReport(), print)
+                indexing._index_file(writer, source, None, indexing.IndexReport(), print)
             writer.commit()
         writer = SegmentWriter(index)
         for docnum in range(0, index.doc_count_all(), 7):
@@ -251,7 +251,7 @@ def test_new_paragraphs_and_a_merged_segment_in_one_commit_hold_what_whoosh_woul
     index = store.open_or_create_index(tmp_path / "base")
     writer = TermGroupedWriter(index, codec=W3Codec(inlinelimit=1))  # what Whoosh's merge reads (see above)
     for source in sources[: len(sources) // 2]:
-        store._index_file(writer, source, None, store.IndexReport(), print)
+        indexing._index_file(writer, source, None, indexing.IndexReport(), print)
     writer.commit()
     merged = {}
     for name, writer_class in (("ours", TermGroupedWriter), ("whoosh", _whoosh_writer)):
@@ -259,7 +259,7 @@ def test_new_paragraphs_and_a_merged_segment_in_one_commit_hold_what_whoosh_woul
         copy = store.open_or_create_index(tmp_path / name)
         writer = writer_class(copy)
         for source in sources[len(sources) // 2 :]:
-            store._index_file(writer, source, None, store.IndexReport(), print)
+            indexing._index_file(writer, source, None, indexing.IndexReport(), print)
         writer.commit(optimize=True)
         assert len(copy._segments()) == 1
         merged[name] = _contents(copy)

@@ -12,7 +12,7 @@ from whoosh.writing import SegmentWriter
 
 from conftest import long_term_folder, write
 from searcher.storage.w3 import writer as w3_writer
-from searcher.storage import checksums, store
+from searcher.storage import checksums, indexing, store
 from searcher.storage.w3.postings import BYTE_TO_LENGTH, FrequencyList, SegmentPostings, segment_postings
 from searcher.storage.w3.reader import IndexFiles, latest_generation
 from searcher.sources.articles import find_files
@@ -135,9 +135,9 @@ def test_reading_segments_whoosh_left_as_separate_files(tmp_path):
     index_dir = tmp_path / "index"
     index = store.open_or_create_index(index_dir)
     writer = SegmentWriter(index, compound=False)
-    report = store.IndexReport()
+    report = indexing.IndexReport()
     for source in find_files(long_term_folder(tmp_path), print):
-        store._index_file(writer, source, None, report, print)
+        indexing._index_file(writer, source, None, report, print)
     writer.commit()
     assert not list(index_dir.glob("*.seg"))
     _assert_reads_as_whoosh_does(index_dir, frequency_lists=False)  # Whoosh's writer writes none

@@ -255,14 +255,14 @@ def test_a_full_disk_stops_indexing_with_one_line_and_loses_nothing(tmp_path):
 
 
 def test_a_rebuild_stopped_half_way_leaves_the_old_index_whole(run, tmp_path, monkeypatch):
-    import searcher.storage.store
+    import searcher.storage.indexing
 
     first, second = make_folder(tmp_path / "satu"), make_folder(tmp_path / "dua")
     run("index", str(first))
     run("index", str(second))
     before = stats(run)
-    monkeypatch.setattr(searcher.storage.store, "BATCH_PARAGRAPHS", 1)  # commit after every file, if it did
-    real_index_file = searcher.storage.store._index_file
+    monkeypatch.setattr(searcher.storage.indexing, "BATCH_PARAGRAPHS", 1)  # commit after every file, if it did
+    real_index_file = searcher.storage.indexing._index_file
     done = []
 
     def stop_at_the_fourth_file(*args):
@@ -271,7 +271,7 @@ def test_a_rebuild_stopped_half_way_leaves_the_old_index_whole(run, tmp_path, mo
         done.append(real_index_file(*args))
         return done[-1]
 
-    monkeypatch.setattr(searcher.storage.store, "_index_file", stop_at_the_fourth_file)
+    monkeypatch.setattr(searcher.storage.indexing, "_index_file", stop_at_the_fourth_file)
     result = run("index", "--rebuild")
     assert result.exit_code == 130
     assert "the index is as it was before the rebuild" in result.stderr
@@ -327,7 +327,7 @@ def test_indexing_an_unchanged_folder_again_commits_nothing(run, tmp_path, monke
     os.utime(folder / "a.txt", (1, 1))
     run("index", str(folder))
     assert sorted(p.name for p in (tmp_path / "index").iterdir()) != before
-    monkeypatch.setattr("searcher.storage.store._file_hash", lambda data: pytest.fail("a touched file was read again"))
+    monkeypatch.setattr("searcher.storage.indexing._file_hash", lambda data: pytest.fail("a touched file was read again"))
     assert "3 unchanged" in run("index", str(folder)).stdout
 
 
@@ -465,7 +465,7 @@ def test_a_long_run_commits_early_then_in_longer_batches(tmp_path, monkeypatch):
     import time
 
     import searcher
-    from searcher.storage import store
+    from searcher.storage import indexing, store
 
     folder = tmp_path / "berita"
     for n in range(12):
@@ -480,7 +480,7 @@ def test_a_long_run_commits_early_then_in_longer_batches(tmp_path, monkeypatch):
         def monotonic(self):
             return clock[0]
 
-    monkeypatch.setattr(store, "time", TenSecondsAFile())
+    monkeypatch.setattr(indexing, "time", TenSecondsAFile())
     commits = []
 
     def each_file(progress):

@@ -109,17 +109,17 @@ def test_an_update_leaves_the_garbage_collector_as_it_found_it(tmp_path, monkeyp
     import gc
 
     from searcher.errors import IndexLocked
-    from searcher.storage import store
+    from searcher.storage import indexing
 
     ix = searcher.Index(tmp_path / "index")
     seen = []
-    index_file = store._index_file
-    monkeypatch.setattr(store, "_index_file", lambda *args, **kwargs: (seen.append(gc.isenabled()), index_file(*args, **kwargs)))
+    index_file = indexing._index_file
+    monkeypatch.setattr(indexing, "_index_file", lambda *args, **kwargs: (seen.append(gc.isenabled()), index_file(*args, **kwargs)))
     assert gc.isenabled()
     ix.update([SAMPLES])
     assert seen and not any(seen)  # off while the files were indexed
     assert gc.isenabled()
-    monkeypatch.setattr(store, "_update_index", lambda *args: (_ for _ in ()).throw(IndexLocked("held")))
+    monkeypatch.setattr(indexing, "_update_index", lambda *args: (_ for _ in ()).throw(IndexLocked("held")))
     with pytest.raises(IndexLocked):
         ix.update([SAMPLES])
     assert gc.isenabled()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from searcher.query.search import ParagraphSearcher
-from searcher.storage.store import update_index
+from searcher.storage.indexing import update_index
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 pytestmark = pytest.mark.skipif(

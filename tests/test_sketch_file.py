@@ -10,7 +10,7 @@ from whoosh.fields import KEYWORD
 
 from searcher.query import duplicates
 from searcher.query.ranking import PlainWordScorer
-from searcher.storage import store
+from searcher.storage import indexing, store
 from searcher.storage.sketch_file import SketchFile, sketch_file_name
 from searcher.storage.store import latest_generation, open_index_files
 
@@ -108,14 +108,14 @@ def test_each_commit_of_a_run_writes_its_generation_s_sketch_file(run, tmp_path,
     for number in range(3):
         write(folder / f"{number}.txt", f"Judul {number}\n\n{NEWS}")
     written = []
-    save = store.save_sketch_file
+    save = indexing.save_sketch_file
 
     def saving(index_dir):
         save(index_dir)
         generation = latest_generation(index_dir)
         written.append((generation, (index_dir / sketch_file_name(generation)).exists()))
 
-    monkeypatch.setattr(store, "save_sketch_file", saving)
+    monkeypatch.setattr(indexing, "save_sketch_file", saving)
     assert run("index", str(folder)).exit_code == 0
     generations = [generation for generation, _ in written]
     assert len(set(generations)) == 3 and all(exists for _, exists in written)

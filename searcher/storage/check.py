@@ -102,20 +102,20 @@ def check_index(index_dir: Path) -> list[Finding]:
 def _side_files(index_dir: Path) -> list[Finding]:
     """stems.txt, the sketch file and roots.json."""
     from searcher.analysis.stem_table import STEM_TABLE, load_index_stem_table
-    from searcher.storage import store
+    from searcher.storage import indexing
 
     findings = []
     if (index_dir / STEM_TABLE).exists():
         _, problem = load_index_stem_table(index_dir)
         findings.append(Finding(STEM_TABLE, problem or "checksum matches", problem is None, "" if problem is None else "stems"))
     findings += _sketch_file(index_dir)
-    roots = index_dir / store.ROOTS_FILE
+    roots = index_dir / indexing.ROOTS_FILE
     if roots.exists():
         try:
             ok = isinstance(json.loads(roots.read_text(encoding="utf-8")), list)
         except (OSError, ValueError):
             ok = False
-        findings.append(Finding(store.ROOTS_FILE, "readable" if ok else "unreadable", ok))
+        findings.append(Finding(indexing.ROOTS_FILE, "readable" if ok else "unreadable", ok))
     return findings
 
 
@@ -205,7 +205,7 @@ def repair_index(index_dir: Path, findings: list[Finding]) -> tuple[list[str], l
     from whoosh.index import TOC
 
     from searcher.analysis.stem_table import STEM_TABLE
-    from searcher.storage import store
+    from searcher.storage import indexing, store
     from searcher.storage.sketch_file import sketch_file_name
 
     done = []
@@ -239,7 +239,7 @@ def repair_index(index_dir: Path, findings: list[Finding]) -> tuple[list[str], l
         if done or sketch_files:
             # The generation left (a new one, if anything above committed)
             # gets its sketch file, where queries find copies quickly.
-            store.save_sketch_file(index_dir)
+            indexing.save_sketch_file(index_dir)
         if sketch_files:
             written = sketch_file_name(store.latest_generation(index_dir))
             if (index_dir / written).exists():
@@ -254,9 +254,9 @@ def _unrecorded_files(index_dir: Path) -> list[str]:
     """The files in the indexed folders that have no record: those the
     next ``search index`` reads (again)."""
     from searcher.sources.articles import find_files
-    from searcher.storage import store
+    from searcher.storage import indexing, store
 
     with store.open_index(index_dir, current=False).searcher() as searcher:
         recorded = {doc["source"] for doc in searcher.documents(kind="file")}
-    on_disk = {str(found.path) for root in store.indexed_roots(index_dir) for found in find_files(root, lambda _: None, skip=index_dir)}
+    on_disk = {str(found.path) for root in indexing.indexed_roots(index_dir) for found in find_files(root, lambda _: None, skip=index_dir)}
     return sorted(on_disk - recorded)

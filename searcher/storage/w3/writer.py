@@ -175,7 +175,7 @@ class _WorkerTask(SubWriterTask):
         # SubWriterTask.run makes its writer from this module-level name;
         # this runs in the worker process only, after the fork.
         multiproc.SegmentWriter = TermGroupedWriter
-        gc.disable()  # as the parent's run has it (store._collector_paused), however this worker was started
+        gc.disable()  # as the parent's run has it (indexing._collector_paused), however this worker was started
         inherited = len(analysis.known_stems())
         self._exchange = _StemExchange(Path(self.storage.folder))
         try:
