@@ -7,15 +7,18 @@ last run are not read again, and files gone lose their paragraphs.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from searcher import analysis
 from searcher.analysis.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
 from searcher.errors import IndexDamaged, Interrupted, SearchIndexError
 from searcher.query.duplicates import SIGNATURE_SIZE, signature, sketch
 from searcher.records import TYPE_CHECKING, record
+from searcher.sources.articles import SUFFIXES, find_files
 from searcher.storage.safe_files import write_atomically
 from searcher.storage.store import (
     SKETCH_FIELD,
@@ -68,9 +71,7 @@ INDEX_MEMORY_MB = 1024  # SEARCH_INDEX_MEMORY_MB overrides
 
 class IndexReport:
     """What a run did.  Articles are counted by the file they are in: all the
-    articles of a new file are new, of a changed file changed, and so on.
-    (Not a dataclass: queries import this module, and a dataclass costs
-    each of them half a millisecond to make.)"""
+    articles of a new file are new, of a changed file changed, and so on."""
 
     def __init__(self) -> None:
         self.new = 0  # articles
@@ -220,7 +221,8 @@ def update_index(
         lock.release()
 
 
-class _collector_paused:
+@contextmanager
+def _collector_paused():
     """Python's cyclic garbage collector off for a run, and back on after.
     A writer's postings pool is millions of lists and tuples, and the
     collector walked them over and over as they grew: 12% of the time of
@@ -228,24 +230,17 @@ class _collector_paused:
     cyclic garbage (a few hundred objects for 18,000 paragraphs), and what
     it makes is collected once the collector is back.  The workers forked
     meanwhile start with it off (see w3.writer)."""
-
-    def __enter__(self) -> None:
-        import gc
-
-        self._was_enabled = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc_info) -> None:
-        import gc
-
-        if self._was_enabled:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
             gc.enable()
 
 
 def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | None, rebuild: bool) -> IndexReport:
     from pathlib import Path
-
-    from searcher.sources.articles import SUFFIXES, find_files  # here: queries need not compile its patterns
 
     batch_paragraphs = max(1, setting("SEARCH_BATCH_PARAGRAPHS", BATCH_PARAGRAPHS))
     batch_seconds = first_batch_seconds = setting("SEARCH_BATCH_SECONDS", BATCH_SECONDS)

@@ -198,9 +198,9 @@ def open_index(index_dir: Path, readonly: bool = True, current: bool = True):
 
 class reading:
     """A block of an index file that does not match its checksum, read
-    inside, as IndexDamaged naming the file.  (This and _collector_paused
-    are classes, not contextlib's context managers: a query imports this
-    module, and contextlib cost it 0.4 ms.)"""
+    inside, as IndexDamaged naming the file.  (A class, not a contextlib
+    context manager: a query imports this module, and contextlib cost it
+    0.4 ms.)"""
 
     def __init__(self, index_dir: Path):
         self._index_dir = index_dir
