@@ -154,9 +154,10 @@ def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, t
     need it), pathlib (with urllib.parse, 4 ms: index folders are strings
     on the way), pickle.py (1 ms: _pickle's unpickler is all a query
     uses), contextlib (0.4 ms), nor what only indexing HTML, serving the
-    web page, reading an article back, or filtering by date and site need.  Python runs with -S (the
-    packages found through PYTHONPATH instead): an editable install's
-    finder, which site runs as Python starts, imports pathlib itself."""
+    web page, reading an article back, or filtering by date and site
+    need.  Python runs with -S (the packages found through PYTHONPATH
+    instead): an editable install's finder, which site runs as Python
+    starts, imports pathlib itself."""
     costly = ("click", "whoosh", "Sastrawi", "dataclasses", "shutil", "numpy", "trafilatura", "starlette", "uvicorn",
               "pypdf", "docx", "typing", "threading", "datetime",
               "shlex", "pathlib", "urllib", "pickle", "contextlib")

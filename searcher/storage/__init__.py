@@ -3,8 +3,9 @@
 ``store`` is the index as the rest of searcher sees it: its schema,
 opening and creating it, the run lock and clean-up; ``indexing`` is the
 pipeline that updates it (read files -> analyse -> write paragraphs and
-per-file records in one commit); ``stats``, what ``search stats`` shows.  ``w3`` reads and writes the files of Whoosh's W3 codec itself:
-it holds most of what depends on Whoosh's insides.  They are those of
+per-file records in one commit); ``stats``, what ``search stats`` shows.
+``w3`` reads and writes the files of Whoosh's W3 codec itself: it holds
+most of what depends on Whoosh's insides.  They are those of
 whoosh3 3.54.0 (pinned in pyproject.toml), checked by
 tests/test_whoosh_internals.py, which fails, naming what changed, on any
 other version:
