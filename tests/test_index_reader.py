@@ -153,7 +153,8 @@ def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, t
     threading, datetime and shlex (addresses are quoted only when they
     need it), pathlib (with urllib.parse, 4 ms: index folders are strings
     on the way), pickle.py (1 ms: _pickle's unpickler is all a query
-    uses), contextlib (0.4 ms), nor what only indexing HTML, serving the
+    uses), contextlib (0.4 ms), the latin-1 codec (Whoosh's pickles hold
+    latin-1 text for bytes), nor what only indexing HTML, serving the
     web page, reading an article back, or filtering by date and site
     need.  Python runs with -S (the packages found through PYTHONPATH
     instead): an editable install's finder, which site runs as Python
@@ -163,7 +164,7 @@ def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, t
               "shlex", "pathlib", "urllib", "pickle", "contextlib")
     unused = ("searcher.query.filters", "searcher.query.facets", "searcher.sources.html", "searcher.sources.documents",
               "searcher.sources.markdown", "markdown_it",
-              "searcher.web", "searcher.query.stored_articles")
+              "searcher.web", "searcher.query.stored_articles", "encodings.latin_1")
     check = (
         "import sys; from searcher.cli import main\n"
         "try: main(['query', 'pakta', 'pertahanan'])\n"

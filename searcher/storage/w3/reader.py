@@ -125,13 +125,25 @@ class _Pickled:
         self.__dict__.update(state)
 
 
+def _encode(text: str, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+    """``_codecs.encode``, with which a protocol 2 pickle makes bytes from
+    latin-1 text: str.encode knows latin-1 itself, where _codecs looks the
+    codec up (importing encodings.latin_1, 0.2 ms of a cold query)."""
+    return text.encode(encoding, errors)
+
+
 class _StandInUnpickler(unpickling.Unpickler):
     _PLAIN = {"builtins", "__builtin__", "collections", "copyreg", "copy_reg", "array", "_codecs"}
 
     def find_class(self, module, name):
+        if module == "_codecs" and name == "encode":
+            return _encode
         if module in self._PLAIN:
             return super().find_class(module, name)
-        return type(name, (_Pickled,), {})
+        # One stand-in for every class named: nothing asks which class an
+        # object was, and making a class per name (about 20 in a TOC) cost
+        # a cold query 0.3 ms.
+        return _Pickled
 
 
 def _unpickle(data: bytes, whole: bool = False):
