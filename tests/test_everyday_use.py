@@ -513,6 +513,16 @@ def test_show_json(sample_index):
     assert [p["paragraph"] for p in one["paragraphs"]] == [3, 4, 5] and one["paragraph"] == 4
 
 
+@pytest.mark.parametrize("address", ["000_8e71dce4d88c4be3:4", "berita/2024-06-18_banjir.txt:12", "a@b%c+d=e,f.g/h-i_j",
+                                     "laporan akhir:3", "café:1", "it's:2", "$(rm -rf x):1", "", "-n:1"])
+def test_an_address_is_printed_so_a_shell_reads_it_back_as_it_is(address):
+    from searcher.cli.render import quote
+
+    assert shlex.split(quote(address)) == [address]
+    if address and all(c.isascii() and (c.isalnum() or c in "_@%+=:,./-") for c in address):
+        assert quote(address) == address  # as it is, where the shell needs no quotes
+
+
 def test_each_hit_says_what_to_type_to_read_it(sample_index, tmp_path):
     hit = sample_index("query", "pakta pertahanan").stdout.split("\n\n")[1]
     command = re.search(r"\((search show [^)]*)\)", hit).group(1)

@@ -21,6 +21,15 @@ def test_colons_stars_and_dots_in_text_are_plain(text):
         assert leaf.field is None
 
 
+@pytest.mark.parametrize("space", ["\t", "\u00a0", "\u3000", "\n", "  "])
+def test_words_are_parted_by_any_whitespace_with_or_without_quotes_and_parentheses(space):
+    """A plain query is cut at whitespace without the query pattern, which
+    a quote or a parenthesis brings in: both cut at the same characters."""
+    assert parse(f"pakta{space}pertahanan{space}-rusia") == parse("pakta pertahanan -rusia")
+    assert parse(f'(pakta{space}pertahanan){space}"kerja sama"') == parse('(pakta pertahanan) "kerja sama"')
+    assert parse(f"pakta{space}OR{space}pertahanan") == Or((Word("pakta"), Word("pertahanan")))
+
+
 def test_question_words_are_dropped_from_plain_queries_only_when_something_remains():
     node, _ = plan("siapakah presiden Rusia?")
     assert node == And((Word("presiden"), Word("rusia")), explicit=False)

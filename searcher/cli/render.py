@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 from searcher.query.search import Hit, Results
@@ -24,8 +23,8 @@ _MATCH = "\x1b[1;31m"
 _SOURCE = "\x1b[35m"
 _DIM = "\x1b[2m"
 _RESET = "\x1b[0m"
-# What shlex.quote leaves as it is.
-_SHELL_SAFE = re.compile(r"[\w@%+=:,./-]+", re.ASCII).fullmatch
+# The characters shlex.quote leaves as they are (its [\w@%+=:,./-], ASCII).
+_SHELL_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-")
 
 
 def use_color(mode: str, is_tty: bool) -> bool:
@@ -224,7 +223,7 @@ def facets_text(facets: dict, color: bool, width: int, bar_width: int = 30) -> s
 def quote(word: str) -> str:
     """``word`` as a shell reads it back: as it is when it can be (most
     articles' addresses), so a query need not import shlex."""
-    if _SHELL_SAFE(word):
+    if word and _SHELL_SAFE.issuperset(word):
         return word
     import shlex
 

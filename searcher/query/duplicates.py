@@ -42,9 +42,9 @@ NO_HASH = 0xFFFFFFFF  # pads the signature of a paragraph with few 3-grams
 _LOW_BITS = 0xFF  # of each hash, kept by a SketchTable
 _LAYOUTS: dict[int, struct.Struct] = {}  # signature size: its packing
 _SHINGLE_WORDS = 3
-_WORD = re.compile(r"\w+")
-_ASCII_WORD_CHARACTERS = bytes(  # bytes.translate's table: word characters lowercased, others a space
-    ord(chr(byte).lower()) if _WORD.fullmatch(chr(byte)) else ord(" ") for byte in range(128)
+_WORD = r"\w+"  # (compiled by re, once, for the first text that is not ASCII)
+_ASCII_WORD_CHARACTERS = bytes(  # bytes.translate's table: word characters (\w) lowercased, others a space
+    ord(chr(byte).lower()) if chr(byte).isalnum() or byte == ord("_") else ord(" ") for byte in range(128)
 ) + bytes(128)
 
 
@@ -75,7 +75,7 @@ def _trigrams(text: str):
         # the regular expression: letters lowercased, the rest spaces.
         tokens = text.encode().translate(_ASCII_WORD_CHARACTERS).decode().split()
     else:
-        tokens = _WORD.findall(text.casefold())
+        tokens = re.findall(_WORD, text.casefold())
     if len(tokens) < _SHINGLE_WORDS:
         return (tuple(tokens),)
     return zip(tokens, tokens[1:], tokens[2:])

@@ -114,16 +114,14 @@ class Or(_Node):
 
 Node = Word | Prefix | Phrase | Not | And | Or
 
-_LEXEME = re.compile(
-    r"""
+# Compiled (by re, once) for the first query with a quote or a parenthesis.
+_LEXEME = r"""
     (?P<phrase>(?:(?P<field>[A-Za-z]+):)?"(?P<text>[^"]*)")
   | (?P<open>\()
   | (?P<close>\))
   | (?P<chunk>[^\s()"]+)
   | (?P<stray>")
-    """,
-    re.VERBOSE,
-)
+"""
 _PREFIX = r"[^\W_]+(?:-[^\W_]+)*\*"  # compiled (by re, once) for the first query with a "*"
 _OPERATORS = ("AND", "OR", "NOT")
 
@@ -131,7 +129,13 @@ _OPERATORS = ("AND", "OR", "NOT")
 def _lex(text: str) -> list[tuple[str, object]]:
     """Cut a query into ("op", name), ("(", None), (")", None) and ("atom", node) lexemes."""
     lexemes: list[tuple[str, object]] = []
-    for match in _LEXEME.finditer(text):
+    if '"' not in text and "(" not in text and ")" not in text:
+        # Most queries: _LEXEME would find chunks alone, the runs of what
+        # is not whitespace (its \s and str.split's are the same).
+        for chunk in text.split():
+            lexemes += _chunk(chunk)
+        return lexemes
+    for match in re.finditer(_LEXEME, text, re.VERBOSE):
         if match["phrase"]:
             field = match["field"].lower() if match["field"] else None
             if field is not None and field not in FIELDS:
