@@ -155,8 +155,8 @@ def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, t
     on the way), pickle.py (1 ms: _pickle's unpickler is all a query
     uses), contextlib (0.4 ms), the latin-1 codec (Whoosh's pickles hold
     latin-1 text for bytes), nor what only indexing HTML, serving the
-    web page, reading an article back, or filtering by date and site
-    need.  Python runs with -S (the packages found through PYTHONPATH
+    web page, reading an article back, filtering by date and site,
+    writing a file or saying what failed need.  Python runs with -S (the packages found through PYTHONPATH
     instead): an editable install's finder, which site runs as Python
     starts, imports pathlib itself."""
     costly = ("click", "whoosh", "Sastrawi", "dataclasses", "shutil", "numpy", "trafilatura", "starlette", "uvicorn",
@@ -164,7 +164,8 @@ def test_a_plain_query_imports_no_costly_module_it_does_not_need(sample_index, t
               "shlex", "pathlib", "urllib", "pickle", "contextlib")
     unused = ("searcher.query.filters", "searcher.query.facets", "searcher.sources.html", "searcher.sources.documents",
               "searcher.sources.markdown", "markdown_it",
-              "searcher.web", "searcher.query.stored_articles", "encodings.latin_1")
+              "searcher.web", "searcher.query.stored_articles", "encodings.latin_1",
+              "searcher.cli.failures", "searcher.storage.safe_files")
     check = (
         "import sys; from searcher.cli import main\n"
         "try: main(['query', 'pakta', 'pertahanan'])\n"

@@ -21,7 +21,6 @@ import os
 import zlib
 
 from searcher.analysis import STEMMER
-from searcher.storage.safe_files import write_atomically
 
 STEM_TABLE = "stems.txt"
 _HEADER = b"searcher stems 2 "  # then the stemmer, and the CRC-32 of the lines after the header
@@ -92,6 +91,8 @@ class StemTable:
 def write_stem_table(path: str | os.PathLike, stems: dict[str, str], stemmer: str) -> None:
     """Write ``stems`` as the table at ``path``, replacing any table there
     in one step (a reader sees the old table or the new, never half)."""
+    from searcher.storage.safe_files import write_atomically  # (here: a query writes none)
+
     lines = sorted(
         f"{form}\t{root if root != form else ''}".encode("utf-8")
         for form, root in stems.items()

@@ -102,7 +102,6 @@ def _writes_utf8(stream) -> bool:
 def _run_plain_query(text: str, index_dir: str) -> None:
     """``search query`` with its defaults, as its Click command runs it."""
     from searcher.cli.defaults import QueryOptions
-    from searcher.cli.failures import debugging, failure_message, stop_quietly_for_a_closed_pipe
     from searcher.cli.querying import plain_echo, run_query
 
     try:
@@ -112,8 +111,12 @@ def _run_plain_query(text: str, index_dir: str) -> None:
         plain_echo("Aborted!", err=True)
         sys.exit(1)
     except BrokenPipeError:
+        from searcher.cli.failures import stop_quietly_for_a_closed_pipe  # (here: most queries end well)
+
         stop_quietly_for_a_closed_pipe()
     except Exception as err:
+        from searcher.cli.failures import debugging, failure_message
+
         if debugging():
             raise
         plain_echo(f"search: error: {failure_message(err, 'query')}", err=True)

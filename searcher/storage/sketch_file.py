@@ -40,7 +40,6 @@ from bisect import bisect_left, bisect_right
 
 from searcher.query import duplicates
 from searcher.storage import checksums
-from searcher.storage.safe_files import write_atomically
 
 _MAGIC = b"srchskt1"
 _HEADER = struct.Struct(">8sQQ")
@@ -77,9 +76,11 @@ def write_sketch_file(index_dir: str | os.PathLike, files) -> bool:
     """Write the sketch file of ``files``' generation (an ``IndexFiles``),
     unless there is one, and delete the files of other generations.
     Returns whether it wrote one."""
-    from pathlib import Path  # here: a query needs none (its imports take 4 ms)
+    from pathlib import Path  # here: a query needs none of these (pathlib's imports take 4 ms)
 
     import numpy as np
+
+    from searcher.storage.safe_files import write_atomically
 
     index_dir = Path(index_dir)
     path = index_dir / sketch_file_name(files.generation)
