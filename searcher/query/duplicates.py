@@ -207,10 +207,12 @@ class SketchTable:
 
     def holding(self, sketch_hash: int) -> list[int]:
         """The live paragraphs whose sketch holds ``sketch_hash``, in document order."""
-        return sorted(self._documents(sketch_hash).tolist())
+        return self._documents(sketch_hash).tolist()
 
     def _documents(self, sketch_hash: int):
-        """The live paragraphs whose sketch holds ``sketch_hash``, an array."""
+        """The live paragraphs whose sketch holds ``sketch_hash``, an array
+        in document order (``sketch_entries`` gives them so, and the table
+        is sorted by hash with a stable sort)."""
         key = self._np.uint32(sketch_hash)  # (a Python int would make NumPy convert the whole table)
         start = self._hashes.searchsorted(key, "left")
         end = self._hashes.searchsorted(key, "right")
