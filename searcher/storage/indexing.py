@@ -8,10 +8,12 @@ last run are not read again, and files gone lose their paragraphs.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from pathlib import Path
 
 from searcher import analysis
 from searcher.analysis.stem_table import STEM_TABLE, StemTable, load_index_stem_table, save_index_stem_table
@@ -40,8 +42,6 @@ from searcher.storage.store import (
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from searcher.sources.articles import SourceFile, Warn
 
 # Commit after this many seconds of work, so that a crash or Ctrl-C loses
@@ -117,8 +117,6 @@ def indexed_roots(index_dir: Path) -> list[Path]:
     index's file records, and those runs were asked to index (recorded as a
     run starts, so a run stopped before its first commit, or an index
     whose records are damaged, still knows them)."""
-    from pathlib import Path
-
     if not index_exists(index_dir):
         return []
     asked = _asked_roots(index_dir)
@@ -138,9 +136,6 @@ ROOTS_FILE = "roots.json"  # the roots runs were asked to index, see indexed_roo
 
 
 def _asked_roots(index_dir: Path) -> set[Path]:
-    import json
-    from pathlib import Path
-
     try:
         with open(os.path.join(index_dir, ROOTS_FILE), encoding="utf-8") as recorded:
             return {Path(root) for root in json.load(recorded)}
@@ -150,8 +145,6 @@ def _asked_roots(index_dir: Path) -> set[Path]:
 
 def _record_roots(index_dir: Path, roots: list[str], rebuild: bool) -> None:
     """Add ``roots`` to those recorded (replace them, for a rebuild)."""
-    import json
-
     known = set() if rebuild else {str(root) for root in _asked_roots(index_dir)}
     write_atomically(index_dir / ROOTS_FILE, json.dumps(sorted(known | set(roots)), ensure_ascii=False).encode())
 
@@ -240,8 +233,6 @@ def _collector_paused():
 
 
 def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | None, rebuild: bool) -> IndexReport:
-    from pathlib import Path
-
     batch_paragraphs = max(1, setting("SEARCH_BATCH_PARAGRAPHS", BATCH_PARAGRAPHS))
     batch_seconds = first_batch_seconds = setting("SEARCH_BATCH_SECONDS", BATCH_SECONDS)
     report = IndexReport()
