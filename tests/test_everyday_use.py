@@ -4,6 +4,8 @@ grouping, duplicate collapsing, reading articles, tidy output."""
 import json
 import re
 import shlex
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -267,6 +269,25 @@ def test_a_short_paragraph_copied_word_for_word_is_a_copy(news, tmp_path):
     hits = json_hits(news("query", "--json", "harga cabai").stdout)
     [shown] = [h for h in hits if h["text"] == "Harga cabai juga naik di pasar."]
     assert len(shown["duplicates"]) == 1
+
+
+@pytest.mark.parametrize("text", [
+    SYNDICATED,
+    "Harga BERAS naik -- lagi!  Kata pedagang_pasar (Senin).",
+    "Kafé di Bogor: “cepat” naik; Ǆemal, İstanbul, 東京 dan ½ harga.",
+    "Dua kata",
+    "",
+])
+def test_paragraphs_indexed_now_have_the_signatures_earlier_versions_wrote(text):
+    """An index keeps the signatures it was built with, and a paragraph
+    added later is compared with them: its copies among the paragraphs
+    indexed before are found only if both were hashed alike, the 32
+    smallest crc32s of the paragraph's casefolded \\w+ words, 3 by 3."""
+    words = re.findall(r"\w+", text.casefold())
+    trigrams = [words] if len(words) < 3 else [words[at:at + 3] for at in range(len(words) - 2)]
+    hashes = sorted({zlib.crc32(" ".join(trigram).encode()) for trigram in trigrams})[:32]
+    hashes += [0xFFFFFFFF] * (32 - len(hashes))
+    assert signature(text) == struct.pack(">32I", *hashes)
 
 
 def test_a_copy_sharing_only_two_sketch_terms_one_of_them_the_last_is_found(run, tmp_path):
