@@ -75,6 +75,27 @@ def test_queries_on_indexed_words_find_their_roots_without_sastrawi(run, tmp_pat
 
 
 
+def test_two_indexes_open_in_one_process_each_find_their_roots_without_sastrawi(run, tmp_path, monkeypatch):
+    """A server holding two indexes: queries on either stem their words
+    through that index's own table, whichever was opened last or closed."""
+    import searcher
+
+    texts = {"ekonomi": "Perekonomian Indonesia tumbuh pesat.", "kuliner": "Warga menikmati makanan khas daerah."}
+    for name, text in texts.items():
+        write(tmp_path / name / "a.txt", f"Kabar\n\n{text}")
+        assert run("index", str(tmp_path / name), "--index-dir", str(tmp_path / f"index-{name}")).exit_code == 0
+    _forget_roots_and_hide_sastrawi(monkeypatch)
+    economy, food = (searcher.Index(tmp_path / f"index-{name}") for name in texts)
+    with economy, food:
+        assert [hit.text for hit in economy.search("perekonomian").hits] == [texts["ekonomi"]]
+        assert [hit.text for hit in food.search("makanan").hits] == [texts["kuliner"]]
+        with searcher.Index(tmp_path / "index-ekonomi") as again:  # a third, on the same folder
+            assert again.search("indonesia").total == 1
+        analysis.known_stems().clear()
+        assert [hit.text for hit in economy.search("tumbuh").hits] == [texts["ekonomi"]]
+        assert [hit.text for hit in food.search("menikmati").hits] == [texts["kuliner"]]
+
+
 def _flip_root(index_dir, old: bytes, new: bytes) -> None:
     path = index_dir / STEM_TABLE
     data = path.read_bytes()

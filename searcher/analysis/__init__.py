@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from _thread import allocate_lock
 from collections.abc import Callable, Container, Iterable, Iterator
 
 from searcher.records import record
@@ -184,7 +185,16 @@ STEMMER = "pysastrawi-1.2.1+" + "+".join(EXTRA_ROOTS)
 
 _stems: dict[str, str] = {}  # form: root, as worked out in this process
 _STEMS_CACHE_SIZE = 200_000  # forms; emptied when full, so memory stays bounded
-_table = None  # the open index's stem table (searcher.analysis.stem_table), consulted before Sastrawi
+# The stem tables (searcher.analysis.stem_table) of the indexes open in this
+# process, consulted before Sastrawi.  Process-wide like ``_stems``, and as
+# safe: a table holds only roots that Sastrawi, as STEMMER names it, gives,
+# so any table's root for a form is the one Sastrawi would give.  Each open
+# index's table is kept, so that the forms of each need no Sastrawi (a
+# server holding two indexes used to look in the last opened's only).  A
+# tuple, replaced whole under a lock: a query in one thread may go through
+# it while another thread opens or closes an index.
+_tables: tuple = ()
+_tables_changing = allocate_lock()
 
 
 def stem(form: str) -> str:
@@ -196,9 +206,11 @@ def stem(form: str) -> str:
     root = _stems.get(form)
     if root is not None:
         return root
-    if _table is not None:
-        root = _table.get(form)
-    if root is None:
+    for table in _tables:
+        root = table.get(form)
+        if root is not None:
+            break
+    else:
         if not form.isalpha() and not ("-" in form and form.replace("-", "").isalpha()):
             root = form  # numbers, codes like "a330"
         else:
@@ -210,10 +222,18 @@ def stem(form: str) -> str:
 
 
 def use_stem_table(table) -> None:
-    """Look forms up in ``table`` (a ``stem_table.StemTable``, or None)
-    before stemming them with Sastrawi."""
-    global _table
-    _table = table
+    """Look forms up in ``table`` (a ``stem_table.StemTable``, an open
+    index's) before stemming them with Sastrawi, until ``forget_stem_table``."""
+    global _tables
+    with _tables_changing:
+        _tables = (*_tables, table)
+
+
+def forget_stem_table(table) -> None:
+    """Its index was closed: stop using ``table``."""
+    global _tables
+    with _tables_changing:
+        _tables = tuple(kept for kept in _tables if kept is not table)
 
 
 def known_stems() -> dict[str, str]:

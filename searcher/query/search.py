@@ -236,7 +236,8 @@ class ParagraphSearcher:
         # Read without Whoosh: plain-word queries (most) never import it.
         self._files = open_index_files(index_dir, sound=sound)
         # The roots the index worked out: most queries need not load Sastrawi.
-        analysis.use_stem_table(index_stem_table(index_dir))
+        self._stem_table = index_stem_table(index_dir)
+        analysis.use_stem_table(self._stem_table)  # until close()
         self._whoosh = None  # Whoosh's searcher, opened for the queries that need its matchers
         self._words = PlainWordScorer(self._files, k1=BM25_K1, b=BM25_B)
         self._vectorized = vectorized
@@ -274,6 +275,7 @@ class ParagraphSearcher:
         if self._whoosh is not None:
             self._whoosh.close()  # closes its reader too
         self._files.close()
+        analysis.forget_stem_table(self._stem_table)
 
     def __enter__(self):
         return self
