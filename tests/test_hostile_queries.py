@@ -48,6 +48,21 @@ def test_a_word_starting_with_a_dash_after_the_first_excludes_it(sample_index):
     assert sample_index("query", "korea", "-n2", "-pakta", "--json").stdout.count("\n") == 2  # -n2 is still -n 2
 
 
+@pytest.mark.parametrize("typo", ["--jsonn", "--csv", "--limit-5", "--formt=json"])
+def test_a_mistyped_option_after_the_words_is_named_not_searched_for(sample_index, typo):
+    """A word of one dash excludes it; "--jsonn" is no query word but a
+    typo of --json, and searching without it would print text where a
+    script expects JSON."""
+    result = sample_index("query", "korea", typo)
+    assert result.exit_code == 2
+    assert f"No such option '{typo.partition('=')[0]}'" in result.stderr
+    assert result.stdout == ""
+    if typo == "--jsonn":
+        assert "'--json'" in result.stderr  # the option meant, suggested
+    # After "--", every argument is a query word, as the usage says.
+    assert sample_index("query", "korea", "--", typo).exit_code in (0, 1)
+
+
 @pytest.mark.parametrize("text", ["(" * 1000 + "putin" + ")" * 1000, "NOT " * 1000 + "putin"])
 def test_queries_nested_past_the_limit_are_one_line_errors(sample_index, text):
     result = sample_index("query", text)

@@ -253,7 +253,8 @@ class _QueryCommand(click.Command):
     """``search query putin -korea``: after the first query word, an
     argument that starts with "-" and is none of the command's options (nor
     a short one with its number attached, ``-n5``) is a query word (an
-    exclusion), not an unknown option."""
+    exclusion), not an unknown option.  One that starts with "--" is no
+    query word: a mistyped option (``--jsonn``), named as one."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         options = [param for param in self.get_params(ctx) if isinstance(param, click.Option)]
@@ -269,6 +270,8 @@ class _QueryCommand(click.Command):
             name, attached, _ = arg.partition("=")
             if arg[:2] in taking_values and arg[2:].isdigit():  # a number attached: -n5
                 name, attached = arg[:2], arg[2:]
+            if arg.startswith("--") and name not in names:
+                raise click.NoSuchOption(name, possibilities=names, ctx=ctx)
             if arg.startswith("-") and len(arg) > 1 and (not words or name in names):
                 given.append(arg)
                 if name in taking_values and not attached and at + 1 < len(args):
