@@ -188,7 +188,7 @@ def hits_csv(hits: list[Hit], header: bool = True) -> str:
         writer.writerow(CSV_COLUMNS)
     for hit in hits:
         copies = " ".join(address(d.article, d.paragraph) for d in hit.duplicates)
-        writer.writerow((hit.rank, f"{hit.score:.4f}", hit.article, hit.paragraph, hit.title, hit.source,
+        writer.writerow((hit.rank, f"{hit.score:.6g}", hit.article, hit.paragraph, hit.title, hit.source,
                          hit.date or "", hit.site or "", hit.url or "", hit.author or "", hit.text, copies))
     return out.getvalue()
 

@@ -110,7 +110,7 @@ class Hit:
         """The hit as ``search query --json`` prints it (and the web API sends it)."""
         return {
             "rank": self.rank,
-            "score": round(self.score, 4),
+            "score": float(f"{self.score:.6g}"),  # (significant digits: the last hits' scores can be small)
             "article": self.article,
             "paragraph": self.paragraph,
             "title": self.title,
@@ -163,6 +163,20 @@ def plan(text: str):
     if queries.is_boolean(node) or len(positives) < 2:
         return node, [True]
     return node, [True, False]
+
+
+def _scores_falling(found: list[tuple[float, int, dict]], starts: list[int]) -> list[tuple[float, int, dict]]:
+    """``found`` with no score above the one before it.  Each group is in
+    score order, but a group's best may outscore the group before (a
+    paragraph with some of the words, after those with all; a later group
+    of RERANK_DEPTH); its scores are then scaled down, its best to the
+    score above it, so that a hit never shows a higher score than the hit
+    ranked above it (in JSON and CSV too), as in Elasticsearch."""
+    for start, end in zip(starts, [*starts[1:], len(found)]):
+        if 0 < start < end and found[start][0] > found[start - 1][0] > 0:
+            scale = found[start - 1][0] / found[start][0]
+            found[start:end] = [(score * scale, docnum, fields) for score, docnum, fields in found[start:end]]
+    return found
 
 
 class WhooshScores:
@@ -406,6 +420,7 @@ class ParagraphSearcher:
         best first."""
         looked = {} if looked is None else looked
         found: list[tuple[float, int, dict]] = []
+        starts: list[int] = []  # where in `found` each pass's group of RERANK_DEPTH starts
         seen: set[int] = set()
         for every_word in passes:
             if len(found) >= depth:
@@ -430,8 +445,9 @@ class ParagraphSearcher:
             # date, the order stands; the bonuses only change the scores.)
             if not by_date:
                 batch.sort(key=lambda item: (item[0], -item[1]))
+            starts += range(len(found), len(found) + min(len(batch), depth - len(found)), RERANK_DEPTH)
             found += [(score, docnum, fields) for _, score, docnum, fields in batch[: depth - len(found)]]
-        return found
+        return found if by_date else _scores_falling(found, starts)
 
     def _best(self, node, every_word: bool, matches, limit: int, seen: set[int], by_date=False) -> list[tuple[float, int]]:
         """The best (score, document number) of one pass, not yet seen;
