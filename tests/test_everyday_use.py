@@ -262,29 +262,52 @@ def test_a_copy_with_typographic_punctuation_is_still_a_copy(news, tmp_path):
     assert len(shown["duplicates"]) == 2
 
 
+def _paragraphs_with_some_of_the_words(folder: Path) -> str:
+    """71 one-paragraph articles: one with every word of the query
+    returned, the others with some, more than three groups of hits
+    re-ranked together."""
+    import random
+
+    rng = random.Random(5)
+    filler = "kemudian para pejabat daerah menyampaikan laporan kepada warga setempat pada pertemuan".split()
+    endings = [["harga", "beras"], ["harga"], ["harga", "harga", "harga"], ["beras", "naik"]]
+    write(folder / "a70.txt", "Kabar\n\nHarga beras naik lagi.")
+    for number in range(70):
+        words = rng.sample(filler, rng.randint(3, len(filler))) + rng.choice(endings)
+        rng.shuffle(words)
+        write(folder / f"a{number}.txt", f"Kabar {number}\n\n{' '.join(words).capitalize()}.")
+    return "harga beras naik"
+
+
 def test_no_hit_shows_a_higher_score_than_the_hit_ranked_above_it(run, tmp_path):
     """Paragraphs with all the words come before those with some, and the
     best are re-ranked in groups of 20, so a later hit's own score can be
     higher; a script that sorts the JSON or CSV by score must not undo the
     ranking (the order itself is tested elsewhere)."""
-    import random
-
-    rng = random.Random(5)
-    filler = "kemudian para pejabat daerah menyampaikan laporan kepada warga setempat pada pertemuan".split()
-    endings = [["harga", "beras", "naik"], ["harga", "beras"], ["harga"], ["harga", "harga", "harga"], ["beras", "naik"]]
-    for number in range(70):
-        words = rng.sample(filler, rng.randint(3, len(filler))) + rng.choice(endings)
-        rng.shuffle(words)
-        write(tmp_path / "berita" / f"a{number}.txt", f"Kabar {number}\n\n{' '.join(words).capitalize()}.")
+    query = _paragraphs_with_some_of_the_words(tmp_path / "berita")
     assert run("index", str(tmp_path / "berita")).exit_code == 0
-    hits = json_hits(run("query", "--json", "-n", "60", "harga beras naik").stdout)
+    hits = json_hits(run("query", "--json", "-n", "60", query).stdout)
     assert len(hits) == 60
-    every_word = [hit for hit in hits if {"harga", "beras", "naik"} <= set(hit["text"].lower().rstrip(".").split())]
-    assert hits[: len(every_word)] == every_word  # (the ranking, as it was)
+    assert hits[0]["text"] == "Harga beras naik lagi."  # every word (the ranking, as it was)
     scores = [hit["score"] for hit in hits]
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1] > 0
-    csv_scores = [float(row.split(",")[1]) for row in run("query", "--format", "csv", "-n", "60", "harga beras naik").stdout.splitlines()[1:]]
+    csv_scores = [float(row.split(",")[1]) for row in run("query", "--format", "csv", "-n", "60", query).stdout.splitlines()[1:]]
     assert csv_scores == sorted(csv_scores, reverse=True)
+
+
+def test_paging_through_the_hits_shows_each_once_in_the_order_of_one_long_page(run, tmp_path):
+    query = _paragraphs_with_some_of_the_words(tmp_path / "berita")
+    assert run("index", str(tmp_path / "berita")).exit_code == 0
+
+    def shown(*options: str) -> list[tuple[str, float]]:
+        return [(hit["article"], hit["score"]) for hit in json_hits(run("query", "--json", *options, query).stdout)]
+
+    one_page = shown("-n", "60")
+    for per_page in (3, 7, 10, 13):
+        pages = [shown("-n", str(per_page), "--page", str(page)) for page in range(1, 60 // per_page + 1)]
+        assert all(len(page) == per_page for page in pages)
+        paged = [hit for page in pages for hit in page]
+        assert paged == one_page[: len(paged)], f"{per_page} a page"
 
 
 def test_a_short_paragraph_copied_word_for_word_is_a_copy(news, tmp_path):

@@ -425,8 +425,14 @@ class ParagraphSearcher:
         for every_word in passes:
             if len(found) >= depth:
                 break
-            # Fetch more than needed so the re-rank can reorder them.
-            fetch = len(found) + max(depth - len(found), RERANK_DEPTH if reranker else 0)
+            # Fetch more than needed so the re-rank can reorder them, in
+            # whole groups of RERANK_DEPTH: a group cut short at the depth
+            # would hold other paragraphs for another depth, and paging
+            # through the hits would show some twice and others never.
+            needed = depth - len(found)
+            if reranker and not by_date:
+                needed = -(-needed // RERANK_DEPTH) * RERANK_DEPTH
+            fetch = len(found) + max(needed, RERANK_DEPTH if reranker else 0)
             batch = []
             best = self._best(node, every_word, matches, fetch, seen, by_date)
             # Each score is weighed against the pass's best, which is the
