@@ -46,6 +46,25 @@ def test_jsonl_metadata_is_shown_by_query_show_and_stats(run, tmp_path):
     assert "sites:          Kompas (2), ANTARA (1)" in lines
 
 
+def test_a_record_with_a_url_but_no_site_is_on_the_urls_domain(run, tmp_path):
+    """Scrapers write URLs more often than outlets: a record that names no
+    site is filtered and counted under its URL's domain, as an HTML page
+    that names none is."""
+    records = [
+        {"id": "k1", "text": "Banjir merendam Jakarta.", "url": "https://megapolitan.kompas.com/read/2024/1"},
+        {"id": "k2", "text": "Banjir surut di Bekasi.", "url": "https://www.kompas.com/read/2024/2"},
+        {"id": "d1", "text": "Banjir di Semarang.", "url": "https://news.detik.com/berita/d-3"},
+        {"id": "t1", "text": "Banjir rob di Demak.", "url": "https://nasional.tempo.co/read/4", "site": "Tempo"},
+        {"id": "x1", "text": "Banjir di Kudus.", "url": "bukan alamat"},
+    ]
+    _jsonl(tmp_path / "berita", records)
+    assert run("index", str(tmp_path / "berita")).exit_code == 0
+    sites = {h["article"]: h["site"] for h in json_hits(run("query", "--json", "banjir").output)}
+    assert sites == {"k1": "kompas.com", "k2": "kompas.com", "d1": "detik.com", "t1": "Tempo", "x1": None}
+    assert {h["article"] for h in json_hits(run("query", "--json", "banjir", "--site", "kompas.com").output)} == {"k1", "k2"}
+    assert "sites:          kompas.com (2), Tempo (1), detik.com (1)" in run("stats").output
+
+
 def test_a_date_that_is_not_iso_is_dropped_with_a_warning_and_the_article_kept(run, tmp_path):
     folder = tmp_path / "berita"
     _jsonl(folder, [{"id": "x", "title": "Gempa", "text": "Gempa mengguncang Palu.", "date": "18/06/2024"},

@@ -9,8 +9,8 @@ Formats:
   indexed folder, without extension.
 * ``.jsonl``: one article per line: ``id`` or ``_id``, optional ``title``,
   ``text`` or ``content``, and optional metadata: ``date`` (ISO 8601, a
-  date or a date and time), ``url``, ``site`` or ``source`` (the outlet),
-  ``author``.  The article id is the record's id, verbatim; of records with
+  date or a date and time), ``url``, ``site`` or ``source`` (the outlet;
+  else the URL's domain), ``author``.  The article id is the record's id, verbatim; of records with
   the same id, the last is kept.
 * ``.html`` / ``.htm``: a saved news page; its article and metadata are
   extracted by ``sources.html``.  The id is made as for ``.txt``.
@@ -249,13 +249,27 @@ def _jsonl_records(path: Path, data: bytes, warn: Warn) -> Iterator[tuple[int, A
         if not article.paragraphs:
             continue
         article.url, article.author = _text_field(record, "url"), _text_field(record, "author")
-        article.site = _text_field(record, "site") or _text_field(record, "source")
+        article.site = _text_field(record, "site") or _text_field(record, "source") or _site_of(article.url)
         date = record.get("date")
         if date not in (None, ""):
             article.date = iso_day(date) if isinstance(date, str) else None
             if article.date is None:
                 warn(f"{where}: record {article_id} has a date that is not ISO 8601 ({str(date)[:40]!r}); indexed without one")
         yield number, article
+
+
+def _site_of(url: str | None) -> str | None:
+    """The site of a record that names only its URL: the URL's registered
+    domain ("https://nasional.kompas.com/..." is on "kompas.com"), as an
+    HTML page that names no site gets it from trafilatura."""
+    if not url:
+        return None
+    from courlan import extract_domain  # trafilatura's URL library (70 ms to import): only for such a record
+
+    try:
+        return extract_domain(url, fast=True) or None
+    except ValueError:  # (it returns None for what it cannot parse; this in case)
+        return None
 
 
 def _text_field(record: dict, name: str) -> str | None:
