@@ -146,6 +146,25 @@ def test_a_docx_gives_its_title_and_paragraphs(tmp_path):
     assert (article.title, article.paragraphs) == (RELEASE_PARAGRAPHS[0], RELEASE_PARAGRAPHS[1:])
 
 
+def test_a_damaged_pdf_is_one_warning_line_naming_it_and_nothing_else(tmp_path):
+    """pypdf logs its repairs; a command run in a terminal (no logging set
+    up, unlike under pytest) printed them too, naming no file."""
+    import os
+    import subprocess
+
+    from test_cli import _installed_search
+
+    folder = tmp_path / "dokumen"
+    folder.mkdir()
+    (folder / "rusak.pdf").write_bytes(b"%PDF-1.4 broken")
+    (folder / "siaran.pdf").write_bytes(pdf_bytes(RELEASE, title="Program Vaksinasi Nasional"))
+    env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index")}
+    result = subprocess.run([_installed_search(), "index", str(folder)], env=env, capture_output=True, text=True)
+    assert result.returncode == 0
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"search: warning: {folder / 'rusak.pdf'}: not a readable PDF (") and line.endswith(", skipped")
+
+
 def test_a_folder_of_documents_is_indexed_and_the_unreadable_named(run, tmp_path):
     folder = tmp_path / "dokumen"
     folder.mkdir()

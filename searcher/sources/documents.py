@@ -34,6 +34,7 @@ def read_pdf(data: bytes) -> Document:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
+    _quiet_pypdf()
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):  # many are locked with an empty password
@@ -50,6 +51,18 @@ def read_pdf(data: bytes) -> Document:
     if not text.strip():
         raise UnreadableDocument("no text in the PDF (scanned pages? they need OCR first)")
     return Document(_real_title(str(title)), text)
+
+
+def _quiet_pypdf() -> None:
+    """pypdf logs what it repairs as it reads ("EOF marker not found");
+    where nothing handles logging (the command line), Python printed that
+    to stderr as a line naming no file, beside ours that do.  A handler
+    that drops them; an application that set up logging still gets them."""
+    import logging
+
+    logger = logging.getLogger("pypdf")
+    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(logging.NullHandler())
 
 
 def _page_text(page: str) -> str:
