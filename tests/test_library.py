@@ -89,6 +89,17 @@ def test_errors_for_the_user_are_search_errors_with_one_line(tmp_path):
         ix.search("(" * 40 + "pakta" + ")" * 40)
 
 
+@pytest.mark.parametrize("asked", [{"limit": 0}, {"page": 0}, {"page": -1}, {"per_article": 0}, {"sort": "datum"}])
+def test_a_page_that_cannot_be_is_a_value_error_not_an_empty_page(tmp_path, asked):
+    """limit=0 gave no hits and said nothing: a caller's bug passed for
+    'nothing matches'."""
+    ix = searcher.Index(tmp_path / "index")
+    ix.update([SAMPLES])
+    with pytest.raises(ValueError, match=f"{next(iter(asked))} must be"):
+        ix.search("pakta", **asked)
+    assert ix.search("pakta", limit=1, page=2).hits and ix.search("pakta", per_article=1).hits  # the least of each
+
+
 def test_the_readme_python_example_runs_as_written(tmp_path, capsys):
     from pathlib import Path
 
