@@ -537,7 +537,7 @@ class ParagraphSearcher:
         if sort not in ("relevance", "date"):
             raise ValueError(f"sort must be 'relevance' or 'date', not {sort!r}")
         for name, value in (("limit", limit), ("page", page), ("per_article", per_article)):
-            if value is not None and value < 1:  # (an empty page, else: no hit, and no error to say why)
+            if value is not None and value < 1:  # (else an empty page, and nothing to say why)
                 raise ValueError(f"{name} must be 1 or more, not {value!r}")
         try:
             return self._search(text, limit, page, per_article, snippet_chars, count, narrow, sort, facets)

@@ -10,8 +10,8 @@ Formats:
 * ``.jsonl``: one article per line: ``id`` or ``_id``, optional ``title``,
   ``text`` or ``content``, and optional metadata: ``date`` (ISO 8601, a
   date or a date and time), ``url``, ``site`` or ``source`` (the outlet;
-  else the URL's domain), ``author``.  The article id is the record's id, verbatim; of records with
-  the same id, the last is kept.
+  else the URL's domain), ``author``.  The article id is the record's id,
+  verbatim; of records with the same id, the last is kept.
 * ``.html`` / ``.htm``: a saved news page; its article and metadata are
   extracted by ``sources.html``.  The id is made as for ``.txt``.
 * ``.pdf`` / ``.docx``: a report or press release (``sources.documents``);
