@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write
+from conftest import json_hits, write
 
 
 def stats(run):
@@ -278,6 +278,44 @@ def test_a_rebuild_stopped_half_way_leaves_the_old_index_whole(run, tmp_path, mo
     assert stats(run) == before
     roots = json.loads(run("stats", "--json").stdout)["roots"]
     assert roots == sorted([str(first), str(second)])
+
+
+def test_the_same_paragraphs_score_the_same_built_in_one_run_or_merged_over_several(run, tmp_path, monkeypatch):
+    """A merge used to add up the documents' lengths as stored (rounded,
+    for long paragraphs), not the segments' exact totals: BM25's average
+    length, and every score, then depended on the merges an index had
+    been through (a killed run taken up again gave other scores than a
+    clean build)."""
+    from searcher.storage.store import open_index_files
+
+    monkeypatch.setenv("SEARCH_PROCS", "1")  # one segment per run
+    monkeypatch.setattr("searcher.storage.w3.writer.MAX_SEGMENTS", 2)
+    filler = "para pejabat daerah menyampaikan laporan kepada warga setempat pada pertemuan rutin"
+    folder = tmp_path / "berita"
+    for n in range(8):  # paragraphs of 40 to 110 words: lengths a byte rounds
+        write(folder / f"a{n}.txt", f"Kabar {n}\n\nHarga beras naik {n}. " + f"{filler} " * (4 + n) + "\n\nBanjir.")
+
+    def built(name: str, runs: list[range]) -> tuple[dict, list]:
+        index = tmp_path / name
+        for numbers in runs:
+            for n in numbers:
+                (index.parent / f"{name}-in").mkdir(exist_ok=True)
+                (index.parent / f"{name}-in" / f"a{n}.txt").write_bytes((folder / f"a{n}.txt").read_bytes())
+            assert run("index", str(index.parent / f"{name}-in"), "--index-dir", str(index)).exit_code == 0
+        files = open_index_files(index)
+        try:
+            totals = {field: files.field_length(field) for field in ("body", "title")}
+            segments = len(files.segments)
+        finally:
+            files.close()
+        hits = json_hits(run("query", "--json", "harga beras", "--index-dir", str(index)).stdout)
+        return totals, segments, [(hit["article"], hit["score"]) for hit in hits]
+
+    at_once = built("sekali", [range(8)])
+    merged = built("bertahap", [range(n, n + 2) for n in range(0, 8, 2)])
+    assert merged[1] < 4  # runs' segments were merged
+    assert merged[0] == at_once[0]
+    assert merged[2] == at_once[2]
 
 
 def test_merging_segments_keeps_every_paragraph_and_removes_the_edited_ones(run, tmp_path, monkeypatch):

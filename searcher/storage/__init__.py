@@ -28,7 +28,8 @@ other version:
   (wrapped: its ``cutoff`` set to 0, so the stored fields' offsets are
   always written), and a field writer's
   ``_postwriter``, ``_postfile``, ``_blocklimit`` and ``_write_block``,
-  a per-document reader's ``_cached_reader`` and a column's ``_dbfile``,
+  a per-document reader's ``_cached_reader``, a per-document writer's
+  ``_fieldlengths`` (a merge's totals), and a column's ``_dbfile``,
   ``_basepos`` and ``_count``.  If they change, indexing fails or, worse,
   writes postings Whoosh would not: the test checks each name is there.
 - ``FileIndex._reader`` (``store.whoosh_reader``): Whoosh's reader on a

@@ -560,6 +560,11 @@ class _LengthsReadOnce:
             if perdoc.has_column(whoosh3._lenfield(name))
         }
 
+    def stored_lengths(self):
+        """(field, each document's length in it, as stored), for each field
+        with lengths."""
+        return self._lengths.items()
+
     def doc_field_length(self, docnum: int, fieldname: str, default=0):
         lengths = self._lengths.get(fieldname)
         if lengths is None:
@@ -629,7 +634,19 @@ class TermGroupedWriting:
         self.pool = TermGroupedPool(self._tempstorage, limitmb)
 
     def add_reader(self, reader):
-        super().add_reader(_LengthsReadOnce(reader))
+        lengths = _LengthsReadOnce(reader)
+        super().add_reader(lengths)
+        # Whoosh adds up the merged documents' lengths as stored: a byte,
+        # which rounds a long field's length.  Those sums made the merged
+        # totals, and with them BM25's average lengths and every score,
+        # depend on which segments had been merged: the same paragraphs
+        # indexed in one run or over several (a killed run taken up again)
+        # scored a little differently.  The segment's totals are exact;
+        # the merged ones take them, less the deleted documents' lengths
+        # (as stored: their exact lengths are not kept).
+        totals = self.perdocwriter._fieldlengths
+        for fieldname, stored in lengths.stored_lengths():
+            totals[fieldname] += reader.field_length(fieldname) - sum(map(BYTE_TO_LENGTH.__getitem__, stored))
 
     def cancel(self):
         super().cancel()
