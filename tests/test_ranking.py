@@ -20,6 +20,11 @@ QUERIES = [
     "rusia OR tandatangan*",
     "title:banj* warga",
     "zzz*",  # stands for no word
+    # A paragraph pasted whole (and a word no paragraph has): the some-words
+    # pass visits its words in rounds of several.
+    "Penandatanganan perjanjian ini dipandang sebagai tonggak penting dalam hubungan Rusia-Korea Utara. "
+    "Setelah bertahun-tahun menghadapi tekanan dan sanksi internasional, Korea Utara menemukan sekutu yang "
+    "kuat dalam Rusia. Begitu pula, warga Jakarta mengungsi dari banjir yang melanda zzzq.",
 ]
 
 

@@ -334,11 +334,12 @@ class PlainWordMatches:
                     break
         return first
 
-    def scores(self, docs: set[int]) -> dict[int, float]:
+    def scores(self, docs: set[int], terms: list[_TermPostings] | None = None) -> dict[int, float]:
         """Each document's score: its terms' scores added up in one order
-        (``_flat``), term by term over the documents that hold it."""
+        (``_flat``), term by term over the documents that hold it.
+        ``terms``: only those of ``_flat`` (in its order) can hold any."""
         scores = dict.fromkeys(docs, 0.0)
-        for term in self._flat:
+        for term in self._flat if terms is None else terms:
             term.add_scores(scores, self._k1_plus_1)
         return scores
 
@@ -384,27 +385,44 @@ class PlainWordMatches:
     def _best_of_some(self, limit: int, skip: set[int]) -> list[tuple[float, int]]:
         # Visit the words from the one whose postings can score the most;
         # a paragraph first met at word i holds none of the words before it,
-        # so it cannot score more than the bounds of words i onwards.
+        # so it cannot score more than the bounds of words i onwards, and
+        # only their terms need looking up.  The words go in rounds of 1,
+        # 1, 2, 4, ...: a pasted paragraph of 200 words took 200 rounds,
+        # each looking up every term for the paragraphs new to it.
         order = sorted(self._terms, key=word_bound, reverse=True)
         remaining = sum(map(word_bound, order))
         best: list[tuple[float, int]] = []  # best first
         visited = set(skip)
-        for word in order:
+        for start, end in _rounds(len(order)):
             if len(best) >= limit and remaining * _ROUNDING < best[-1][0]:
                 break
-            docs = self._docs(word)
+            docs = set().union(*map(self._docs, order[start:end]))
             new = docs - visited
-            for term in self._flat:
+            later = {id(term) for word in order[start:] for term in word}
+            terms = [term for term in self._flat if id(term) in later]
+            for term in terms:
                 term.look_up(new)
-            scores = self.scores(new)
+            scores = self.scores(new, terms)
             scores.update((docnum, score) for score, docnum in best)  # the best so far stay in the running
             best = _best_first(scores, limit)
             visited |= docs
-            remaining -= word_bound(word)
+            remaining -= sum(map(word_bound, order[start:end]))
         return best
 
 
 _ROUNDING = 1 + 1e-9  # a bound must hold after floating-point rounding too
+
+
+def _rounds(words: int) -> list[tuple[int, int]]:
+    """(start, end) of the rounds in which ``_best_of_some`` visits that many
+    words: 1, 1, 2, 4, 8, ... words, so that a long query takes a few
+    rounds and a short one stops as early as a word at a time would."""
+    rounds, start, size = [], 0, 1
+    while start < words:
+        rounds.append((start, min(start + size, words)))
+        start += size
+        size = max(1, start)
+    return rounds
 
 
 def word_bound(word: list[_TermPostings]) -> float:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from searcher.query.ranking import _ROUNDING, PlainWordMatches, _TermPostings, word_bound
+from searcher.query.ranking import _ROUNDING, PlainWordMatches, _rounds, _TermPostings, word_bound
 
 
 class VectorMatches(PlainWordMatches):
@@ -222,39 +222,45 @@ class VectorMatches(PlainWordMatches):
         order = sorted(self._terms, key=word_bound, reverse=True)
         remaining = sum(map(word_bound, order))
         best_documents, best_scores = np.zeros(0, np.int64), np.zeros(0)
-        for word in order:
+        for start, end in _rounds(len(order)):  # (as there: a long query in a few rounds)
             if len(best_documents) >= limit and remaining * _ROUNDING < best_scores[limit - 1]:
                 break
-            documents = self._word_documents(word)
-            new = documents[~visited[documents]]
-            visited[documents] = True
-            remaining -= word_bound(word)
+            new = []
+            for word in order[start:end]:
+                documents = self._word_documents(word)
+                new.append(documents[~visited[documents]])
+                visited[documents] = True
+            new = new[0] if len(new) == 1 else np.sort(np.concatenate(new))  # (each new once: visited as met)
+            remaining -= sum(map(word_bound, order[start:end]))
             if len(new):
+                later = {id(term) for word in order[start:] for term in word}
                 documents = np.concatenate((best_documents, new))
-                scores = np.concatenate((best_scores, self._scores(new)))
+                scores = np.concatenate((best_scores, self._scores(new, [t for t in self._flat if id(t) in later])))
                 order_kept = _best_order(documents, scores, limit)
                 best_documents, best_scores = documents[order_kept], scores[order_kept]
         return list(zip(best_scores.tolist(), best_documents.tolist()))
 
-    def _scores(self, documents: np.ndarray) -> np.ndarray:
+    def _scores(self, documents: np.ndarray, terms: list[_TermPostings] | None = None) -> np.ndarray:
         """The scores of ``documents`` (ascending), term by term in
         ``_flat``'s order, as ``_TermPostings.add_scores`` adds them: for a
         few, each looked up in each term's postings; else over arrays of
-        every document."""
+        every document.  ``terms``: only those of ``_flat`` (in its order)
+        can hold any."""
         scores = np.zeros(len(documents))
+        terms = self._flat if terms is None else terms
         if not self._is_few(documents):
             # Each term's postings among the documents, found with a mask of
             # the index's documents, then placed by a binary search among
             # them: no array of a score for every document of the index.
             mask = np.zeros(self._doc_count, dtype=bool)
             mask[documents] = True
-            for term in self._flat:
+            for term in terms:
                 held, frequencies = self._arrays(term)
                 inside = np.flatnonzero(mask[held])
                 held = held.take(inside)
                 scores[documents.searchsorted(held)] += self._term_scores(term, held, frequencies.take(inside))
             return scores
-        for term in self._flat:
+        for term in terms:
             held, frequencies = self._arrays(term)
             found, at = _found_in(held, documents)
             scores[found] += self._term_scores(term, documents[found], frequencies[at[found]])
