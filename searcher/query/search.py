@@ -57,6 +57,7 @@ BM25_K1 = 1.2
 # (AndMaybe + Phrase) upset its top-k pruning, which then drops paragraphs
 # that belong in the top 100.
 RERANK_DEPTH = 20
+NUMPY_FROM_WORDS = 24  # words in a query that a searcher's first search works out with NumPy
 COUNT_LIMIT = 1000  # matching paragraphs counted exactly; past it, "1,000+"
 # What reading a truncated or garbled file raises in the middle of a query.
 READ_ERRORS = (EOFError, unpickling.UnpicklingError, struct.error, zlib.error, UnicodeDecodeError, OverflowError)
@@ -397,7 +398,9 @@ class ParagraphSearcher:
         from this searcher's second search on; only the paragraphs that
         ``allowed`` (a ``filters.DocFilter``) allows."""
         if vectorized is None:
-            vectorized = self._searches > 0 if self._vectorized is None else self._vectorized
+            vectorized = self._vectorized
+            if vectorized is None:  # (a long query, a pasted paragraph, repays NumPy's import at once)
+                vectorized = self._searches > 0 or len(getattr(node, "children", ())) >= NUMPY_FROM_WORDS
         self._searches += 1
         plain = PlainWordMatches
         if vectorized:
