@@ -244,7 +244,8 @@ class ParagraphSearcher:
     def __init__(self, index_dir: str | os.PathLike, vectorized: bool | None = None, sound: set[str] | None = None):
         """``vectorized``: work plain-word queries out with NumPy
         (``vector_ranking``); by default from the second search on, since
-        a one-shot query would spend longer importing NumPy than searching.
+        a one-shot query would spend longer importing NumPy than searching
+        (unless it is long: see ``_matches``).
         ``sound``: for a long-lived searcher, the segments already checked
         whole against their checksums (see ``store.open_index_files``)."""
         self._index_dir = index_dir
@@ -395,7 +396,8 @@ class ParagraphSearcher:
     def _matches(self, node, expand: PrefixExpansions, vectorized: bool | None = None, allowed=None):
         """The query's matches worked out from the postings (None: Whoosh's
         to work out); plain words with NumPy when ``vectorized``, by default
-        from this searcher's second search on; only the paragraphs that
+        from this searcher's second search on, or for a query of
+        NUMPY_FROM_WORDS words or more; only the paragraphs that
         ``allowed`` (a ``filters.DocFilter``) allows."""
         if vectorized is None:
             vectorized = self._vectorized
