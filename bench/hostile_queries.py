@@ -8,7 +8,9 @@ OR/AND/NOT/-word, phrases, title:, parentheses nested up to the limit and
 past it, and very long strings:
 - in-process, one ParagraphSearcher (as a server would hold), top 10 with
   snippets and counts: --queries of them (2,000);
-- as whole `search query` processes: --cli of them (200).
+- as whole `search query` processes: --cli of them (200);
+- then --pasted (50) of the corpus's own paragraphs, each whole as a query
+  (a journalist looking for where a paragraph was copied), both ways.
 Prints the slowest of each with its query, the median, and how many were
 over a second, and exits 1 if any was.
 
@@ -98,6 +100,7 @@ def main() -> None:
     parser.add_argument("articles", type=int, nargs="?", default=20_000)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--cli", type=int, default=200)
+    parser.add_argument("--pasted", type=int, default=50)
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
     if not MAKE_CORPUS.exists():
@@ -139,7 +142,38 @@ def main() -> None:
             if done.returncode not in (0, 1, 2) or "Traceback" in done.stderr:
                 raise SystemExit(f"query {text!r} failed: {done.stderr}")
         whole_runs = report("search query", timings)
-    sys.exit(0 if in_process and whole_runs else 1)
+
+        paragraphs = pasted_paragraphs(corpus, rng, args.pasted)
+        timings = []
+        with ParagraphSearcher(index_dir) as searcher:
+            for text in paragraphs:
+                started = time.perf_counter()
+                searcher.search(text, limit=10, snippet_chars=160, count=True)
+                timings.append((time.perf_counter() - started, text))
+        pasted_in_process = report("pasted, in-process", timings)
+        timings = []
+        for text in paragraphs:
+            started = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "searcher", "query", "--index-dir", str(index_dir), "--", text],
+                                  capture_output=True, text=True, cwd=ROOT)
+            timings.append((time.perf_counter() - started, text))
+            if done.returncode != 0:
+                raise SystemExit(f"pasted paragraph {text[:60]!r}... failed: {done.stderr}")
+        pasted_runs = report("pasted, search query", timings)
+        print(f"(pasted paragraphs: {min(map(len, map(str.split, paragraphs)))}-"
+              f"{max(map(len, map(str.split, paragraphs)))} words)")
+    sys.exit(0 if in_process and whole_runs and pasted_in_process and pasted_runs else 1)
+
+
+def pasted_paragraphs(corpus: Path, rng: random.Random, count: int) -> list[str]:
+    """``count`` paragraphs of the corpus's articles, the longest of each
+    article picked (a paragraph worth pasting), as written."""
+    files = sorted(corpus.glob("*.txt"))
+    picked = []
+    for path in rng.sample(files, min(count, len(files))):
+        body = path.read_text(encoding="utf-8").split("\n", 1)[-1]  # (the first line is the title)
+        picked.append(" ".join(max(body.split("\n\n"), key=len).split()))
+    return picked
 
 
 if __name__ == "__main__":
