@@ -199,6 +199,34 @@ def test_ctrl_c_while_a_finaliser_runs_still_stops_the_run(tmp_path, script):
     _assert_ctrl_c_ends_the_run_and_the_next_completes(tmp_path, script)
 
 
+# Ctrl-C while multiprocessing sets up one of those callbacks (as the
+# workers' queues and pipes are made): one left half-made ran as its
+# object died and failed there, printing a traceback.
+CTRL_C_AS_A_FINALISER_IS_MADE = r"""
+import itertools, os, signal
+from multiprocessing import util
+parent = os.getpid()
+class Numbers:  # Finalize.__init__ numbers each one with next(util._finalizer_counter)
+    def __init__(self):
+        self._numbers = itertools.count()
+    def __next__(self):
+        number = next(self._numbers)
+        if number == int(os.environ["AT_FINALIZE"]) and os.getpid() == parent:
+            os.kill(os.getpid(), signal.SIGINT)
+            sum(range(1000))  # Python code, where the signal's handler runs
+        return number
+util._finalizer_counter = Numbers()
+from searcher.cli.commands import main
+main()
+"""
+
+
+@pytest.mark.parametrize("at", [2, 3])  # (of the four the parent makes as it indexes 300 articles)
+def test_ctrl_c_while_a_finaliser_is_made_stops_the_run_without_a_traceback(tmp_path, monkeypatch, at):
+    monkeypatch.setenv("AT_FINALIZE", str(at))
+    _assert_ctrl_c_ends_the_run_and_the_next_completes(tmp_path, CTRL_C_AS_A_FINALISER_IS_MADE)
+
+
 # Runs `search index` with its workers made to fail part-way through their
 # share: a MemoryError raised, or the process killed as the kernel's OOM
 # killer would.

@@ -8,7 +8,10 @@ one), or a callback run as an object dies (multiprocessing's ``Finalize``,
 An exception cannot leave a finaliser: Python prints it, traceback and
 all, as "Exception ignored in ...", and the run goes on as if Ctrl-C had
 never been pressed.  ``ctrl_c_never_lost`` raises it a moment later
-instead, once out of the finaliser.
+instead, once out of the finaliser.  Nor may it land while such a
+callback is being set up: a ``Finalize`` interrupted half-made runs when
+its object dies and fails there ("'Finalize' object has no attribute
+'_key'"), printed as a traceback.
 """
 
 from __future__ import annotations
@@ -52,8 +55,12 @@ def _in_finaliser(frame) -> bool:
 
 
 def _finaliser_callbacks() -> set:
-    """The code of the callbacks that run finalisers as objects die."""
+    """The code of the callbacks that run finalisers as objects die, and of
+    their constructors."""
     import weakref
     from multiprocessing import util
 
-    return {util.Finalize.__call__.__code__, weakref.finalize.__call__.__code__}
+    return {
+        util.Finalize.__call__.__code__, util.Finalize.__init__.__code__,
+        weakref.finalize.__call__.__code__, weakref.finalize.__init__.__code__,
+    }
