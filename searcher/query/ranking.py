@@ -382,6 +382,12 @@ class PlainWordMatches:
 
         return newest_first(self.scored(every_word, skip), columns.days(), limit)
 
+    def _flat_terms_of(self, words: list[list[_TermPostings]]) -> list[_TermPostings]:
+        """The terms of ``words``, in ``_flat``'s order (the order scores are
+        added up in)."""
+        wanted = {id(term) for word in words for term in word}
+        return [term for term in self._flat if id(term) in wanted]
+
     def _best_of_some(self, limit: int, skip: set[int]) -> list[tuple[float, int]]:
         # Visit the words from the one whose postings can score the most;
         # a paragraph first met at word i holds none of the words before it,
@@ -398,8 +404,7 @@ class PlainWordMatches:
                 break
             docs = set().union(*map(self._docs, order[start:end]))
             new = docs - visited
-            later = {id(term) for word in order[start:] for term in word}
-            terms = [term for term in self._flat if id(term) in later]
+            terms = self._flat_terms_of(order[start:])
             for term in terms:
                 term.look_up(new)
             scores = self.scores(new, terms)

@@ -233,9 +233,8 @@ class VectorMatches(PlainWordMatches):
             new = new[0] if len(new) == 1 else np.sort(np.concatenate(new))  # (each new once: visited as met)
             remaining -= sum(map(word_bound, order[start:end]))
             if len(new):
-                later = {id(term) for word in order[start:] for term in word}
                 documents = np.concatenate((best_documents, new))
-                scores = np.concatenate((best_scores, self._scores(new, [t for t in self._flat if id(t) in later])))
+                scores = np.concatenate((best_scores, self._scores(new, self._flat_terms_of(order[start:]))))
                 order_kept = _best_order(documents, scores, limit)
                 best_documents, best_scores = documents[order_kept], scores[order_kept]
         return list(zip(best_scores.tolist(), best_documents.tolist()))

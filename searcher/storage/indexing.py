@@ -381,10 +381,11 @@ def _cancel(writer, index_dir: Path | None = None) -> None:
     except IndexingError:
         pass
     except OSError:
-        # Whoosh could not remove its temporary folder: a worker that a
-        # Ctrl-C caught as it was being started, unknown to the writer and
-        # so not stopped, wrote in it.  It dies with this process; the
-        # folder goes with the leftovers, now or in the next run.
+        # Whoosh could not remove its temporary folder: something still
+        # wrote in it (most likely a worker that a Ctrl-C caught as it was
+        # being started, unknown to the writer and so not stopped; it dies
+        # with this process).  The folder goes with the leftovers, now or
+        # in the next run.
         pass
     if index_dir is not None:
         try:
