@@ -746,6 +746,22 @@ def test_a_field_that_does_not_exist_is_named_and_the_words_still_searched(sampl
     assert sample_index("query", "pukul 10:30 putin").stderr == ""  # no field there
 
 
+def test_phrases_and_groups_can_be_excluded_and_a_field_can_hold_a_group(run, tmp_path):
+    folder = tmp_path / "berita"
+    write(folder / "pyongyang.txt", "Kunjungan Putin\n\nPutin tiba di Korea Utara untuk kunjungan kenegaraan.")
+    write(folder / "beijing.txt", "Putin di Beijing\n\nPutin bertemu pemimpin Cina di Beijing.")
+    write(folder / "seoul.txt", "Berita Korea\n\nPutin menyebut Korea Selatan, bukan sisi utara.")
+    run("index", str(folder))
+
+    def found(query):
+        return sorted(hit["article"] for hit in json_hits(run("query", "--json", query).stdout))
+
+    assert found('putin -"korea utara"') == ["beijing", "seoul"]  # (seoul: both words, not side by side)
+    assert found("putin -(beijing OR kunjungan)") == ["seoul"]
+    assert found("title:(beijing OR korea)") == ["beijing", "seoul"]
+    assert found("putin -title:(kunjungan OR beijing)") == ["seoul"]
+
+
 def test_a_query_while_the_first_build_has_saved_nothing_says_the_index_is_being_built(run, tmp_path):
     from searcher.storage import store
 

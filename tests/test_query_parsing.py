@@ -53,6 +53,26 @@ def test_operators_phrases_fields_and_prefixes():
     assert parse("tandatangan* -korea") == And((Prefix("tandatangan"), Not(Word("korea"))), explicit=False)
 
 
+def test_a_minus_negates_a_phrase_or_a_group_as_it_does_a_word():
+    assert parse('putin -"korea utara"') == And((Word("putin"), Not(Phrase(("korea", "utara")))), explicit=False)
+    assert parse("putin -(korea OR cina)") == And((Word("putin"), Not(Or((Word("korea"), Word("cina"))))), explicit=False)
+    assert parse('putin -title:"korea utara"') == And(
+        (Word("putin"), Not(Phrase(("korea", "utara"), "title"))), explicit=False
+    )
+    assert parse("a-(b)") == And((Word("a"), Word("b")), explicit=False)  # inside a word, a hyphen is text
+
+
+def test_a_field_before_parentheses_holds_for_every_word_inside():
+    assert parse("title:(banjir OR gempa)") == Or((Word("banjir", "title"), Word("gempa", "title")))
+    assert parse('title:(banjir ("tanah longsor" OR gempa*)) jakarta') == And((
+        And((Word("banjir", "title"), Or((Phrase(("tanah", "longsor"), "title"), Prefix("gempa", "title")))), False),
+        Word("jakarta"),
+    ), explicit=False)
+    assert parse("putin -title:(korea)") == And((Word("putin"), Not(Word("korea", "title"))), explicit=False)
+    assert parse("foo:(bar)") == And((Word("foo"), Word("bar")), explicit=False)  # no such field: a word
+    assert parse("title:(banjir") == Word("banjir", "title")  # unclosed: to the end
+
+
 @pytest.mark.parametrize("text", ['"', "((", ")", "AND", "OR NOT", "title:", "*", "?", "~", "^", "-", ""])
 def test_hostile_fragments_parse_to_words_or_nothing(text):
     node = parse(text)

@@ -347,8 +347,8 @@ def query(
       siapa presiden Rusia?       questions work as they are
       "kerja sama"                an exact phrase
       rusia AND (korea OR cina)   boolean operators, in capitals
-      putin NOT korea             or: putin -korea
-      title:putin                 words in the article title
+      putin NOT korea             or: putin -korea, putin -"korea utara"
+      title:putin                 in the article title; also title:(putin OR kim)
       tandatangan*                words starting with a prefix
 
     \b

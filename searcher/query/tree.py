@@ -8,7 +8,7 @@ natural questions:
   "meninggal?", "catatan:" or a lone "*" never turn into wildcards or fields
 * ``"quoted phrases"``
 * ``AND``, ``OR``, ``NOT`` (upper case), ``-word``, parentheses
-* ``title:word`` or ``title:"a phrase"``
+* ``title:word``, ``title:"a phrase"`` or ``title:(any query)``
 * ``prefix*``: a star right after a word
 
 Anything that does not parse as syntax is read as plain words; parsing
@@ -115,10 +115,13 @@ class Or(_Node):
 Node = Word | Prefix | Phrase | Not | And | Or
 
 # Compiled (by re, once) for the first query with a quote or a parenthesis.
+# A "-" that opens a phrase or a group negates it, as it does a word.
 _LEXEME = r"""
     (?P<phrase>(?:(?P<field>[A-Za-z]+):)?"(?P<text>[^"]*)")
+  | (?P<group>(?P<group_field>[A-Za-z]+):\()
   | (?P<open>\()
   | (?P<close>\))
+  | (?P<minus>-(?=["(]|[A-Za-z]+:["(]))
   | (?P<chunk>[^\s()"]+)
   | (?P<stray>")
 """
@@ -135,24 +138,53 @@ def _lex(text: str) -> list[tuple[str, object]]:
         for chunk in text.split():
             lexemes += _chunk(chunk)
         return lexemes
+    # The field of each parenthesis open at this point: ``title:(a OR b)``
+    # is ``title:a OR title:b``, and a field named inside wins.
+    group_fields: list[str | None] = []
     for match in re.finditer(_LEXEME, text, re.VERBOSE):
+        found: list[tuple[str, object]] = []
         if match["phrase"]:
-            field = match["field"].lower() if match["field"] else None
-            if field is not None and field not in FIELDS:
-                lexemes += _atoms(match["field"], None)  # "foo:" is just the word "foo"
-                field = None
+            field = _field(match["field"], found)
             forms = tuple(w.form for w in words(match["text"]) if w.form not in STOPWORDS)
             if len(forms) == 1:
-                lexemes.append(("atom", Word(forms[0], field)))
+                found.append(("atom", Word(forms[0], field)))
             elif forms:
-                lexemes.append(("atom", Phrase(forms, field)))
-        elif match["open"]:
-            lexemes.append(("(", None))
+                found.append(("atom", Phrase(forms, field)))
+        elif match["group"] or match["open"]:
+            named = _field(match["group_field"], found) if match["group"] else None
+            group_fields.append(named or (group_fields[-1] if group_fields else None))
+            found.append(("(", None))
         elif match["close"]:
-            lexemes.append((")", None))
+            if group_fields:  # (an unmatched one is dropped by the parser)
+                group_fields.pop()
+            found.append((")", None))
+        elif match["minus"]:
+            found.append(("op", "NOT"))
         elif match["chunk"]:
-            lexemes += _chunk(match["chunk"])
+            found = _chunk(match["chunk"])
+        if group_fields and group_fields[-1] is not None:
+            found = [_in_field(lexeme, group_fields[-1]) for lexeme in found]
+        lexemes += found
     return lexemes
+
+
+def _field(name: str | None, lexemes: list) -> str | None:
+    """The field ``name:`` names before a phrase or a group; a name that is
+    no field is just a word, added to ``lexemes``."""
+    if name is None:
+        return None
+    if name.lower() in FIELDS:
+        return name.lower()
+    lexemes += _atoms(name, None)
+    return None
+
+
+def _in_field(lexeme: tuple[str, object], field: str) -> tuple[str, object]:
+    """An atom inside ``field:( )``, searched in that field unless it names its own."""
+    kind, node = lexeme
+    if kind != "atom" or node.field is not None:
+        return lexeme
+    return kind, type(node)(node._values()[0], field)  # (a Word's form, a Prefix's text, a Phrase's forms)
 
 
 def _chunk(chunk: str) -> list[tuple[str, object]]:
