@@ -73,6 +73,26 @@ def test_bad_jsonl_lines_are_warned_about_and_skipped(tmp_path):
     assert any(":3:" in w and "no 'text'" in w for w in warnings)
 
 
+def test_a_jsonl_text_given_as_a_list_is_one_paragraph_a_string(tmp_path):
+    path = write(
+        tmp_path / "dump.jsonl",
+        '{"id": "a", "title": "Banjir", "text": ["Banjir melanda Jakarta.", "  Warga\\nmengungsi. ", ""]}\n'
+        '{"id": "b", "text": null, "content": ["Gempa di Palu."]}\n'
+        '{"id": "c", "text": [{"p": "Teks"}]}\n'
+        '{"id": "d", "text": 12}\n'
+        '{"id": "e", "text": []}\n',
+    )
+    warnings = []
+    first, second = read(path, warnings=warnings)
+    assert first.paragraphs == ["Banjir melanda Jakarta.", "Warga mengungsi."]  # (its lines joined, as in text)
+    assert second.paragraphs == ["Gempa di Palu."]
+    assert [w.split(": ", 1)[1] for w in warnings] == [
+        "record c has a 'text' that is neither text nor a list of texts, skipped",
+        "record d has a 'text' that is neither text nor a list of texts, skipped",
+        "record e has no 'text' or 'content', skipped",
+    ]
+
+
 def test_folder_walk_gives_relative_ids_and_skips_other_files(tmp_path):
     write(tmp_path / "politik" / "a.txt", "A\nisi")
     write(tmp_path / "b.md", "B\nisi")

@@ -236,12 +236,12 @@ def _jsonl_records(path: Path, data: bytes, warn: Warn) -> Iterator[tuple[int, A
             warn(f"{where}: not a JSON object, skipped")
             continue
         article_id = record.get("id", record.get("_id"))
-        text = record.get("text", record.get("content"))
         if article_id is None or article_id == "":
             warn(f"{where}: record has no 'id' or '_id', skipped")
             continue
-        if not isinstance(text, str) or not text.strip():
-            warn(f"{where}: record {article_id} has no 'text' or 'content', skipped")
+        text, problem = _record_text(record)
+        if problem:
+            warn(f"{where}: record {article_id} {problem}, skipped")
             continue
         title = record.get("title")
         title = title if isinstance(title, str) else ""
@@ -256,6 +256,22 @@ def _jsonl_records(path: Path, data: bytes, warn: Warn) -> Iterator[tuple[int, A
             if article.date is None:
                 warn(f"{where}: record {article_id} has a date that is not ISO 8601 ({str(date)[:40]!r}); indexed without one")
         yield number, article
+
+
+def _record_text(record: dict) -> tuple[str, str | None]:
+    """A JSONL record's text, from ``text`` or else ``content``: a string,
+    or a list of strings, one paragraph each (as scrapers often export
+    them); and what is wrong when there is none."""
+    for name in ("text", "content"):
+        value = record.get(name)
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            value = "\n\n".join(item.strip() for item in value)
+        if isinstance(value, str) and value.strip():
+            return value, None
+    given = [name for name in ("text", "content") if record.get(name) not in (None, "", [])]
+    if given:
+        return "", f"has a '{given[0]}' that is neither text nor a list of texts"
+    return "", "has no 'text' or 'content'"
 
 
 def _site_of(url: str | None) -> str | None:
