@@ -63,6 +63,14 @@ def test_a_mistyped_option_after_the_words_is_named_not_searched_for(sample_inde
     assert sample_index("query", "korea", "--", typo).exit_code in (0, 1)
 
 
+@pytest.mark.parametrize("option", ["--site", "--since", "-n"])
+def test_an_option_left_without_its_value_after_the_words_is_named(sample_index, option):
+    result = sample_index("query", "korea", option)  # (the value was "--", the words' guard)
+    assert result.exit_code == 2
+    assert f"Option '{option}' requires an argument." in result.stderr
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize("text", ["(" * 1000 + "putin" + ")" * 1000, "NOT " * 1000 + "putin"])
 def test_queries_nested_past_the_limit_are_one_line_errors(sample_index, text):
     result = sample_index("query", text)

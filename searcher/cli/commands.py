@@ -274,7 +274,9 @@ class _QueryCommand(click.Command):
                 raise click.NoSuchOption(name, possibilities=names, ctx=ctx)
             if arg.startswith("-") and len(arg) > 1 and (not words or name in names):
                 given.append(arg)
-                if name in taking_values and not attached and at + 1 < len(args):
+                if name in taking_values and not attached:
+                    if at + 1 == len(args):  # (else the "--" put before the words would be its value)
+                        raise click.BadOptionUsage(name, f"Option '{name}' requires an argument.", ctx=ctx)
                     at += 1
                     given.append(args[at])
             else:
