@@ -462,6 +462,7 @@ def test_odd_names_deep_folders_fifos_and_utf16_do_not_stop_a_run(run, tmp_path)
 
 def _index_odd_files(run, folder):
     os.mkfifo(folder / "pipa.txt")
+    os.symlink(folder / "gone.txt", folder / "link.txt")
     (folder / "utf16.txt").write_bytes("Judul\n\nBerita tentang pelabuhan Tanjung Priok.".encode("utf-16"))
     result = run("index", str(folder))
     assert result.exit_code == 0, result.output
@@ -470,7 +471,9 @@ def _index_odd_files(run, folder):
     assert f"search: warning: {folder}/caf\\xe9.txt: file name is not valid UTF-8, skipped (rename it to index it)" in warnings
     assert f"search: warning: {folder}/arsip-\\xff: folder name is not valid UTF-8, skipped (rename it to index it)" in warnings
     assert f"search: warning: {folder / 'pipa.txt'}: not a regular file, skipped" in warnings
-    assert len(warnings) == 3
+    assert f"search: warning: {folder / 'link.txt'}: broken symbolic link, skipped" in warnings
+    assert len(warnings) == 4
+    assert "; 3 files skipped;" in result.stdout  # the files warned about (the folder is no file)
     assert run("query", "terdalam").exit_code == 0
     assert run("query", "pelabuhan").exit_code == 0
     assert "0 new, 0 changed, 0 removed, 3 unchanged" in run("index", str(folder)).stdout

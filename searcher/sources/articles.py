@@ -371,7 +371,8 @@ def unsupported_format(path: Path) -> str:
 
 
 def find_files(
-    root: Path, warn: Warn, skip: Path | None = None, unsupported: dict[str, int] | None = None
+    root: Path, warn: Warn, skip: Path | None = None, unsupported: dict[str, int] | None = None,
+    skipped: set[str] | None = None,
 ) -> Iterator[SourceFile]:
     """Yield the article files at ``root`` (a file, or a folder walked recursively).
 
@@ -382,15 +383,19 @@ def find_files(
     Files and folders whose names are not UTF-8 are skipped with a warning:
     the index stores names as UTF-8.  Files in formats it does not read are
     counted by extension in ``unsupported``, for one line about them all;
-    ``root`` itself in such a format is warned about.
+    ``root`` itself in such a format is warned about.  The files skipped
+    with a warning are added to ``skipped``, for a run's count.
     """
+    skipped = set() if skipped is None else skipped
     root = Path(os.path.abspath(root))
     if root.is_file():
         if not _has_utf8_name(str(root)):
             warn(_not_utf8(root, "file"))
+            skipped.add(str(root))
             return
         if not root.name.lower().endswith(SUFFIXES):
             warn(f"{unsupported_format(root)}; skipped")
+            skipped.add(str(root))
             return
         yield SourceFile(root, root, root.stem)
         return
@@ -423,11 +428,13 @@ def find_files(
                 continue
             if not _has_utf8_name(entry.path):
                 warn(_not_utf8(entry.path, "file"))
+                skipped.add(entry.path)
                 continue
             path = Path(entry.path)
             if not path.is_file():
                 problem = "broken symbolic link" if path.is_symlink() and not path.exists() else "not a regular file"
                 warn(f"{path}: {problem}, skipped")
+                skipped.add(entry.path)
                 continue
             relative = path.relative_to(root).with_suffix("").as_posix()
             yield SourceFile(path, root, relative)

@@ -20,7 +20,7 @@ from searcher.analysis.stem_table import STEM_TABLE, StemTable, load_index_stem_
 from searcher.errors import IndexDamaged, Interrupted, SearchIndexError
 from searcher.query.duplicates import SIGNATURE_SIZE, signature, sketch
 from searcher.records import TYPE_CHECKING, record
-from searcher.sources.articles import SUFFIXES, find_files
+from searcher.sources.articles import find_files
 from searcher.storage.safe_files import write_atomically
 from searcher.storage.store import (
     SKETCH_FIELD,
@@ -270,13 +270,13 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
         work: list[tuple[Path, list[SourceFile]]] = []
         seen: set[str] = set()
         unsupported: dict[str, int] = {}
+        skipped_in_walk: set[str] = set()  # warned about as the walk met them
         for root in map(Path, report.roots):
-            if root.is_file() and not root.name.lower().endswith(SUFFIXES):
-                report.skipped += 1  # named on its own in a format not read (find_files says so)
-            found = find_files(root, warn, skip=index_dir, unsupported=unsupported)
+            found = find_files(root, warn, skip=index_dir, unsupported=unsupported, skipped=skipped_in_walk)
             sources = [s for s in found if str(s.path) not in seen]
             seen.update(str(s.path) for s in sources)
             work.append((root, sources))
+        report.skipped += len(skipped_in_walk)
         total = len(seen)
         if unsupported:
             report.unsupported = sum(unsupported.values())
