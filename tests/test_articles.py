@@ -93,6 +93,37 @@ def test_a_jsonl_text_given_as_a_list_is_one_paragraph_a_string(tmp_path):
     ]
 
 
+def test_a_jsonl_line_that_is_not_utf8_is_read_as_cp1252_and_the_others_stay_utf8(tmp_path):
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes(
+        '{"id": "a", "text": "Kafé di Bandung."}\n'.encode("utf-8")
+        + '{"id": "b", "text": "Kafé di Bogor."}\n'.encode("cp1252")
+        + '{"id": "c", "text": "Kafé di Depok."}\n'.encode("cp1252")
+    )
+    warnings = []
+    assert [a.paragraphs for a in read(path, warnings=warnings)] == [
+        ["Kafé di Bandung."], ["Kafé di Bogor."], ["Kafé di Depok."]
+    ]
+    assert warnings == [f"{path}:2: not valid UTF-8 (byte 24 of the line); read as cp1252, as is any other such line"]
+
+
+def test_a_later_jsonl_record_without_text_does_not_replace_the_one_with_text(tmp_path):
+    path = write(
+        tmp_path / "dump.jsonl",
+        '{"id": "a", "title": "Banjir", "text": "Banjir melanda Jakarta."}\n'
+        '{"id": "b", "text": "Gempa di Palu."}\n'
+        '{"id": "a", "title": "Banjir", "text": ""}\n'
+        '{"id": "b", "title": "Gempa", "text": "Gempa"}\n',  # a text that is its title: the title is the text
+    )
+    warnings = []
+    articles = read(path, warnings=warnings)
+    assert [(a.id, a.paragraphs) for a in articles] == [("a", ["Banjir melanda Jakarta."]), ("b", ["Gempa"])]
+    assert [w.split(": ", 1)[1] for w in warnings] == [
+        "record a has no 'text' or 'content', skipped",
+        "id 'b' also on line 2; keeping this later record",
+    ]
+
+
 def test_folder_walk_gives_relative_ids_and_skips_other_files(tmp_path):
     write(tmp_path / "politik" / "a.txt", "A\nisi")
     write(tmp_path / "b.md", "B\nisi")

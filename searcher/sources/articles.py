@@ -8,10 +8,11 @@ Formats:
   text has no blank line at all.  The article id is the path relative to the
   indexed folder, without extension.
 * ``.jsonl``: one article per line: ``id`` or ``_id``, optional ``title``,
-  ``text`` or ``content``, and optional metadata: ``date`` (ISO 8601, a
-  date or a date and time), ``url``, ``site`` or ``source`` (the outlet;
-  else the URL's domain), ``author``.  The article id is the record's id,
-  verbatim; of records with the same id, the last is kept.
+  ``text`` or ``content`` (a string, or a list of strings: its paragraphs),
+  and optional metadata: ``date`` (ISO 8601, a date or a date and time),
+  ``url``, ``site`` or ``source`` (the outlet; else the URL's domain),
+  ``author``.  The article id is the record's id, verbatim; of records
+  with the same id, the last with a text is kept.
 * ``.html`` / ``.htm``: a saved news page; its article and metadata are
   extracted by ``sources.html``.  The id is made as for ``.txt``.
 * ``.pdf`` / ``.docx``: a report or press release (``sources.documents``);
@@ -25,6 +26,7 @@ to ``warn`` as one line naming it, and reading goes on.
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import os
 import re
@@ -209,53 +211,94 @@ def read_document_article(path: Path, article_id: str, data: bytes) -> Article:
     return article
 
 
-def read_jsonl(path: Path, data: bytes, warn: Warn) -> Iterator[Article]:
-    """The file's articles; of records sharing an id, the last one (a later
-    line of an export is a later version), with a warning."""
-    articles: dict[str, tuple[int, Article]] = {}  # id: (line, article)
-    for number, article in _jsonl_records(path, data, warn):
-        if article.id in articles:
-            warn(f"{path}:{number}: id {article.id!r} also on line {articles[article.id][0]}; keeping this later record")
-            del articles[article.id]
-        articles[article.id] = number, article
-    for _, article in articles.values():
-        yield article
-
-
-def _jsonl_records(path: Path, data: bytes, warn: Warn) -> Iterator[tuple[int, Article]]:
-    for number, line in enumerate(decode(data, path, warn).split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except ValueError as err:
-            warn(f"{where}: malformed JSON ({err.msg}), skipped")
-            continue
-        if not isinstance(record, dict):
-            warn(f"{where}: not a JSON object, skipped")
-            continue
+def read_jsonl(path: Path, data: bytes, warn: Warn, counted: Callable[[int], None] | None = None) -> Iterator[Article]:
+    """The file's articles, made one record at a time: a dump of a million
+    articles holds its bytes in memory, not every article.  Of records
+    sharing an id, the last one is kept (a later line of an export is a
+    later version), with a warning; a first pass over the lines finds
+    which, before the first article is made."""
+    last: dict[str, int] = {}  # id: the line of its last record with text
+    for number, record in _jsonl_records(path, data, warn):
         article_id = record.get("id", record.get("_id"))
         if article_id is None or article_id == "":
-            warn(f"{where}: record has no 'id' or '_id', skipped")
+            warn(f"{path}:{number}: record has no 'id' or '_id', skipped")
             continue
-        text, problem = _record_text(record)
+        _, problem = _record_text(record)
         if problem:
-            warn(f"{where}: record {article_id} {problem}, skipped")
+            warn(f"{path}:{number}: record {article_id} {problem}, skipped")
             continue
-        title = record.get("title")
-        title = title if isinstance(title, str) else ""
-        article = make_article(str(article_id), title, text, str(path))
-        if not article.paragraphs:
+        article_id = str(article_id)
+        if article_id in last:
+            warn(f"{path}:{number}: id {article_id!r} also on line {last[article_id]}; keeping this later record")
+        last[article_id] = number
+    kept = set(last.values())
+    if counted:
+        counted(len(kept))
+    for number, record in _jsonl_records(path, data, lambda message: None, kept):
+        article = _record_article(path, number, record, warn)
+        if article is not None:
+            yield article
+
+
+def _jsonl_records(path: Path, data: bytes, warn: Warn, only: set[int] | None = None) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each line that holds a JSON object (of the
+    lines numbered in ``only``, when given).  Lines are decoded one by one:
+    as UTF-8, else (with one warning for the file) cp1252 or latin-1."""
+    if data.startswith(tuple(bom for bom, _ in _BOMS)):  # UTF-16 or UTF-32: rare, decoded whole
+        lines = (line.encode("utf-8") for line in decode(data, path, warn).split("\n"))
+    else:
+        refuse_binary(data)
+        lines = io.BytesIO(data[3:] if data.startswith(codecs.BOM_UTF8) else data)
+    misencoded = False
+    for number, line in enumerate(lines, 1):
+        if (only is not None and number not in only) or not line.strip():
             continue
-        article.url, article.author = _text_field(record, "url"), _text_field(record, "author")
-        article.site = _text_field(record, "site") or _text_field(record, "source") or _site_of(article.url)
-        date = record.get("date")
-        if date not in (None, ""):
-            article.date = iso_day(date) if isinstance(date, str) else None
-            if article.date is None:
-                warn(f"{where}: record {article_id} has a date that is not ISO 8601 ({str(date)[:40]!r}); indexed without one")
-        yield number, article
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as err:
+            text, encoding = _decoded_otherwise(line)
+            if not misencoded:
+                warn(f"{path}:{number}: not valid UTF-8 (byte {err.start} of the line); "
+                     f"read as {encoding}, as is any other such line")
+                misencoded = True
+        try:
+            record = json.loads(text)
+        except ValueError as err:
+            warn(f"{path}:{number}: malformed JSON ({err.msg}), skipped")
+            continue
+        if not isinstance(record, dict):
+            warn(f"{path}:{number}: not a JSON object, skipped")
+            continue
+        yield number, record
+
+
+def _decoded_otherwise(data: bytes) -> tuple[str, str]:
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:  # one of the five bytes cp1252 leaves out
+        return data.decode("latin-1"), "latin-1"
+
+
+def _record_article(path: Path, number: int, record: dict, warn: Warn) -> Article | None:
+    """The article of a record that has an id and a text."""
+    article_id = str(record.get("id", record.get("_id")))
+    title = record.get("title")
+    title = title if isinstance(title, str) else ""
+    article = make_article(article_id, title, _record_text(record)[0], str(path))
+    if not article.paragraphs:  # its text only repeats its title, or is only lines such as "Tinggalkan Balasan"
+        if not article.title:
+            warn(f"{path}:{number}: record {article_id} has no text but lines such as 'Tinggalkan Balasan', skipped")
+            return None
+        article.paragraphs.append(article.title)  # as for a .txt of one line
+    article.url, article.author = _text_field(record, "url"), _text_field(record, "author")
+    article.site = _text_field(record, "site") or _text_field(record, "source") or _site_of(article.url)
+    date = record.get("date")
+    if date not in (None, ""):
+        article.date = iso_day(date) if isinstance(date, str) else None
+        if article.date is None:
+            warn(f"{path}:{number}: record {article_id} has a date that is not ISO 8601 ({str(date)[:40]!r}); "
+                 "indexed without one")
+    return article
 
 
 def _record_text(record: dict) -> tuple[str, str | None]:
@@ -313,10 +356,14 @@ def iso_day(text: str) -> str | None:
         return None
 
 
-def read_articles(path: Path, article_id: str, warn: Warn, data: bytes | None = None) -> Iterator[Article]:
-    """Read the articles of one file (its bytes, when the caller has them already).
+def read_articles(
+    path: Path, article_id: str, warn: Warn, data: bytes | None = None, counted: Callable[[int], None] | None = None
+) -> Iterator[Article]:
+    """Read the articles of one file (its bytes, when the caller has them
+    already), one at a time; ``counted(n)``: how many a JSONL file holds,
+    before its first.
 
-    A file that cannot be read at all raises UnreadableFile.
+    A file that cannot be read at all raises UnreadableFile, before any article.
     """
     if data is None:
         try:
@@ -325,7 +372,7 @@ def read_articles(path: Path, article_id: str, warn: Warn, data: bytes | None = 
             raise UnreadableFile(err.strerror or str(err)) from None
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl(path, data, warn)
+        yield from read_jsonl(path, data, warn, counted)
     elif suffix in HTML_SUFFIXES:
         article = read_html_article(path, article_id, data, warn)
         if article is not None:

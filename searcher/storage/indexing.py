@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 
 from searcher import analysis
@@ -96,7 +97,7 @@ class IndexProgress:
 
     files_done: int
     files_total: int
-    bytes_done: int  # of the files done, and of the one being written, by its share of paragraphs written
+    bytes_done: int  # of the files done, and of the one being written, by its share of articles written
     bytes_total: int  # of every file the run looks at
     paragraphs: int  # written so far in this run
 
@@ -291,8 +292,8 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
                 path = str(source.path)
                 within = None
                 if on_progress:
-                    def within(written: int, of: int, size: int = sizes[path], before: int = bytes_done) -> None:
-                        share = before + size * written // of
+                    def within(done: int, of: int, size: int = sizes[path], before: int = bytes_done) -> None:
+                        share = before + size * done // of
                         on_progress(IndexProgress(report.files, total, share, bytes_total, report.paragraphs))
 
                 _index_file(writer, source, known.get(path), report, warn, signature_size, metadata, within, sketch_terms)
@@ -402,12 +403,13 @@ def _index_file(
     warn: Warn,
     signature_size: int = SIGNATURE_SIZE,
     metadata: bool = True,
-    on_paragraphs: Callable[[int, int], None] | None = None,
+    within: Callable[[int, int], None] | None = None,
     sketch_terms: bool = False,
 ) -> None:
     """Bring one file's paragraphs up to date.
     ``metadata``: the index has fields for articles' dates and sites.
-    ``on_paragraphs(written, of)``: every PROGRESS_PARAGRAPHS paragraphs.
+    ``within(articles done, of)``: every PROGRESS_PARAGRAPHS paragraphs,
+    in a file of many articles (JSONL).
     ``sketch_terms``: the index has SKETCH_FIELD (made before December
     2026), where each paragraph's sketch is indexed too."""
     from searcher.sources.articles import UnreadableFile, read_articles
@@ -432,22 +434,27 @@ def _index_file(
         report.unchanged += known["articles"]
         report.files_written += 1
         return
+    in_file = 0  # articles, once the reader knows
+
+    def counted(articles: int) -> None:
+        nonlocal in_file
+        in_file = articles
+
+    # Articles are written as they are read, not all read first: a JSONL
+    # file of a million articles would hold them all in memory.
+    articles = read_articles(source.path, source.article_id, warn, data=data, counted=counted)
     try:
-        articles = list(read_articles(source.path, source.article_id, warn, data=data))
+        first = next(articles, None)  # (a file that cannot be read says so before its first article)
     except UnreadableFile as err:
         warn(f"{path}: {err}, skipped")
         report.skipped += 1
         return
     if known:
         writer.delete_by_term("source", path)
-        report.changed += len(articles)
-    else:
-        report.new += len(articles)
-    if not articles:  # empty, or no record or page with text: warned about, and counted as skipped
-        report.skipped += 1
-    in_file = sum(len(article.paragraphs) for article in articles) if on_paragraphs else 0
+    summary = _FileSummary()
     written = 0
-    for article in articles:
+    for article in chain((first,), articles) if first is not None else ():
+        summary.add(article)
         key = article_key(path, article.id)
         about = _metadata(article) if metadata else {}
         for number, paragraph in enumerate(article.paragraphs, 1):
@@ -467,9 +474,15 @@ def _index_file(
             )
             report.paragraphs += 1
             written += 1
-            if on_paragraphs and written % PROGRESS_PARAGRAPHS == 0:
-                on_paragraphs(written, in_file)
-    _add_file_state(writer, source, stat, digest, len(articles), _file_summary(articles) if metadata else {})
+            if within and in_file > 1 and written % PROGRESS_PARAGRAPHS == 0:
+                within(summary.articles, in_file)
+    if known:
+        report.changed += summary.articles
+    else:
+        report.new += summary.articles
+    if not summary.articles:  # empty, or no record or page with text: warned about, and counted as skipped
+        report.skipped += 1
+    _add_file_state(writer, source, stat, digest, summary.articles, summary.as_dict() if metadata else {})
     report.files_written += 1
 
 
@@ -494,15 +507,29 @@ def _metadata(article) -> dict:
     return fields
 
 
-def _file_summary(articles) -> dict:
-    """A file's articles by site, and their dates, for stats."""
-    sites: dict[str, int] = {}
-    for article in articles:
+class _FileSummary:
+    """A file's articles by site, and their dates, for stats: added up as
+    the articles are written."""
+
+    def __init__(self) -> None:
+        self.articles = 0
+        self.sites: dict[str, int] = {}
+        self.first: str | None = None
+        self.last: str | None = None
+        self.undated = 0
+
+    def add(self, article) -> None:
+        self.articles += 1
         if article.site:
-            sites[article.site] = sites.get(article.site, 0) + 1
-    dates = sorted(article.date for article in articles if article.date)
-    undated = len(articles) - len(dates)
-    return {"sites": sites, "dates": (dates[0], dates[-1], undated) if dates else (None, None, undated)}
+            self.sites[article.site] = self.sites.get(article.site, 0) + 1
+        if not article.date:
+            self.undated += 1
+        else:
+            self.first = min(self.first or article.date, article.date)
+            self.last = max(self.last or article.date, article.date)
+
+    def as_dict(self) -> dict:
+        return {"sites": self.sites, "dates": (self.first, self.last, self.undated)}
 
 
 def _add_file_state(
