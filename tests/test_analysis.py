@@ -55,6 +55,8 @@ def test_function_words_are_dropped_but_content_words_like_kerja_sama_are_not():
         # Not ASCII, so folded word by word: folded whole, "3½" would be two
         # words, and lowercased whole, "İstanbul" too.
         "Kunjungan ke İstanbul-Ankara, ibukota Türkiye; kerjasama “baru” seluas 3½ hektar.",
+        "Salat Jum'at, Al-Qur'an dan do'a; Trump's d'Academy.",
+        "Wapres Ma’ruf Amin di Kaʼbah, Jum’at-Jum’at İstanbul.",
     ],
 )
 def test_whoosh_analyzer_agrees_with_index_terms(text):
@@ -84,6 +86,21 @@ def test_schema_pickles_the_stemmer_by_reference_not_its_dictionary():
     assert len(pickle.dumps(make_schema())) < 10_000
 
 
+def test_an_apostrophe_inside_an_arabic_loanword_is_a_spelling_not_a_break():
+    """"Jum'at" is also written "Jumat", and "Ma’ruf Amin" "Maruf Amin"."""
+    text = "Salat Jum'at bersama Wapres Ma’ruf Amin, Al-Qur'an dan do'a di Kaʼbah"
+    assert forms(text) == ["salat", "jumat", "bersama", "wapres", "maruf", "amin", "al", "quran", "dan", "doa", "di",
+                           "kabah"]
+    assert [text[w.start : w.end] for w in words(text)][-5:] == ["Qur'an", "dan", "do'a", "di", "Kaʼbah"]
+    assert forms("Jumat") == forms("JUM'AT") == forms("jum’at") == ["jumat"]
+    # An English ending, a French article, a name after one letter, a quote: parts, as before.
+    assert forms("Trump's McDonald’s don't you're d'Academy l'Arc O'Brien 'Pakta' Isra'") == [
+        "trump", "s", "mcdonald", "s", "don", "t", "you", "re", "d", "academy", "l", "arc", "o", "brien", "pakta", "isra",
+    ]
+    ascii = "Salat Jum'at, Al-Qur'an dan do'a; Trump's d'Academy"  # cut with the ASCII pattern, and the other
+    assert list(words(ascii + " é"))[:-1] == list(words(ascii))
+
+
 def test_closed_compounds_meet_their_open_spelling():
     assert forms("Ibukota Kanada") == ["ibu", "kota", "kanada"]
     assert forms("kerjasama") == forms("kerja sama")
@@ -95,6 +112,7 @@ def test_closed_compounds_meet_their_open_spelling():
         "Penandatanganan perjanjian ini, negara-negara Rusia-Korea, 1.000 tahanan di François.",
         "Ibukota baru: kerjasama Rusia-Korea Utara senilai 3,5 triliun; Rusia dan Rusia lagi.",
         "Pakta pertahanan bersama, pakta itu, dan PAKTA yang sama di Zürich — bekerjasama!",
+        "Jum'at, Ma’ruf dan Al-Qur'an; Trump's.",
     ],
 )
 def test_the_fast_indexing_field_writes_the_postings_the_analyzer_would(text):

@@ -762,6 +762,17 @@ def test_phrases_and_groups_can_be_excluded_and_a_field_can_hold_a_group(run, tm
     assert found("putin -title:(kunjungan OR beijing)") == ["seoul"]
 
 
+def test_a_name_spelled_with_or_without_its_apostrophe_is_found_either_way(run, tmp_path):
+    write(tmp_path / "berita" / "wapres.txt", "Wapres\n\nWapres Ma’ruf Amin salat Jum'at di Istiqlal.")
+    write(tmp_path / "berita" / "doa.txt", "Doa\n\nMaruf Amin memimpin doa usai salat Jumat.")
+    run("index", str(tmp_path / "berita"))
+    for query in ("maruf amin jumat", "Ma'ruf Amin Jum’at"):
+        result = run("query", "--color=never", query)
+        assert result.stdout.startswith("2 paragraphs in 2 articles match"), result.output
+        assert "Wapres **Ma’ruf** **Amin** salat **Jum'at** di" in result.stdout
+        assert "**Maruf** **Amin** memimpin doa usai salat **Jumat**." in result.stdout
+
+
 def test_a_query_while_the_first_build_has_saved_nothing_says_the_index_is_being_built(run, tmp_path):
     from searcher.storage import store
 

@@ -87,6 +87,28 @@ WORD_RE = re.compile(f"{_NUMBER}|{_WORD}")
 # is one of [a-z0-9]: found a third faster than with Unicode's classes.
 _LOWER_ASCII_WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)+|[a-z0-9]+(?:-[a-z0-9]+)*")
 
+# An apostrophe inside a word of Arabic origin is a spelling, not a break:
+# "Jum'at", "Ma'ruf", "Qur'an" and "do'a" are also written "Jumat",
+# "Maruf", "Quran", "doa", and are indexed so, whichever apostrophe was
+# typed (' or ’; ʼ is a letter to Python, and is dropped too).  Not after a
+# single letter (French "d'Academy", "l'Arc", "O'Brien" keep their parts),
+# nor before an English ending ("Trump's", "don't", "you're").  Texts
+# without an apostrophe (most) are cut with the patterns above.
+_APOSTROPHES = "'\u2019\u02bc"
+_WITHOUT_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
+# (The apostrophe is matched first, and then what stands around it: most
+# words end without one.)
+_JOINED = r"['\u2019](?<=[^\W_]{2}.)(?!(?i:s|t|m|d|re|ve|ll)\b)(?=[^\W_])"
+_APOSTROPHE_WORD = rf"[^\W_]+(?:{_JOINED}[^\W_]+)*"
+_APOSTROPHE_WORD_RE = re.compile(f"{_NUMBER}|{_APOSTROPHE_WORD}(?:-{_APOSTROPHE_WORD})*")
+_LOWER_ASCII_APOSTROPHE_WORD_RE = re.compile(
+    _APOSTROPHE_WORD_RE.pattern.replace("[^\\W_]", "[a-z0-9]").replace("\\d", "[0-9]")
+)
+
+
+def _has_apostrophe(text: str) -> bool:
+    return "'" in text or (not text.isascii() and ("\u2019" in text or "\u02bc" in text))
+
 
 @record
 class Word:
@@ -128,16 +150,25 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
     # ASCII text folds by lowercasing, character for character: folded
     # whole, its offsets stay true and no word needs folding on its own.
     ascii = text.isascii()
-    for match in (_LOWER_ASCII_WORD_RE.finditer(text.lower()) if ascii else WORD_RE.finditer(text)):
-        form = match.group() if ascii else _fold_word(match.group())
+    apostrophes = _has_apostrophe(text)
+    if ascii:
+        found = (_LOWER_ASCII_APOSTROPHE_WORD_RE if apostrophes else _LOWER_ASCII_WORD_RE).finditer(text.lower())
+    else:
+        found = (_APOSTROPHE_WORD_RE if apostrophes else WORD_RE).finditer(text)
+    for match in found:
+        written = match.group() if ascii else _fold_word(match.group())
+        form = written.translate(_WITHOUT_APOSTROPHES) if apostrophes else written
         if "-" in form or form in SPLIT_COMPOUNDS:
             parts, gap = _parts(form)
             if len(parts) > 1:
+                # Each part's offsets are those of its letters as written,
+                # apostrophes included.
+                lengths = map(len, written.split("-")) if gap else map(len, parts)
                 start = match.start()
-                for part in parts:
+                for part, length in zip(parts, lengths):
                     if among is None or part in among:
-                        yield Word(part, start, start + len(part))
-                    start += len(part) + gap
+                        yield Word(part, start, start + length)
+                    start += length + gap
                 continue
         if among is None or form in among:
             yield Word(form, match.start(), match.end())
@@ -297,7 +328,14 @@ def _index_forms(text: str) -> list[str]:
     ``words`` does: folded or lowercased whole, it could be cut into words
     differently ("3½" folds to "31⁄2", and a lowercased "İ" brings a
     combining dot that ends a word)."""
-    if text.isascii():
+    if _has_apostrophe(text):
+        if text.isascii():
+            found = _LOWER_ASCII_APOSTROPHE_WORD_RE.findall(text.lower())
+        else:
+            found = [_fold_word(word) for word in _APOSTROPHE_WORD_RE.findall(text)]
+        if found:  # (joined, translated and cut again at C speed: no form holds a "\n")
+            found = "\n".join(found).translate(_WITHOUT_APOSTROPHES).split("\n")
+    elif text.isascii():
         found = _LOWER_ASCII_WORD_RE.findall(text.lower())
     else:
         folded = _folded_words.get
