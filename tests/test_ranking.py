@@ -114,6 +114,53 @@ def test_queries_with_operators_inside_score_as_whooshs_matchers(searcher, text)
     ]
 
 
+@pytest.fixture
+def many_blocks(run, tmp_path):
+    """A phrase's words in 300 paragraphs (postings in several blocks, and
+    frequency lists), some at positions past 255, some twice in a
+    paragraph or apart, some paragraphs deleted since, in two segments."""
+    from conftest import long_term_folder
+
+    folder = long_term_folder(tmp_path)
+    filler = " ".join(["kabar"] * 300)
+    write(folder / "panjang.txt", f"Banjir Panjang\n\n{filler} warga mengungsi lagi.\n\n"
+                                  "Warga Jakarta mengungsi, warga mengungsi, jakarta dan banjir banjir melanda warga.")
+    assert run("index", str(folder)).exit_code == 0
+    text = (folder / "banjir.txt").read_text(encoding="utf-8")
+    write(folder / "banjir.txt", text.replace("Banjir ke-1", "Hujan ke-1"))  # 111 paragraphs changed
+    assert run("index", str(folder)).exit_code == 0
+    with ParagraphSearcher(tmp_path / "index") as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("text", ['"warga mengungsi"', '"melanda jakarta"', '"melanda jakarta dan warga"', '"banjir banjir"',
+                                  '"mengungsi warga"', '"jakarta mengungsi" OR "warga mengungsi" lagi',
+                                  'title:"banjir jakarta" melanda', '"banjir ke"', '"melanda zzz"'])
+def test_phrases_are_found_from_their_positions_and_score_as_whooshs(many_blocks, text):
+    """A phrase's paragraphs are found from its words' positions in the
+    postings (ranking.phrase_scores), not Whoosh's matchers: the same
+    paragraphs, with the same scores."""
+    node, passes = plan(text)
+    matches = many_blocks._matches(node, many_blocks._expansions(node), vectorized=False)
+    ours = many_blocks._ranked(node, passes, 400, matches, many_blocks._reranker(node, text))
+    whoosh = many_blocks._ranked(node, passes, 400, None, many_blocks._reranker(node, text))
+    assert [(round(score, 9), docnum) for score, docnum, _ in ours] == [
+        (round(score, 9), docnum) for score, docnum, _ in whoosh
+    ]
+    assert ours or "zzz" in text
+
+
+def test_a_phrase_query_does_not_import_whoosh(many_blocks):
+    import subprocess
+    import sys
+
+    code = ("import sys; from searcher.query.search import ParagraphSearcher; "
+            f"s = ParagraphSearcher({str(many_blocks._index_dir)!r}); "
+            "hits = s.search('\"warga mengungsi\" -lagi', count=True).hits; "
+            "print(len(hits), 'whoosh' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout == "10 False\n"
+
+
 @pytest.mark.parametrize("text", ["(banjir -surut) presiden", "(putin -korea) rusia", "(warga -pulang) banjir jakarta"])
 def test_an_exclusion_inside_a_group_runs_to_the_end_of_its_matches(searcher, text):
     """Whoosh's AndNotMatcher, skipped past its last match inside an AND,

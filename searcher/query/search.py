@@ -187,11 +187,6 @@ class WhooshScores:
     def __init__(self, whoosh_searcher):
         self._whoosh_searcher = whoosh_searcher  # called for Whoosh's searcher, opened on first use
 
-    def phrase(self, phrase) -> dict[int, float]:
-        """Each document holding a phrase, and its score (Whoosh's matchers
-        check the words' positions)."""
-        return dict(self._whoosh_searcher().search(queries.to_whoosh(phrase), limit=None).items())
-
     def paragraph(self) -> float:
         """The score of the term kind:para, by which a NOT with nothing
         beside it matches every paragraph: the same for all of them (an ID

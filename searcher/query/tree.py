@@ -413,7 +413,7 @@ def to_whoosh(node: Node, strict: bool = True):
     if isinstance(node, Prefix):
         return _either(q.Prefix(f, node.text, boost=_FIELD_BOOST.get(f, 1.0)) for f in _fields(node.field))
     if isinstance(node, Phrase):
-        return _phrase(node.forms, _fields(node.field))
+        return _phrase(node)
     if isinstance(node, Or):
         return q.Or([to_whoosh(c) for c in node.children])
     if isinstance(node, Not):
@@ -458,17 +458,24 @@ def _either(queries):
     return queries[0] if len(queries) == 1 else q.Or(queries)
 
 
-def _phrase(forms: tuple[str, ...], fieldnames: tuple[str, ...], slop: int = 1, boost: float = 1.0):
-    """An exact phrase, matched on stems, with a bonus for the exact forms."""
+def phrase_terms(phrase: Phrase) -> list[tuple[str, list[str], float]]:
+    """The (field, terms, boost) of each way a phrase matches, whose scores
+    add up: its roots in the body and the title (or in the field it names),
+    and the forms typed, for a bonus, where they differ from the roots."""
+    stems = [stem(f) for f in phrase.forms]
+    found = []
+    for f in _fields(phrase.field):
+        weight = _FIELD_BOOST.get(f, 1.0)
+        found.append((f, stems, weight))
+        if stems != list(phrase.forms):
+            found.append((f, list(phrase.forms), weight * EXACT_BOOST))
+    return found
+
+
+def _phrase(phrase: Phrase):
+    """An exact phrase (``phrase_terms``) as Whoosh matches it."""
     from whoosh import query as q
 
-    stems = [stem(f) for f in forms]
-    options = []
-    for f in fieldnames:
-        weight = boost * _FIELD_BOOST.get(f, 1.0)
-        options.append(q.Phrase(f, stems, slop=slop, boost=weight))
-        if stems != list(forms):
-            options.append(q.Phrase(f, list(forms), slop=slop, boost=weight * EXACT_BOOST))
-    return _either(options)
+    return _either(q.Phrase(f, terms, slop=1, boost=boost) for f, terms, boost in phrase_terms(phrase))
 
 
