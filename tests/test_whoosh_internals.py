@@ -102,3 +102,17 @@ def test_the_term_record_layout_read_is_whooshs():
     from searcher.storage.w3 import reader
 
     assert W3TermInfo._struct.format in (reader._TERM_RECORD.format, reader._TERM_RECORD.format.encode())
+
+
+def test_the_positions_read_are_decoded_as_whooshs_positions_format_encodes_them():
+    """storage.w3.postings decodes a posting's positions itself, many
+    pickles in one stream: it must give what Positions.decode_positions
+    gives, for a position past 255 and past 65,535, many of them (pickle's
+    batches), one, and none."""
+    from whoosh.formats import Positions
+
+    from searcher.storage.w3.postings import decode_positions
+
+    cases = [[0], [3, 7, 300], [70_000, 70_001], list(range(0, 6000, 3)), [], [1]]
+    encoded = [Positions().encode(positions) for positions in cases]
+    assert decode_positions(encoded) == [Positions().decode_positions(value) for value in encoded] == cases

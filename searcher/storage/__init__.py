@@ -13,8 +13,9 @@ other version:
 - Layouts read byte by byte (``w3.reader``, ``w3.postings``): the TOC
   (version -111: sizes, pickled schema, pickled segment list), the HSH3
   term table with md5 hashing, the W3 term record (``!BfIBBfII``, inlined
-  postings), W3Bl posting blocks, and the fixed- and variable-width column
-  trailers.  If they change, queries raise IndexFormatError or read
+  postings), W3Bl posting blocks, the Positions format's encoding of a
+  posting's positions (a count, then pickled gaps: phrases are matched
+  from them), and the fixed- and variable-width column trailers.  If they change, queries raise IndexFormatError or read
   garbage: the test builds an index with Whoosh and reads it both ways.
 - Private names the writer uses (``w3.writer``): ``MpWriter._commit`` and
   ``SegmentWriter._flush_segment`` (overridden), ``SegmentWriter.add_document``
