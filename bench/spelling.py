@@ -88,7 +88,7 @@ def main() -> None:
                         help="count every substitution as one edit (as before the keyboard was considered)")
     args = parser.parse_args()
     if args.any_key:
-        spelling.neighbouring_keys = lambda a, b: True  # every substitution one edit
+        spelling._NEIGHBOURS = frozenset((a, b) for a in LETTERS for b in LETTERS if a != b)  # every substitution one edit
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = args.index
         if index_dir is None:
@@ -98,6 +98,7 @@ def main() -> None:
             update_index(index_dir, [corpus], warn=lambda message: None)
         with ParagraphSearcher(index_dir) as searcher:
             reader = searcher._whoosh_searcher().reader()
+            words = searcher.vocabulary()
             vocabulary = sorted(
                 term.decode() if isinstance(term, bytes) else term
                 for term, info in reader.iter_field("body")
@@ -110,7 +111,7 @@ def main() -> None:
                     typed = typo(word, rng, edits)
                     if spelling.is_known(reader, typed):
                         continue
-                    corrected = spelling.correct_word(reader, typed)
+                    corrected = spelling.correct_word(words, typed)
                     if corrected == word:
                         right += 1
                     elif corrected:
@@ -121,7 +122,7 @@ def main() -> None:
                 print(f"typos, {edits} edit(s): {total} words; corrected {right / total:.1%}, "
                       f"to another word {wrong / total:.1%}, no suggestion {none / total:.1%}")
             unknown = [w for w in ENGLISH if not spelling.is_known(reader, w)]
-            suggested = {w: spelling.correct_word(reader, w) for w in unknown}
+            suggested = {w: spelling.correct_word(words, w) for w in unknown}
             cognates = [w for w, s in suggested.items() if s and s in ENGLISH[w]]
             absurd = [w for w, s in suggested.items() if s and s not in ENGLISH[w]]
             print(f"English words unknown to the index: {len(unknown)}; suggestion a cognate {len(cognates)}, "

@@ -154,6 +154,30 @@ def test_a_suggestion_replaces_the_word_as_typed_with_accents_and_capitals(sampl
     assert "Did you mean: Pakta pertahanan?" in result.stdout
 
 
+def test_corrections_come_from_the_stem_table_as_they_would_from_whooshs_vocabulary(sample_index, tmp_path):
+    """A correction is chosen among the stem table's forms and roots, with
+    no Whoosh: the same as among the terms Whoosh's reader walks (the
+    body's forms and roots), for an index without a table."""
+    import subprocess
+    import sys
+
+    from searcher.query import spelling
+    from searcher.query.search import ParagraphSearcher
+
+    typos = ["pertahann", "kemitran", "tandatangn", "perjanijan", "komprehensip", "presidn", "korae", "utaar",
+             "ekonmi", "kerjasma", "keamanann", "menandatangai", "vladimr", "zzzzzz"]
+    with ParagraphSearcher(tmp_path / "index") as searcher:
+        from_table = searcher.vocabulary()
+        from_whoosh = spelling.Vocabulary(searcher._words, None, lambda: searcher._whoosh_searcher().reader())
+        corrected = {typo: spelling.correct_word(from_table, typo) for typo in typos}
+        assert corrected == {typo: spelling.correct_word(from_whoosh, typo) for typo in typos}
+    assert corrected["pertahann"] == "pertahanan" and corrected["tandatangn"] == "tandatangan"  # (a root)
+    assert corrected["zzzzzz"] is None
+    code = ("import sys; from searcher.index import Index; "
+            f"print(Index({str(tmp_path / 'index')!r}).search('pakta pertahann').suggestion, 'whoosh' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout == "pakta pertahanan False\n"
+
+
 def test_a_rare_real_word_is_not_corrected_to_a_frequent_neighbour(run, tmp_path):
     folder = tmp_path / "b"
     for n in range(5):

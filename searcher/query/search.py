@@ -273,6 +273,10 @@ class ParagraphSearcher:
             self._whoosh = Searcher(reader, weighting=lucene_bm25f(B=BM25_B, K1=BM25_K1))
         return self._whoosh
 
+    def vocabulary(self) -> spelling.Vocabulary:
+        """The words corrections are chosen from."""
+        return spelling.Vocabulary(self._words, self._stem_table, lambda: self._whoosh_searcher().reader())
+
     @property
     def generation(self) -> int:
         """The index generation this searcher reads."""
@@ -603,7 +607,7 @@ class ParagraphSearcher:
             for rank, (score, doc, copies) in enumerate(kept, 1)
             if rank > wanted - limit
         ]
-        suggestion = spelling.suggest(self._words, text, node, lambda: self._whoosh_searcher().reader())
+        suggestion = spelling.suggest(self._words, text, node, self.vocabulary())
         notes = tuple(
             f"{prefix}* stands for more than {share:,} words; only the first {share:,} "
             "(in alphabetical order) were searched: a longer prefix finds them all "
