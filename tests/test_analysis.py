@@ -25,6 +25,18 @@ def test_numbers_stay_whole():
     assert forms("Rp 1.000.000 atau 3,5 persen pada 2024.") == ["rp", "1.000.000", "atau", "3,5", "persen", "pada", "2024"]
 
 
+def test_where_letters_meet_digits_a_word_ends_and_a_number_begins():
+    """"Covid19", "COVID-19" and "covid 19" are one thing; "Rp500.000" is
+    found by "500.000"."""
+    assert forms("Covid19") == forms("COVID-19") == forms("covid 19") == ["covid", "19"]
+    assert forms("Rp500.000 dan Rp1,5 triliun di KTT G20") == ["rp", "500.000", "dan", "rp", "1,5", "triliun", "di",
+                                                             "ktt", "g", "20"]
+    text = "Pesawat A330 dan H5N1, Rp500.000"
+    assert [text[w.start : w.end] for w in words(text)] == ["Pesawat", "A", "330", "dan", "H", "5", "N", "1", "Rp",
+                                                            "500.000"]
+    assert list(words(text + " é"))[:-1] == list(words(text))  # (the ASCII text's pattern, and the other one's)
+
+
 def test_case_and_accents_are_folded():
     assert forms("François ÉCOLE") == ["francois", "ecole"]
 

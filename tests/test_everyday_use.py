@@ -797,6 +797,16 @@ def test_a_name_spelled_with_or_without_its_apostrophe_is_found_either_way(run, 
         assert "**Maruf** **Amin** memimpin doa usai salat **Jumat**." in result.stdout
 
 
+def test_covid19_finds_covid_19_and_a_sum_in_rupiah_finds_its_number(run, tmp_path):
+    write(tmp_path / "berita" / "a.txt", "Pandemi\n\nKasus COVID-19 naik; bantuan Rp500.000 per keluarga.")
+    write(tmp_path / "berita" / "b.txt", "Vaksin\n\nVaksin Covid19 tiba di Jakarta.")
+    run("index", str(tmp_path / "berita"))
+    for query in ("covid19", "COVID-19", "covid 19"):
+        assert sorted(hit["article"] for hit in json_hits(run("query", "--json", query).stdout)) == ["a", "b"]
+    result = run("query", "--color=never", "500.000")
+    assert "bantuan Rp**500.000** per keluarga." in result.stdout
+
+
 def test_a_query_while_the_first_build_has_saved_nothing_says_the_index_is_being_built(run, tmp_path):
     from searcher.storage import store
 

@@ -4,9 +4,12 @@ Indexing, query parsing and highlighting all go through these functions, so a
 word is cut, folded and stemmed the same way everywhere.
 
 * ``words(text)`` cuts text into folded word forms with their character
-  offsets.  Numbers stay whole ("1.000", "3,5"); a reduplicated word stays one
-  word ("negara-negara"); any other hyphenated compound is split into its parts
-  ("Rusia-Korea" -> "rusia", "korea") so each part can be found.
+  offsets.  Numbers stay whole ("1.000", "3,5"), and end where letters
+  begin ("Covid19" -> "covid", "19", as "COVID-19"; "Rp500.000" -> "rp",
+  "500.000"); a reduplicated word stays one word ("negara-negara"); any
+  other hyphenated compound is split into its parts ("Rusia-Korea" ->
+  "rusia", "korea") so each part can be found; an apostrophe inside an
+  Arabic loanword is dropped ("Jum'at" -> "jumat").
 * ``stem(form)`` is PySastrawi's stemmer, with a few root words its dictionary
   lacks.
 * Every word is indexed twice at the same position when its stem differs from
@@ -80,12 +83,19 @@ SPLIT_COMPOUNDS = {
     "rumahsakit": ("rumah", "sakit"),
 }
 
-_NUMBER = r"\d+(?:[.,]\d+)+"
-_WORD = r"[^\W_]+(?:-[^\W_]+)*"
+# A word is a run of letters, hyphens joining runs ("negara-negara",
+# "Rusia-Korea", cut into parts later: see _parts); a number a run of
+# digits, with the points and commas inside it ("1.000", "3,5").  Where
+# letters meet digits, a word ends and a number begins: "Covid19",
+# "COVID-19" and "covid 19" are all "covid", "19", and "Rp500.000" is
+# "rp", "500.000", so that "500.000" finds it.
+_LETTERS = r"[^\W\d_]"  # (ASCII text, lowercased: [a-z])
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_WORD = rf"{_LETTERS}+(?:-{_LETTERS}+)*"
 WORD_RE = re.compile(f"{_NUMBER}|{_WORD}")
-# The same words in lowercased ASCII text, where a letter or digit ([^\W_])
-# is one of [a-z0-9]: found a third faster than with Unicode's classes.
-_LOWER_ASCII_WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)+|[a-z0-9]+(?:-[a-z0-9]+)*")
+# The same words in lowercased ASCII text, found a third faster than with
+# Unicode's classes.
+_LOWER_ASCII_WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[a-z]+(?:-[a-z]+)*")
 
 # An apostrophe inside a word of Arabic origin is a spelling, not a break:
 # "Jum'at", "Ma'ruf", "Qur'an" and "do'a" are also written "Jumat",
@@ -98,11 +108,11 @@ _APOSTROPHES = "'\u2019\u02bc"
 _WITHOUT_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
 # (The apostrophe is matched first, and then what stands around it: most
 # words end without one.)
-_JOINED = r"['\u2019](?<=[^\W_]{2}.)(?!(?i:s|t|m|d|re|ve|ll)\b)(?=[^\W_])"
-_APOSTROPHE_WORD = rf"[^\W_]+(?:{_JOINED}[^\W_]+)*"
+_JOINED = rf"['\u2019](?<={_LETTERS}{{2}}.)(?!(?i:s|t|m|d|re|ve|ll)\b)(?={_LETTERS})"
+_APOSTROPHE_WORD = rf"{_LETTERS}+(?:{_JOINED}{_LETTERS}+)*"
 _APOSTROPHE_WORD_RE = re.compile(f"{_NUMBER}|{_APOSTROPHE_WORD}(?:-{_APOSTROPHE_WORD})*")
 _LOWER_ASCII_APOSTROPHE_WORD_RE = re.compile(
-    _APOSTROPHE_WORD_RE.pattern.replace("[^\\W_]", "[a-z0-9]").replace("\\d", "[0-9]")
+    _APOSTROPHE_WORD_RE.pattern.replace(_LETTERS, "[a-z]").replace("\\d", "[0-9]")
 )
 
 
