@@ -194,6 +194,15 @@ class Index:
 
         return find_articles(self.path, address)
 
+    def marks(self, text: str, paragraphs: list[str]) -> list[list[tuple[int, int]]]:
+        """The (start, end) offsets of the words of the query ``text`` in
+        each of ``paragraphs``, as ``search()`` marks them in a hit's
+        snippet (a word found by its root too): to mark them in an article
+        opened from a hit.  Raises ``searcher.errors.QueryError`` as
+        ``search()`` does."""
+        with self._searching:
+            return self._current_searcher().marks(text, paragraphs)
+
     def article(self, article_id: str) -> StoredArticle:
         """The article with that id, its paragraphs numbered (the first by
         file name, if several files hold one of that id)."""

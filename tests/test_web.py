@@ -100,6 +100,29 @@ def test_an_article_and_a_paragraph_with_its_neighbours(client, index):
     assert [p["paragraph"] for p in wider["paragraphs"]] == [2, 3, 4, 5, 6]
 
 
+def test_an_article_asked_for_with_a_query_says_where_its_words_are_as_hits_do(client):
+    """Opened from a hit, the page marks the query's words in the article:
+    ``?q=`` gives each paragraph the offsets a hit's snippet would have,
+    stemmed forms too, and none for a word under NOT."""
+    def marked(paragraph):
+        return [paragraph["text"][start:end] for start, end in paragraph["highlights"]]
+
+    article = client.get("/api/articles/000_8e71dce4d88c4be3", params={"q": "penandatanganan pakta -korea"}).json()
+    paragraphs = {p["paragraph"]: p for p in article["paragraphs"]}
+    assert marked(paragraphs[1]) == ["penandatanganan", "pakta"]
+    assert marked(paragraphs[4]) == ["Pakta", "pakta", "Pakta"]
+    assert "menandatangani" in marked(paragraphs[2])  # by its root
+    assert all("korea" not in word.lower() for p in paragraphs.values() for word in marked(p))
+    hit = client.get("/api/search", params={"q": "pakta pertahanan", "limit": 1}).json()["hits"][0]
+    one = client.get(f"/api/articles/{hit['article']}/paragraphs/{hit['paragraph']}",
+                     params={"q": "pakta pertahanan", "context": 0}).json()
+    assert one["highlights"] == one["paragraphs"][0]["highlights"]
+    assert one["highlights"][: len(hit["highlights"])] == hit["highlights"]  # (its snippet opens the paragraph)
+    assert "highlights" not in client.get("/api/articles/000_8e71dce4d88c4be3").json()["paragraphs"][0]
+    deep = client.get("/api/articles/000_8e71dce4d88c4be3", params={"q": "(" * 40 + "pakta"})
+    assert deep.status_code == 400 and "nests" in deep.json()["error"]
+
+
 def test_unknown_articles_paragraphs_and_paths_are_404s_in_json(client):
     for path, message in [
         ("/api/articles/no-such-article", "no article 'no-such-article'"),

@@ -121,6 +121,7 @@ def test_typing_searches_enter_opens_the_first_hit_and_escape_comes_back(page, s
     settled(page)
     focus = page.locator("#article-paragraphs p.focus")
     assert focus.get_attribute("id") == "p4" and focus.text_content().startswith("4Pakta pertahanan bersama")
+    assert focus.locator("mark").all_text_contents() == ["Pakta", "pertahanan", "pakta", "pertahanan", "Pakta"]
     assert page.locator("#article-paragraphs p").count() > 3  # the neighbours are there too
     box = focus.bounding_box()
     assert 0 <= box["y"] < 900  # scrolled into view

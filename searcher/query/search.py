@@ -38,7 +38,7 @@ from searcher.query import duplicates, rerank, spelling
 from searcher.query import tree as queries
 from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions
 from searcher.query.ranking import PlainWordMatches, PlainWordScorer
-from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, match_spans
+from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, marks, match_spans
 from searcher.records import TYPE_CHECKING, record
 from searcher.storage.sketch_file import SketchFile
 from searcher.storage.store import ARTICLE_KEY_BYTES, SKETCH_FIELD, damaged, open_index_files, whoosh_reader
@@ -272,6 +272,13 @@ class ParagraphSearcher:
             reader = whoosh_reader(self._index_dir, self._files)
             self._whoosh = Searcher(reader, weighting=lucene_bm25f(B=BM25_B, K1=BM25_K1))
         return self._whoosh
+
+    def marks(self, text: str, paragraphs: list[str]) -> list[list[tuple[int, int]]]:
+        """Where the words of the query ``text`` are in each of
+        ``paragraphs``, as a hit's snippet marks them (by their roots too);
+        none under a NOT.  Raises QueryError as a search would."""
+        terms = queries.highlight_terms(plan(_undecodable_words_out(text)[0])[0])
+        return [marks(paragraph, terms) for paragraph in paragraphs]
 
     def vocabulary(self) -> spelling.Vocabulary:
         """The words corrections are chosen from."""

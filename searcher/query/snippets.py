@@ -38,6 +38,12 @@ def match_spans(text: str, terms: HighlightTerms) -> list[Span]:
     ]
 
 
+def marks(text: str, terms: HighlightTerms) -> list[tuple[int, int]]:
+    """The offsets of the words of ``text`` that ``terms`` match, as a
+    snippet marks them (the parts of a word found as two, one mark)."""
+    return _joined([(span.start, span.end) for span in match_spans(text, terms)])
+
+
 def make_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> Snippet:
     """Cut ``text`` to about ``width`` characters around its densest run of
     distinct matched words, centred on that run, at word boundaries."""

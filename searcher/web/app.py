@@ -2,8 +2,8 @@
 
     GET /                                       the page (its script and style under /static/)
     GET /api/search?q=&limit=&page=&per_article=&since=&until=&site=&sort=&facets=
-    GET /api/articles/{id}                      an article, every paragraph
-    GET /api/articles/{id}/paragraphs/{n}       paragraph n and its neighbours (?context=1)
+    GET /api/articles/{id}                      an article, every paragraph (?q= marks a query's words)
+    GET /api/articles/{id}/paragraphs/{n}       paragraph n and its neighbours (?context=1, ?q=)
     GET /api/stats                              as ``search stats --json``
     GET /healthz
 
@@ -63,8 +63,7 @@ def create_app(index: Index) -> Starlette:
         text = params.get("q", "")
         if not text.strip():
             raise BadRequest("the query is empty: give one as ?q=")
-        if len(text) > MAX_QUERY_CHARS:
-            raise BadRequest(f"the query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are searched")
+        _check_query_length(text)
         limit = _whole_number(params, "limit", 10, 1, MAX_LIMIT)
         page = _whole_number(params, "page", 1, 1, MAX_PAGE)
         per_article = _whole_number(params, "per_article", None, 1, None)
@@ -103,7 +102,7 @@ def create_app(index: Index) -> Starlette:
         )
 
     def article(request: Request) -> JSONResponse:
-        return JSONResponse(_article(index, request).as_dict())
+        return JSONResponse(_marked(index, request, _article(index, request).as_dict()))
 
     def paragraph(request: Request) -> JSONResponse:
         stored = _article(index, request)
@@ -112,7 +111,7 @@ def create_app(index: Index) -> Starlette:
         texts = dict(stored.paragraphs)
         if number not in texts:
             raise HTTPException(404, f"article {stored.article!r} has paragraphs 1-{max(texts)}, not {number}")
-        return JSONResponse({**stored.as_dict(number, context), "text": texts[number]})
+        return JSONResponse(_marked(index, request, {**stored.as_dict(number, context), "text": texts[number]}))
 
     def stats(request: Request) -> JSONResponse:
         return JSONResponse(index.stats())
@@ -155,6 +154,31 @@ def _article(index: Index, request: Request):
         if not found:
             raise HTTPException(404, f"no article {article_id!r} from {source!r} in the index")
     return found[0]
+
+
+def _marked(index: Index, request: Request, answer: dict) -> dict:
+    """An article's answer with, given ``?q=``, the offsets of the query's
+    words in each paragraph (``highlights``, as a hit's in its snippet),
+    and in ``text`` when it has one."""
+    text = request.query_params.get("q", "")
+    if not text.strip():
+        return answer
+    _check_query_length(text)
+    paragraphs = answer["paragraphs"]
+    try:
+        found = index.marks(text, [paragraph["text"] for paragraph in paragraphs] + [answer.get("text", "")])
+    except QueryError as error:
+        raise BadRequest(str(error)) from None
+    for paragraph, spans in zip(paragraphs, found):
+        paragraph["highlights"] = spans
+    if "text" in answer:
+        answer["highlights"] = found[-1]
+    return answer
+
+
+def _check_query_length(text: str) -> None:
+    if len(text) > MAX_QUERY_CHARS:
+        raise BadRequest(f"the query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are searched")
 
 
 def _whole_number(params, name: str, default: int | None, least: int, most: int | None) -> int | None:

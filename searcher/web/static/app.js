@@ -166,10 +166,13 @@ function pagerLink(link, usable, page) {
 }
 
 function markedSnippet(snippet, highlights) {
+  return marked(element("p", "snippet"), snippet, highlights);
+}
+
+function marked(paragraph, text, highlights) {
   // Offsets count characters (code points), as Python does; JavaScript
   // strings count UTF-16 units, so walk the code points.
-  const chars = Array.from(snippet);
-  const paragraph = element("p", "snippet");
+  const chars = Array.from(text);
   let at = 0;
   for (const [start, end] of highlights) {
     if (start < at) continue;
@@ -229,9 +232,13 @@ async function openArticle(view, how) {
   if (how !== "none") history[how === "push" ? "pushState" : "replaceState"](null, "", pageUrl(view));
   shown = view;
   document.body.dataset.state = "loading";
-  const params = view.source ? "?" + new URLSearchParams({ source: view.source }) : "";
+  // With the query, the answer says where its words are in each paragraph.
+  const params = new URLSearchParams();
+  if (view.source) params.set("source", view.source);
+  if (view.q) params.set("q", view.q);
+  const query = params.toString() ? "?" + params : "";
   try {
-    const article = await getJson(`/api/articles/${encodeURIComponent(view.article)}${params}`);
+    const article = await getJson(`/api/articles/${encodeURIComponent(view.article)}${query}`);
     if (shown !== view) return;
     showArticle(article, view.paragraph);
   } catch (error) {
@@ -263,8 +270,9 @@ function showArticle(article, focus) {
   const paragraphs = $("article-paragraphs");
   paragraphs.replaceChildren();
   let focused = null;
-  for (const { paragraph, text } of article.paragraphs) {
-    const node = element("p", paragraph === focus ? "focus" : null, element("span", "number", String(paragraph)), text);
+  for (const { paragraph, text, highlights } of article.paragraphs) {
+    const node = element("p", paragraph === focus ? "focus" : null, element("span", "number", String(paragraph)));
+    marked(node, text, highlights || []);
     node.id = `p${paragraph}`;
     paragraphs.append(node);
     if (paragraph === focus) focused = node;
