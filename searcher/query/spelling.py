@@ -6,9 +6,10 @@ neighbour ("fakta").  The correction is the index word closest in edits
 (a swap of two letters counts as one), then the most frequent.  The first
 two letters are taken as typed, as they almost always are: that keeps the
 search of the vocabulary to a few milliseconds on a large index.  The
-vocabulary is the index's stem table, its every word form, sorted: a
-prefix's words are a slice of it (Whoosh's walk of its terms took 80 ms
-for "pertahann" at 20,000 articles).
+vocabulary is the index's stem table (``Vocabulary``): its word forms are
+sorted, so a prefix's are a slice of it, and its roots are sorted once
+(Whoosh's walk of its terms took 80 ms for "pertahann" at 20,000
+articles).
 
 Edits are counted as typing goes wrong: a letter left out, one too many,
 two swapped, or a key struck for its neighbour on the keyboard.  A letter
