@@ -67,6 +67,29 @@ def test_other_folders_are_left_alone_and_a_bare_index_refreshes_all(run, tmp_pa
     assert run("query", "cabai").exit_code == 0
 
 
+def test_a_file_deleted_from_a_subfolder_goes_when_either_folder_is_indexed_again(run, tmp_path):
+    """Indexed from its parent folder, a file deleted from a subfolder goes
+    when the subfolder is named (it was kept, and "nothing indexable" said),
+    and the other way round; a file still there that came in through a
+    symbolic link from a root of its own stays when its parent is walked."""
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Banjir\n\nBanjir di hulu.")
+    write(folder / "daerah" / "b.txt", "Gempa\n\nGempa di daerah.")
+    write(tmp_path / "luar" / "c.txt", "Kabut\n\nKabut asap di luar.")
+    (folder / "tautan").symlink_to(tmp_path / "luar", target_is_directory=True)
+    run("index", str(folder))
+    run("index", str(folder / "tautan"))  # (the walk of berita does not follow it)
+    (folder / "daerah" / "b.txt").unlink()
+    result = run("index", str(folder / "daerah"))
+    assert result.exit_code == 0 and "0 new, 0 changed, 1 removed" in result.stdout, result.output
+    assert run("query", "gempa").exit_code == 1
+    write(folder / "daerah" / "d.txt", "Longsor\n\nLongsor di daerah.")
+    run("index", str(folder / "daerah"))
+    (folder / "daerah" / "d.txt").unlink()
+    assert "0 new, 0 changed, 1 removed, 1 unchanged" in run("index", str(folder)).stdout
+    assert run("query", "kabut").exit_code == 0 and run("query", "banjir").exit_code == 0
+
+
 def test_rebuild_starts_from_scratch_with_the_same_counts(run, tmp_path):
     folder = make_folder(tmp_path / "berita")
     run("index", str(folder))

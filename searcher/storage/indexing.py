@@ -315,7 +315,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
                     # Queries of the new generation find copies through it.
                     save_sketch_file(index_dir)
                     writer = _open_writer(index, index_dir)
-            gone = [p for p, doc in known.items() if doc["root"] == str(root) and p not in seen]
+            gone = [p for p, doc in known.items() if p not in seen and _gone_from(p, doc["root"], str(root))]
             for path in gone:
                 writer.delete_by_term("source", path)
                 report.removed += known[path]["articles"]
@@ -338,6 +338,18 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
         _cancel(writer, index_dir)
         raise
     return report
+
+
+def _gone_from(path: str, its_root: str, root: str) -> bool:
+    """Whether a file indexed from ``its_root`` and not met in a walk of
+    ``root`` is gone: it was indexed from that same root, or it lay under
+    it and is no longer there (indexed from a folder above or below, as
+    when the folder and one of its subfolders were both named).  A file
+    still there that the walk did not meet stays: it came in through a
+    symbolic link the walk does not follow, from a root of its own."""
+    if its_root == root:
+        return True
+    return path.startswith(root.rstrip(os.sep) + os.sep) and not os.path.lexists(path)
 
 
 def _save_stem_table(index_dir: Path) -> None:
