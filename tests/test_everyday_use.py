@@ -640,6 +640,23 @@ def test_show_errors_are_one_line(sample_index):
 # -- output polish ------------------------------------------------------------------
 
 
+def test_a_snippet_shows_the_densest_run_of_matched_words_in_a_paragraph_of_any_length(run, tmp_path):
+    """The snippet is the window with the most distinct matched words
+    (then the most matches, then the earliest), in a paragraph of a
+    megabyte too (a PDF without paragraph breaks), where trying each start
+    against every match took half a minute."""
+    import random
+
+    rng = random.Random(5)
+    filler = "warga pemerintah kota desa harga naik turun rapat".split()
+    text = " ".join(rng.choice(filler + ["banjir"] * 2 + ["gempa"]) for _ in range(3000))
+    write(tmp_path / "panjang" / "a.txt", "Panjang\n\n" + " ".join([text] * 60) + " banjir gempa longsor.")
+    run("index", str(tmp_path / "panjang"))
+    hit = json_hits(run("query", "--json", "banjir gempa longsor").stdout)[0]
+    assert len(hit["text"]) > 1_000_000
+    assert {hit["snippet"][a:b] for a, b in hit["highlights"]} == {"banjir", "gempa", "longsor"}  # the one such run
+
+
 def test_snippets_fit_two_terminal_lines_and_titles_one(run, tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "60")
     filler = " ".join(f"kalimat{n} pengisi tanpa makna." for n in range(40))

@@ -49,17 +49,8 @@ def make_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> Sn
     distinct matched words, centred on that run, at word boundaries."""
     if len(text) <= width:
         return Snippet(text, _joined([(s.start, s.end) for s in spans]), False, False)
-    candidates = {0} | {_word_start(text, s.start - _LEAD_CHARS) for s in spans}
-
-    def inside(start: int) -> list[Span]:
-        return [s for s in spans if s.start >= start and s.end <= start + width]
-
-    def quality(start: int) -> tuple[int, int, int]:
-        found = inside(start)
-        return (len({s.key for s in found}), len(found), -start)
-
-    start = max(candidates, key=quality)
-    run = inside(start)
+    start = _densest_window(text, spans, width)
+    run = [s for s in spans if s.start >= start and s.end <= start + width]
     if run:  # centre the run of matches in the window
         spare = width - (run[-1].end - run[0].start)
         start = max(0, run[0].start - spare // 2)
@@ -67,6 +58,35 @@ def make_snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> Sn
     end = _word_end(text, start + width)
     shown = [(s.start - start, s.end - start) for s in spans if s.start >= start and s.end <= end]
     return Snippet(text[start:end], _joined(shown), start > 0, end < len(text))
+
+
+def _densest_window(text: str, spans: list[Span], width: int) -> int:
+    """Where the window of ``width`` characters holding the most distinct
+    matched words (then the most matches, then the earliest) starts: at
+    the text's start or a little before a match.  The window slides over
+    the spans (in text order, as words are) once: a paragraph of a
+    megabyte has tens of thousands of them, and trying each start against
+    every span took half a minute."""
+    candidates = sorted({0} | {_word_start(text, s.start - _LEAD_CHARS) for s in spans})
+    keys: dict[str, int] = {}  # the matched words in the window, and how often
+    first = last = 0  # the window's spans: spans[first:last] (spans lie in order, their ends too)
+    best, best_quality = 0, (-1, -1, 0)
+    for start in candidates:
+        while first < len(spans) and spans[first].start < start:  # out on the left
+            if first < last:
+                key = spans[first].key
+                keys[key] -= 1
+                if not keys[key]:
+                    del keys[key]
+            first += 1
+        last = max(last, first)
+        while last < len(spans) and spans[last].end <= start + width:  # in on the right
+            keys[spans[last].key] = keys.get(spans[last].key, 0) + 1
+            last += 1
+        quality = (len(keys), last - first, -start)
+        if quality > best_quality:
+            best, best_quality = start, quality
+    return best
 
 
 def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
