@@ -111,6 +111,14 @@ def test_an_apostrophe_inside_an_arabic_loanword_is_a_spelling_not_a_break():
     ]
     ascii = "Salat Jum'at, Al-Qur'an dan do'a; Trump's d'Academy"  # cut with the ASCII pattern, and the other
     assert list(words(ascii + " é"))[:-1] == list(words(ascii))
+    assert forms("ʼ ʼʼ banjir-ʼ ½-ʼ") == ["banjir", "1⁄2"]  # (ʼ is a letter to Python: alone, no word)
+
+
+def test_the_parts_of_a_compound_point_at_their_letters_in_the_text_however_they_fold():
+    text = "Kota ½-Jum'at-İzmir, Al-Qur'an"
+    assert [(w.form, text[w.start : w.end]) for w in words(text)] == [
+        ("kota", "Kota"), ("1⁄2", "½"), ("jumat", "Jum'at"), ("izmir", "İzmir"), ("al", "Al"), ("quran", "Qur'an"),
+    ]
 
 
 def test_closed_compounds_meet_their_open_spelling():

@@ -171,16 +171,17 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
         if "-" in form or form in SPLIT_COMPOUNDS:
             parts, gap = _parts(form)
             if len(parts) > 1:
-                # Each part's offsets are those of its letters as written,
-                # apostrophes included.
-                lengths = map(len, written.split("-")) if gap else map(len, parts)
+                # Each part's offsets are those of its letters in the text
+                # (folding may change their number: "½" is "1⁄2"), and a
+                # part that was all apostrophes is no word.
+                lengths = map(len, match.group().split("-")) if gap else map(len, parts)
                 start = match.start()
                 for part, length in zip(parts, lengths):
-                    if among is None or part in among:
+                    if part and (among is None or part in among):
                         yield Word(part, start, start + length)
                     start += length + gap
                 continue
-        if among is None or form in among:
+        if form and (among is None or form in among):
             yield Word(form, match.start(), match.end())
 
 
@@ -344,7 +345,7 @@ def _index_forms(text: str) -> list[str]:
         else:
             found = [_fold_word(word) for word in _APOSTROPHE_WORD_RE.findall(text)]
         if found:  # (joined, translated and cut again at C speed: no form holds a "\n")
-            found = "\n".join(found).translate(_WITHOUT_APOSTROPHES).split("\n")
+            found = [form for form in "\n".join(found).translate(_WITHOUT_APOSTROPHES).split("\n") if form]
     elif text.isascii():
         found = _LOWER_ASCII_WORD_RE.findall(text.lower())
     else:
@@ -355,7 +356,7 @@ def _index_forms(text: str) -> list[str]:
     forms: list[str] = []
     for form in found:
         if "-" in form or form in SPLIT_COMPOUNDS:
-            forms += _parts(form)[0]
+            forms += [part for part in _parts(form)[0] if part]
         else:
             forms.append(form)
     return forms
