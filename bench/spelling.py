@@ -88,7 +88,8 @@ def main() -> None:
                         help="count every substitution as one edit (as before the keyboard was considered)")
     args = parser.parse_args()
     if args.any_key:
-        spelling._NEIGHBOURS = frozenset((a, b) for a in LETTERS for b in LETTERS if a != b)  # every substitution one edit
+        # every substitution one edit
+        spelling._NEIGHBOURS = frozenset((a, b) for a in LETTERS for b in LETTERS if a != b)
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = args.index
         if index_dir is None:

@@ -107,7 +107,8 @@ def test_an_apostrophe_inside_an_arabic_loanword_is_a_spelling_not_a_break():
     assert forms("Jumat") == forms("JUM'AT") == forms("jum’at") == ["jumat"]
     # An English ending, a French article, a name after one letter, a quote: parts, as before.
     assert forms("Trump's McDonald’s don't you're d'Academy l'Arc O'Brien 'Pakta' Isra'") == [
-        "trump", "s", "mcdonald", "s", "don", "t", "you", "re", "d", "academy", "l", "arc", "o", "brien", "pakta", "isra",
+        "trump", "s", "mcdonald", "s", "don", "t", "you", "re", "d", "academy", "l", "arc", "o", "brien",
+        "pakta", "isra",
     ]
     ascii = "Salat Jum'at, Al-Qur'an dan do'a; Trump's d'Academy"  # cut with the ASCII pattern, and the other
     assert list(words(ascii + " é"))[:-1] == list(words(ascii))

@@ -133,8 +133,8 @@ def many_blocks(run, tmp_path):
         yield opened
 
 
-@pytest.mark.parametrize("text", ['"warga mengungsi"', '"melanda jakarta"', '"melanda jakarta dan warga"', '"banjir banjir"',
-                                  '"mengungsi warga"', '"jakarta mengungsi" OR "warga mengungsi" lagi',
+@pytest.mark.parametrize("text", ['"warga mengungsi"', '"melanda jakarta"', '"melanda jakarta dan warga"',
+                                  '"banjir banjir"', '"mengungsi warga"', '"jakarta mengungsi" OR "warga mengungsi" lagi',
                                   'title:"banjir jakarta" melanda', '"banjir ke"', '"melanda zzz"'])
 def test_phrases_are_found_from_their_positions_and_score_as_whooshs(many_blocks, text):
     """A phrase's paragraphs are found from its words' positions in the

@@ -15,8 +15,9 @@ other version:
   term table with md5 hashing, the W3 term record (``!BfIBBfII``, inlined
   postings), W3Bl posting blocks, the Positions format's encoding of a
   posting's positions (a count, then pickled gaps: phrases are matched
-  from them), and the fixed- and variable-width column trailers.  If they change, queries raise IndexFormatError or read
-  garbage: the test builds an index with Whoosh and reads it both ways.
+  from them), and the fixed- and variable-width column trailers.  If they
+  change, queries raise IndexFormatError or read garbage: the test builds
+  an index with Whoosh and reads it both ways.
 - Private names the writer uses (``w3.writer``): ``MpWriter._commit`` and
   ``SegmentWriter._flush_segment`` (overridden), ``SegmentWriter.add_document``
   (redone for searcher's fields, calling its ``_check_state`` and
