@@ -161,6 +161,22 @@ def test_a_phrase_query_does_not_import_whoosh(many_blocks):
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout == "10 False\n"
 
 
+@pytest.mark.parametrize("text", ["-korea", "NOT putin NOT korea", "NOT banjir"])
+def test_a_lone_not_lists_what_it_leaves_in_article_order_as_any_tie_is(searcher, tmp_path, monkeypatch, text):
+    """Every paragraph a lone NOT leaves scores the same: they come in the
+    order of their articles' keys, read through the index in that order
+    once, the order the general path gives a tie (by sorting every tied
+    paragraph's key, for each search)."""
+    from searcher.query.ranking import TreeMatches
+
+    fast = [searcher.search(text, limit=4, page=page, count=True) for page in (1, 2, 3)]
+    monkeypatch.setattr(TreeMatches, "one_score", lambda self, every_word: None)
+    with ParagraphSearcher(tmp_path / "index") as general:
+        slow = [general.search(text, limit=4, page=page, count=True) for page in (1, 2, 3)]
+    assert [r._replace(seconds=0) for r in fast] == [r._replace(seconds=0) for r in slow]
+    assert fast[0].hits and len({(h.article, h.paragraph) for r in fast for h in r.hits}) == sum(len(r.hits) for r in fast)
+
+
 @pytest.mark.parametrize("text", ["(banjir -surut) presiden", "(putin -korea) rusia", "(warga -pulang) banjir jakarta"])
 def test_an_exclusion_inside_a_group_runs_to_the_end_of_its_matches(searcher, text):
     """Whoosh's AndNotMatcher, skipped past its last match inside an AND,

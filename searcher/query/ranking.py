@@ -523,6 +523,17 @@ class TreeMatches:
     def first(self, count: int, every_word: bool) -> list[int]:
         return heapq.nsmallest(count, self._scores(every_word))
 
+    def one_score(self, every_word: bool) -> float | None:
+        """The score every paragraph of a pass has, when they all have the
+        same (a lone NOT: every paragraph it leaves scores kind:para's); else None."""
+        node = self._node
+        if not (isinstance(node, queries.Not) or isinstance(node, queries.And) and all(
+                isinstance(child, queries.Not) for child in node.children)):
+            return None
+        scores = self._scores(every_word)
+        distinct = set(scores.values())
+        return distinct.pop() if len(distinct) == 1 else None
+
     def matching(self, every_word: bool):
         return self._scores(every_word).keys()
 

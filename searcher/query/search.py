@@ -26,6 +26,7 @@ import os
 import struct
 import time
 import zlib
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import partial
@@ -37,7 +38,7 @@ from searcher.errors import QueryError
 from searcher.query import duplicates, rerank, spelling
 from searcher.query import tree as queries
 from searcher.query.prefixes import MAX_EXPANSIONS, PrefixExpansions
-from searcher.query.ranking import PlainWordMatches, PlainWordScorer
+from searcher.query.ranking import PlainWordMatches, PlainWordScorer, TreeMatches
 from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, marks, match_spans
 from searcher.records import TYPE_CHECKING, record
 from searcher.storage.sketch_file import SketchFile
@@ -259,6 +260,7 @@ class ParagraphSearcher:
         self._sketch_file: SketchFile | None | bool = False  # see _copy_finder; False: not opened yet
         self._known_copies = duplicates.KnownCopies()
         self._metadata_columns = None  # see _columns
+        self._by_article: array | None = None  # see _first_by_article
 
     def _whoosh_searcher(self):
         """Whoosh's searcher on the same generation, for phrases, and for
@@ -478,6 +480,9 @@ class ParagraphSearcher:
             rank = lambda item: (days[item[1]], item[0])  # noqa: E731
         else:
             rank = lambda item: item[0]  # noqa: E731
+            tie = matches.one_score(every_word) if isinstance(matches, TreeMatches) else None
+            if tie is not None:  # a lone NOT: every paragraph it leaves ties
+                return self._first_by_article(matches.matching(every_word), tie, limit, seen)
         fetch = limit + 1  # one more: does a tie cross the cut?
         while True:
             found = self._best_in_index_order(node, every_word, matches, fetch, seen, by_date)
@@ -488,6 +493,23 @@ class ParagraphSearcher:
             # doubling would walk them all some 15 times).
             fetch = fetch * 8 if fetch <= limit + 1 else len(seen) + self._files.doc_count_all() + 1
         return self._ties_by_article(found, rank, limit)
+
+    def _first_by_article(self, docs, score: float, limit: int, seen: set[int]) -> list[tuple[float, int]]:
+        """The first ``limit`` of ``docs`` (all scoring ``score``), less
+        ``seen``, in article-key order, as ``_ties_by_article`` orders a
+        tie: through the index's paragraphs in that order, worked out once
+        for this searcher, rather than a sort of every tied paragraph's key
+        for each search (0.4 s for NOT banjir at 20,000 articles)."""
+        if self._by_article is None:
+            if self._files.has_column("article_key"):
+                keys = self._files.whole_column("article_key", ARTICLE_KEY_BYTES, bytes(ARTICLE_KEY_BYTES))
+                width = ARTICLE_KEY_BYTES
+                order = sorted(range(self._files.doc_count_all()), key=lambda d: keys[d * width : (d + 1) * width])
+            else:
+                order = range(self._files.doc_count_all())
+            self._by_article = array("I", order)
+        wanted = (docnum for docnum in self._by_article if docnum in docs and docnum not in seen)
+        return [(score, docnum) for docnum in islice(wanted, limit)]
 
     def _ties_by_article(self, found: list[tuple[float, int]], rank, limit: int) -> list[tuple[float, int]]:
         """The first ``limit`` of ``found``, each run of equal ``rank`` put
