@@ -116,3 +116,15 @@ def test_repair_in_an_index_of_many_segments_keeps_every_paragraph_once(run, tmp
     run("index")
     assert _paragraph_count(run) == 24 and run("check").exit_code == 0
     assert run("query", "--json", "--all", "banjir").stdout.count('"paragraph": 1,') == 12
+
+
+def test_check_where_there_is_no_index_says_so_and_advises_no_rebuild(run, tmp_path):
+    """A folder that holds no index (a mistyped --index-dir, articles) is
+    not a damaged index: rebuilding there would write an index among the
+    articles."""
+    write(tmp_path / "berita" / "a.txt", "Banjir\n\nBanjir di Jakarta.")
+    result = run("check", "--index-dir", str(tmp_path / "berita"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"search: error: no index in {tmp_path / 'berita'}; run 'search index' first")
+    assert "DAMAGED" not in result.stderr and "--rebuild" not in result.stderr
+    assert result.stdout == ""

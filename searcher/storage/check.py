@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from searcher.errors import SearchIndexError
+from searcher.errors import IndexMissing, SearchIndexError
 from searcher.records import record
 from searcher.storage.w3 import postings as w3_postings
 from searcher.storage.w3.reader import DAMAGE, DamagedFile
@@ -46,6 +46,8 @@ def check_index(index_dir: Path) -> list[Finding]:
 
     try:
         files = store.open_index_files(index_dir, current=False)
+    except IndexMissing:  # no index here (a folder mistyped, a first run not saved yet): said as every command says it
+        raise
     except SearchIndexError as error:
         damaged = _segments_one_by_one(index_dir)
         return damaged or [Finding("index", str(error), False)]
