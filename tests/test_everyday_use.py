@@ -877,6 +877,9 @@ def test_the_default_index_is_the_users_from_any_folder_unless_the_folder_has_it
     missing = runner.invoke(main, ["query", "pakta"])
     assert missing.exit_code == 2
     assert f"no index in {tmp_path / 'data' / 'searcher' / 'index'};" in missing.stderr  # the full path
+    assert missing.stderr.endswith("run 'search index' first (or pass --index-dir)\n")  # (the default was looked in)
+    named = runner.invoke(main, ["query", "pakta", "--index-dir", str(tmp_path / "here")])
+    assert named.stderr == f"search: error: no index in {tmp_path / 'here'}; run 'search index' first\n"
     assert runner.invoke(main, ["index"]).exit_code == 0
     assert (tmp_path / "data" / "searcher" / "index").is_dir() and not (tmp_path / "here" / "index").exists()
     (tmp_path / "elsewhere").mkdir()

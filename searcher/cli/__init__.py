@@ -70,9 +70,9 @@ def _end_process(status: int) -> None:
     os._exit(status)
 
 
-def _plain_query(argv: list[str]) -> tuple[str, str] | None:
-    """The query of ``search query WORDS...`` with nothing else, and the
-    index it is for; or None."""
+def _plain_query(argv: list[str]) -> tuple[str, str, bool] | None:
+    """The query of ``search query WORDS...`` with nothing else, the index
+    it is for, and whether that is the default one; or None."""
     if len(argv) < 2 or argv[0] != "query" or any(arg.startswith("-") for arg in argv[1:]):
         return None
     # Click re-opens an ASCII stream as UTF-8, and turns colour codes into
@@ -87,7 +87,7 @@ def _plain_query(argv: list[str]) -> tuple[str, str] | None:
     given = os.environ.get(INDEX_DIR_VARIABLE)  # (as Click reads it: empty is unset)
     if given and os.path.exists(given) and not os.path.isdir(given):
         return None  # Click says what is wrong
-    return text, given or default_index_dir()
+    return text, given or default_index_dir(), not given
 
 
 def _writes_utf8(stream) -> bool:
@@ -99,7 +99,7 @@ def _writes_utf8(stream) -> bool:
         return False
 
 
-def _run_plain_query(text: str, index_dir: str) -> None:
+def _run_plain_query(text: str, index_dir: str, default_index: bool) -> None:
     """``search query`` with its defaults, as its Click command runs it."""
     from searcher.cli.defaults import QueryOptions
     from searcher.cli.querying import plain_echo, run_query
@@ -119,6 +119,6 @@ def _run_plain_query(text: str, index_dir: str) -> None:
 
         if debugging():
             raise
-        plain_echo(f"search: error: {failure_message(err, 'query')}", err=True)
+        plain_echo(f"search: error: {failure_message(err, 'query', default_index)}", err=True)
         sys.exit(2)
     sys.exit(0)

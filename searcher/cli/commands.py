@@ -20,6 +20,7 @@ QUERY_DEFAULTS = QueryOptions()
 
 
 def _index_dir(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    ctx.meta["default index"] = value is None  # (for the message when there is no index)
     return value if value is not None else Path(default_index_dir())
 
 
@@ -70,7 +71,7 @@ class _Group(click.Group):
         except Exception as err:
             if debugging(ctx.params.get("debug")):
                 raise
-            raise Failure(failure_message(err, ctx.invoked_subcommand)) from None
+            raise Failure(failure_message(err, ctx.invoked_subcommand, ctx.meta.get("default index", False))) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)

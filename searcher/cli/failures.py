@@ -18,11 +18,14 @@ def debugging(flag: bool = False) -> bool:
     return flag or bool(os.environ.get("SEARCH_DEBUG"))
 
 
-def failure_message(err: Exception, command: str | None = None) -> str:
+def failure_message(err: Exception, command: str | None = None, default_index: bool = False) -> str:
     """The line that says what went wrong (exit status 2) in ``command``
-    (``search COMMAND``, when known)."""
-    from searcher.errors import SearchError
+    (``search COMMAND``, when known); ``default_index``: the index looked
+    for is the default one, neither --index-dir nor SEARCH_INDEX_DIR given."""
+    from searcher.errors import IndexMissing, SearchError
 
+    if isinstance(err, IndexMissing) and default_index:
+        return f"{err} (or pass --index-dir)"
     if isinstance(err, SearchError):
         return str(err)
     if isinstance(err, OSError) and err.errno in _DISK_FULL:

@@ -32,7 +32,7 @@ INDEX_NAME = "paragraphs"
 
 def _missing(index_dir: Path) -> IndexMissing:
     where = os.path.abspath(index_dir)  # the full path: the default depends on the folder one is in
-    return IndexMissing(f"no index in {where}; run 'search index' first (or pass --index-dir)")
+    return IndexMissing(f"no index in {where}; run 'search index' first")
 
 
 def _outdated(index_dir: Path) -> IndexOutdated:
