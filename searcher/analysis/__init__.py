@@ -116,8 +116,15 @@ _LOWER_ASCII_APOSTROPHE_WORD_RE = re.compile(
 )
 
 
-def _has_apostrophe(text: str) -> bool:
-    return "'" in text or (not text.isascii() and ("\u2019" in text or "\u02bc" in text))
+def _word_pattern(text: str) -> tuple[re.Pattern, bool, bool]:
+    """The pattern that cuts ``text`` into words, whether the text is
+    ASCII (then cut lowercased whole), and whether it holds an apostrophe
+    (then dropped from the words)."""
+    ascii = text.isascii()
+    apostrophes = "'" in text or (not ascii and ("\u2019" in text or "\u02bc" in text))
+    if ascii:
+        return (_LOWER_ASCII_APOSTROPHE_WORD_RE if apostrophes else _LOWER_ASCII_WORD_RE), ascii, apostrophes
+    return (_APOSTROPHE_WORD_RE if apostrophes else WORD_RE), ascii, apostrophes
 
 
 @record
@@ -159,13 +166,8 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
     few words of a paragraph: the others are never made into Words)."""
     # ASCII text folds by lowercasing, character for character: folded
     # whole, its offsets stay true and no word needs folding on its own.
-    ascii = text.isascii()
-    apostrophes = _has_apostrophe(text)
-    if ascii:
-        found = (_LOWER_ASCII_APOSTROPHE_WORD_RE if apostrophes else _LOWER_ASCII_WORD_RE).finditer(text.lower())
-    else:
-        found = (_APOSTROPHE_WORD_RE if apostrophes else WORD_RE).finditer(text)
-    for match in found:
+    pattern, ascii, apostrophes = _word_pattern(text)
+    for match in pattern.finditer(text.lower() if ascii else text):
         written = match.group() if ascii else _fold_word(match.group())
         form = written.translate(_WITHOUT_APOSTROPHES) if apostrophes else written
         if "-" in form or form in SPLIT_COMPOUNDS:
@@ -339,18 +341,14 @@ def _index_forms(text: str) -> list[str]:
     ``words`` does: folded or lowercased whole, it could be cut into words
     differently ("3½" folds to "31⁄2", and a lowercased "İ" brings a
     combining dot that ends a word)."""
-    if _has_apostrophe(text):
-        if text.isascii():
-            found = _LOWER_ASCII_APOSTROPHE_WORD_RE.findall(text.lower())
-        else:
-            found = [_fold_word(word) for word in _APOSTROPHE_WORD_RE.findall(text)]
-        if found:  # (joined, translated and cut again at C speed: no form holds a "\n")
-            found = [form for form in "\n".join(found).translate(_WITHOUT_APOSTROPHES).split("\n") if form]
-    elif text.isascii():
-        found = _LOWER_ASCII_WORD_RE.findall(text.lower())
+    pattern, ascii, apostrophes = _word_pattern(text)
+    if ascii:
+        found = pattern.findall(text.lower())
     else:
         folded = _folded_words.get
-        found = [folded(word) or _fold_word(word) for word in WORD_RE.findall(text)]
+        found = [folded(word) or _fold_word(word) for word in pattern.findall(text)]
+    if apostrophes and found:  # (joined, translated and cut again at C speed: no form holds a "\n")
+        found = [form for form in "\n".join(found).translate(_WITHOUT_APOSTROPHES).split("\n") if form]
     if SPLIT_COMPOUNDS.keys().isdisjoint(found) and "-" not in text:
         return found  # nothing to split
     forms: list[str] = []
