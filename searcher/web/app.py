@@ -166,13 +166,13 @@ def _marked(index: Index, request: Request, answer: dict) -> dict:
     _check_query_length(text)
     paragraphs = answer["paragraphs"]
     try:
-        found = index.marks(text, [paragraph["text"] for paragraph in paragraphs] + [answer.get("text", "")])
+        found = index.marks(text, [paragraph["text"] for paragraph in paragraphs])
     except QueryError as error:
         raise BadRequest(str(error)) from None
     for paragraph, spans in zip(paragraphs, found):
         paragraph["highlights"] = spans
-    if "text" in answer:
-        answer["highlights"] = found[-1]
+        if paragraph["paragraph"] == answer["paragraph"] and "text" in answer:  # (the one asked for, among them)
+            answer["highlights"] = spans
     return answer
 
 
