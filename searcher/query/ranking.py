@@ -569,8 +569,7 @@ def phrase_scores(scorer: PlainWordScorer, field: str, texts: list[str], boost: 
         if not candidates:
             continue
         rarest.among(number, candidates)  # (its frequencies, for the scores)
-        positions = [w3_postings.term_positions(segment, field, text, candidates) for text in terms]
-        at = dict(zip(terms, positions))
+        at = {text: w3_postings.term_positions(segment, field, text, candidates) for text in terms}
         matched += (segment.offset + docnum for docnum in candidates if _in_a_row([at[text][docnum] for text in texts]))
     scores = dict.fromkeys(matched, 0.0)
     for text in texts:  # each word, as often as the phrase has it, as Whoosh's matchers add them up

@@ -263,9 +263,9 @@ class ParagraphSearcher:
         self._by_article: array | None = None  # see _first_by_article
 
     def _whoosh_searcher(self):
-        """Whoosh's searcher on the same generation, for phrases, and for
-        the vocabulary that prefixes and spelling corrections walk; opened
-        on first use."""
+        """Whoosh's searcher on the same generation, for the vocabulary that
+        prefixes walk (and spelling corrections, on an index without a stem
+        table), and the score of a lone NOT; opened on first use."""
         if self._whoosh is None:
             from whoosh.searching import Searcher
 
@@ -489,8 +489,8 @@ class ParagraphSearcher:
             if len(found) < fetch or rank(found[limit - 1]) != rank(found[-1]):
                 break  # all of the pass, or the tie at the cut ends within what was fetched
             # The tie at the cut reaches past what was fetched: look 8 times
-            # as far, then at the whole pass (a lone NOT ties every paragraph:
-            # doubling would walk them all some 15 times).
+            # as far, then at the whole pass (a tie can hold thousands of
+            # paragraphs: doubling would walk them all many times).
             fetch = fetch * 8 if fetch <= limit + 1 else len(seen) + self._files.doc_count_all() + 1
         return self._ties_by_article(found, rank, limit)
 
@@ -515,7 +515,8 @@ class ParagraphSearcher:
         """The first ``limit`` of ``found``, each run of equal ``rank`` put
         in article-key order (then in document order: an article's
         paragraphs lie in order).  Of the run the cut falls in, only what
-        comes before the cut is sorted out (a lone NOT ties every paragraph)."""
+        comes before the cut is sorted out (a tie can be long; a lone NOT,
+        where every paragraph ties, goes to ``_first_by_article``)."""
         runs, start = [], 0
         while start < min(limit, len(found)):  # runs past the cut do not matter
             end = _run_end(found, start, rank)
