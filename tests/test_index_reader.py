@@ -2,6 +2,7 @@
 through Whoosh: what they read must be exactly what Whoosh reads, or hits
 would be lost, mis-scored or shown with another paragraph's text."""
 
+import json
 import os
 import subprocess
 import sys
@@ -260,3 +261,38 @@ def test_a_variable_width_column_reads_as_whoosh_wrote_it(tmp_path, offsets_writ
         assert [column[docnum] for docnum in order] == [values[docnum] for docnum in order]
     finally:
         file.close()
+
+
+def test_an_index_whose_words_older_rules_cut_says_so_until_it_is_rebuilt(run, tmp_path, monkeypatch):
+    made_now = store.make_schema
+
+    def schema_before_the_rules_changed():
+        schema = made_now()
+        schema.remove(store.ANALYSIS_MARK)
+        return schema
+
+    monkeypatch.setattr(store, "make_schema", schema_before_the_rules_changed)
+    folder = tmp_path / "berita"
+    write(folder / "vaksin.txt", "Vaksin tiba\n\nVaksin Covid19 tiba di Jakarta.")
+    assert run("index", str(folder)).exit_code == 0
+    monkeypatch.setattr(store, "make_schema", made_now)
+
+    older = f"{tmp_path / 'index'} was made by an older version of searcher, which cut some words otherwise"
+    query = run("query", "vaksin")
+    assert query.exit_code == 0 and "Covid19 tiba" in query.stdout
+    assert query.stderr == (f"search: note: {older} (\"Covid19\", \"Jum'at\"): such words in what it read then "
+                            "are missed until 'search index --rebuild'\n")
+    write(folder / "jumat.txt", "Salat\n\nSalat Jum'at di Masjid Istiqlal.")
+    update = run("index")  # an update keeps the index's schema: older words stay as they were cut
+    assert update.exit_code == 0 and "1 new" in update.stdout
+    assert f"search: warning: {older}" in update.stderr and "files read now are cut as this version" in update.stderr
+    assert older in run("query", "jumat").stderr
+    assert json.loads(run("stats", "--json").stdout)["older_analysis"] is True
+    assert "words:          cut by an older version of searcher; 'search index --rebuild'" in run("stats").stdout
+
+    rebuilt = run("index", "--rebuild")
+    assert rebuilt.exit_code == 0 and "older version" not in rebuilt.output
+    query = run("query", "vaksin")
+    assert query.exit_code == 0 and query.stderr == ""
+    assert json.loads(run("stats", "--json").stdout)["older_analysis"] is False
+    assert "words:" not in run("stats").stdout

@@ -32,6 +32,15 @@ from collections.abc import Callable, Container, Iterable, Iterator
 
 from searcher.records import record
 
+# The version of the rules below by which a text becomes terms.  Raise it
+# whenever they cut some text into other terms than before: an index made
+# by an earlier version says so until it is rebuilt (see
+# ``storage.store.ANALYSIS_MARK``), since a word it read then is found
+# only as it was cut then.  2 (December 2026): letters and digits part
+# ("Covid19"), and an apostrophe inside a loanword goes ("Jum'at").
+RULES_VERSION = 2
+RULES_CHANGED = "\"Covid19\", \"Jum'at\""  # words the rules now cut otherwise, for that message
+
 # Pure function words, dropped from the index and from queries.  Deliberately
 # short: Sastrawi's 809-word stop list also drops content words ("kerja",
 # "sama", "pihak", "masalah"), which would gut queries like "kerja sama".

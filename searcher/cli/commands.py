@@ -220,7 +220,9 @@ def stats(index_dir: Path, as_json: bool) -> None:
         f"last update:    {figures['last_update']}\n"
         f"dates:          {_dates_line(figures['dates'])}\n"
         f"sites:          {_sites_line(figures['sites'])}\n"
-        "indexed:        " + ("\n                ".join(figures["roots"]) or "-")
+        + ("words:          cut by an older version of searcher; 'search index --rebuild' cuts them as this one does\n"
+           if figures["older_analysis"] else "")
+        + "indexed:        " + ("\n                ".join(figures["roots"]) or "-")
     )
 
 

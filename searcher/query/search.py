@@ -42,7 +42,14 @@ from searcher.query.ranking import PlainWordMatches, PlainWordScorer, TreeMatche
 from searcher.query.snippets import SNIPPET_CHARS, Snippet, make_snippet, marks, match_spans
 from searcher.records import TYPE_CHECKING, record
 from searcher.storage.sketch_file import SketchFile
-from searcher.storage.store import ARTICLE_KEY_BYTES, SKETCH_FIELD, damaged, open_index_files, whoosh_reader
+from searcher.storage.store import (
+    ARTICLE_KEY_BYTES,
+    SKETCH_FIELD,
+    damaged,
+    open_index_files,
+    whoosh_reader,
+    words_cut_before,
+)
 from searcher.storage.w3 import unpickling
 from searcher.storage.w3.reader import DamagedFile
 
@@ -643,7 +650,7 @@ class ParagraphSearcher:
             "(in alphabetical order) were searched: a longer prefix finds them all "
             f"(a query's prefixes stand for {MAX_EXPANSIONS:,} words in all, in body and title)"
             for prefix, share in expand.capped
-        ) + ((left_out,) if left_out else ()) + self._why_not(text, node, hits)
+        ) + ((left_out,) if left_out else ()) + self._why_not(text, node, hits) + self._older_words()
         seconds = time.perf_counter() - started
         return Results(text, hits, paragraphs, articles, exact, seconds, suggestion, notes, counted)
 
@@ -664,6 +671,11 @@ class ParagraphSearcher:
             if writer:
                 notes.append(f"the index is being built by {writer}; nothing of it is saved yet: try again in a moment")
         return tuple(notes)
+
+    def _older_words(self) -> tuple[str, ...]:
+        """That the index's words were cut by older rules, when they were."""
+        older = words_cut_before(self._index_dir, self._files.field_names)
+        return (f"{older}: such words in what it read then are missed until 'search index --rebuild'",) if older else ()
 
     def _collapse(self, candidates, wanted: int, per_article: int | None, copy_finder: duplicates.CopyFinder):
         """Walk the ranked candidates, keeping each paragraph unless it

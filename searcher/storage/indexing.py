@@ -40,6 +40,7 @@ from searcher.storage.store import (
     setting,
     site_hash,
     site_key,
+    words_cut_before,
 )
 
 if TYPE_CHECKING:
@@ -256,6 +257,10 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
     # signature's size, see duplicates.py); other runs add to the index in
     # the schema it was made with.
     writer = _open_writer(index, index_dir, make_schema() if rebuild else None)
+    older = words_cut_before(index_dir, writer.schema.names())
+    if older:
+        warn(f"{older}: files read now are cut as this version cuts them, the others when "
+             "'search index --rebuild' reads them again")
     signature_size = len(writer.schema["signature"].column_type.default_value()) // 4
     metadata = has_metadata(writer.schema.names())
     sketch_terms = SKETCH_FIELD in writer.schema.names()

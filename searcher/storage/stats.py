@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from searcher.records import TYPE_CHECKING
-from searcher.storage.store import has_metadata, open_index, reading
+from searcher.storage.store import has_metadata, open_index, reading, words_cut_before
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,6 +29,7 @@ def index_stats(index_dir: Path) -> dict:
         "paragraphs": paragraphs,
         "distinct_terms": len(terms),
         "roots": sorted({doc["root"] for doc in files}),
+        "older_analysis": words_cut_before(index_dir, index.schema.names()) is not None,  # see store.ANALYSIS_MARK
         "files": sum(1 for doc in files if doc["articles"]),  # (an empty one is recorded, not indexed)
         "size_bytes": sum(p.stat().st_size for p in files_in_index if p.is_file()),
         "last_update": time.strftime(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import time
 
+from searcher.analysis import RULES_CHANGED, RULES_VERSION
 from searcher.errors import (
     IndexDamaged,
     IndexLocked,
@@ -87,7 +88,8 @@ def article_key(source: str, article: str) -> int:
 # made before are read and updated as they are, until 'search index
 # --rebuild': one made before articles had metadata lacks METADATA_FIELDS;
 # one made before December 2026 has SKETCH_FIELD too (see
-# ``storage.sketch_file``).
+# ``storage.sketch_file``); one whose words were cut by older analysis
+# rules lacks ANALYSIS_MARK.
 FIELD_NAMES_BEFORE_METADATA = frozenset(
     {"kind", "source", "state", "root", "article", "article_key", "para", "title", "body", "sketch", "signature"}
     | {"size", "mtime", "sha1", "articles"}
@@ -95,8 +97,31 @@ FIELD_NAMES_BEFORE_METADATA = frozenset(
 METADATA_FIELDS = frozenset({"date", "day", "site", "site_key", "site_hash", "url", "author", "sites", "dates"})
 SKETCH_FIELD = "sketch"
 FIELD_NAMES_WITH_SKETCH_TERMS = FIELD_NAMES_BEFORE_METADATA | METADATA_FIELDS
-FIELD_NAMES = FIELD_NAMES_WITH_SKETCH_TERMS - {SKETCH_FIELD}
-KNOWN_FIELD_NAMES = (FIELD_NAMES, FIELD_NAMES_WITH_SKETCH_TERMS, FIELD_NAMES_BEFORE_METADATA)
+# A field no document fills: its name says which version of the analysis
+# rules cut the index's words (analysis.RULES_VERSION).  A rebuild writes
+# the current schema and other runs keep the index's, so it stays missing
+# while any paragraph read by older rules is left (see words_cut_before).
+_MARK_PREFIX = "words_v"
+ANALYSIS_MARK = f"{_MARK_PREFIX}{RULES_VERSION}"
+FIELD_NAMES = FIELD_NAMES_WITH_SKETCH_TERMS - {SKETCH_FIELD} | {ANALYSIS_MARK}
+# Each with any version's mark, or none:
+KNOWN_FIELD_NAMES = (FIELD_NAMES - {ANALYSIS_MARK}, FIELD_NAMES_WITH_SKETCH_TERMS, FIELD_NAMES_BEFORE_METADATA)
+
+
+def known_fields(field_names) -> bool:
+    """Whether an index with those fields was made by this version or by
+    one it reads."""
+    return frozenset(name for name in field_names if not name.startswith(_MARK_PREFIX)) in KNOWN_FIELD_NAMES
+
+
+def words_cut_before(index_dir, field_names) -> str | None:
+    """What to tell a user of the index with those fields whose words were
+    cut by older analysis rules (None when they were cut as now): a word
+    such rules cut otherwise is found in what was read then only as it
+    was cut then."""
+    if ANALYSIS_MARK in field_names:
+        return None
+    return f"{index_dir} was made by an older version of searcher, which cut some words otherwise ({RULES_CHANGED})"
 
 
 def site_key(site: str) -> str:
@@ -149,6 +174,7 @@ def make_schema():
         articles=STORED,  # how many articles the file held
         sites=STORED,  # {site: articles} of the file, for stats
         dates=STORED,  # (earliest, latest, undated articles) of the file, for stats
+        **{ANALYSIS_MARK: STORED},
     )
 
 
@@ -246,7 +272,7 @@ def open_index_files(index_dir: Path, current: bool = True, sound: set[str] | No
             raise damaged(index_dir, f"{os.path.basename(error.filename or '?')}: missing") from None
         except IndexFormatError:
             raise _outdated(index_dir) from None
-        if current and files.field_names not in KNOWN_FIELD_NAMES:
+        if current and not known_fields(files.field_names):
             files.close()
             raise _outdated(index_dir)
         return files
