@@ -69,6 +69,7 @@ def test_function_words_are_dropped_but_content_words_like_kerja_sama_are_not():
         "Kunjungan ke İstanbul-Ankara, ibukota Türkiye; kerjasama “baru” seluas 3½ hektar.",
         "Salat Jum'at, Al-Qur'an dan do'a; Trump's d'Academy.",
         "Wapres Ma’ruf Amin di Kaʼbah, Jum’at-Jum’at İstanbul.",
+        "Pakta perta\u00adhanan, ibu\u00adkota Ru\u200bsia-Ko\u200drea; Jum\u2060'at.",
     ],
 )
 def test_whoosh_analyzer_agrees_with_index_terms(text):
@@ -122,6 +123,17 @@ def test_the_parts_of_a_compound_point_at_their_letters_in_the_text_however_they
     ]
 
 
+def test_an_invisible_mark_inside_a_word_does_not_cut_it():
+    """Web pages and PDFs leave soft hyphens (where a line may break) and
+    zero-width characters inside words: unseen, they must not hide one."""
+    text = "Pakta perta\u00adhanan di ibu\u00adkota: kerja\u200bsama Rusia-Ko\u200drea, \ufeffbanjir\u2060nya"
+    assert forms(text) == ["pakta", "pertahanan", "di", "ibu", "kota", "kerja", "sama", "rusia", "korea", "banjirnya"]
+    assert [text[w.start : w.end] for w in words(text)][1:5] == ["perta\u00adhanan", "di", "ibu", "\u00adkota"]
+    seen = text.translate(dict.fromkeys(map(ord, "\u00ad\u200b\u200d\ufeff\u2060")))
+    assert list(index_terms(text)) == list(index_terms(seen))
+    assert forms("per\u00adta\u00adha\u00adnan\u00ad") == ["pertahanan"]  # (one at the end is no part of a word)
+
+
 def test_closed_compounds_meet_their_open_spelling():
     assert forms("Ibukota Kanada") == ["ibu", "kota", "kanada"]
     assert forms("kerjasama") == forms("kerja sama")
@@ -134,6 +146,7 @@ def test_closed_compounds_meet_their_open_spelling():
         "Ibukota baru: kerjasama Rusia-Korea Utara senilai 3,5 triliun; Rusia dan Rusia lagi.",
         "Pakta pertahanan bersama, pakta itu, dan PAKTA yang sama di Zürich — bekerjasama!",
         "Jum'at, Ma’ruf dan Al-Qur'an; Trump's.",
+        "Pakta perta\u00adhanan, ibu\u00adkota Ru\u200bsia-Ko\u200drea.",
     ],
 )
 def test_the_fast_indexing_field_writes_the_postings_the_analyzer_would(text):

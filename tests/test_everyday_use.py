@@ -911,3 +911,20 @@ def test_all_gives_every_match_in_rank_order_past_any_page(sample_index):
     assert len(every) > 10  # more than one page of the default size
     assert [(h["rank"], h["article"], h["paragraph"]) for h in every] == [
         (h["rank"], h["article"], h["paragraph"]) for h in paged]
+
+
+def test_a_word_with_soft_hyphens_from_a_web_page_is_found_and_its_copy_folded(run, tmp_path):
+    """A page's soft hyphens (&shy;, where a line may break) and zero-width
+    spaces sit unseen inside words: the word is still found, marked whole,
+    and the paragraph is a copy of the same one without them."""
+    paragraph = "Pakta pertahanan antara kedua negara ditandatangani di ibukota pada Jumat pagi."
+    write(tmp_path / "berita" / "kompas.txt", "Pakta\n\n" + paragraph)
+    marked = paragraph.replace("pertahanan", "perta\u00adhan\u00adan").replace("ditandatangani", "ditanda\u200btangani")
+    write(tmp_path / "berita" / "situs.txt", "Pakta\n\n" + marked)
+    run("index", str(tmp_path / "berita"))
+    for query in ("pertahanan ditandatangani", "perta\u00adhanan ditanda\u200btangani"):
+        result = run("query", "--color=never", query)
+        assert result.stdout.startswith("2 paragraphs in 2 articles match"), result.output
+        assert "also in 1 other article: " in result.stdout  # (the two tie: either is shown, the other folded)
+        assert ("**pertahanan** antara kedua negara **ditandatangani**" in result.stdout
+                or "**perta\u00adhan\u00adan** antara kedua negara **ditanda\u200btangani**" in result.stdout)

@@ -29,6 +29,7 @@ import re
 import unicodedata
 from _thread import allocate_lock
 from collections.abc import Callable, Container, Iterable, Iterator
+from itertools import accumulate
 
 from searcher.records import record
 
@@ -119,21 +120,63 @@ _WITHOUT_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
 # words end without one.)
 _JOINED = rf"['\u2019](?<={_LETTERS}{{2}}.)(?!(?i:s|t|m|d|re|ve|ll)\b)(?={_LETTERS})"
 _APOSTROPHE_WORD = rf"{_LETTERS}+(?:{_JOINED}{_LETTERS}+)*"
-_APOSTROPHE_WORD_RE = re.compile(f"{_NUMBER}|{_APOSTROPHE_WORD}(?:-{_APOSTROPHE_WORD})*")
-_LOWER_ASCII_APOSTROPHE_WORD_RE = re.compile(
-    _APOSTROPHE_WORD_RE.pattern.replace(_LETTERS, "[a-z]").replace("\\d", "[0-9]")
-)
+_APOSTROPHE_WORD_SOURCE = f"{_NUMBER}|{_APOSTROPHE_WORD}(?:-{_APOSTROPHE_WORD})*"
+_LOWER_ASCII_APOSTROPHE_WORD_SOURCE = _APOSTROPHE_WORD_SOURCE.replace(_LETTERS, "[a-z]").replace("\\d", "[0-9]")
+
+# Characters that web pages and PDFs leave inside words, unseen on the
+# page: a soft hyphen (where a line may break: "perta\u00adhanan"), zero-width
+# spaces and joiners, a word joiner, a stray byte-order mark.  They do not
+# end a word (nor do they in Lucene's standard tokenizer) and are dropped
+# from its form, as an apostrophe inside one is.  Only texts holding one
+# are cut with this pattern.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INNER_MARKS = _APOSTROPHES + _INVISIBLE
+_WITHOUT_INNER_MARKS = str.maketrans("", "", _INNER_MARKS)
+_WITHOUT_INVISIBLE = str.maketrans("", "", _INVISIBLE)
+_SEEN_LETTERS = rf"{_LETTERS}+(?:[{_INVISIBLE}]+{_LETTERS}+)*"
+_INVISIBLE_WORD = _APOSTROPHE_WORD.replace(f"{_LETTERS}+", _SEEN_LETTERS)
+_INVISIBLE_WORD_SOURCE = f"{_NUMBER}|{_INVISIBLE_WORD}(?:-{_INVISIBLE_WORD})*"
+
+_compiled: dict[str, re.Pattern] = {}
 
 
-def _word_pattern(text: str) -> tuple[re.Pattern, bool, bool]:
+def _pattern(source: str) -> re.Pattern:
+    """``source`` compiled, once, when first needed: the patterns for the
+    few texts with apostrophes or invisible marks take 0.2-0.6 ms each to
+    compile, which a one-shot query need not pay (nor may ``re``'s own
+    cache, which Sastrawi's patterns churn, drop them while indexing)."""
+    pattern = _compiled.get(source)
+    if pattern is None:
+        pattern = _compiled[source] = re.compile(source)
+    return pattern
+
+
+def _has_invisible(text: str) -> bool:
+    # (Most texts are printable, and that is one pass in C; the marks are not.)
+    return not text.isprintable() and any(mark in text for mark in _INVISIBLE)
+
+
+def without_invisible(text: str) -> str:
+    """``text`` without the invisible marks that words may hold (see
+    _INVISIBLE): for comparing texts word by word."""
+    return text.translate(_WITHOUT_INVISIBLE) if _has_invisible(text) else text
+
+
+def _word_pattern(text: str) -> tuple[re.Pattern, bool, dict | None]:
     """The pattern that cuts ``text`` into words, whether the text is
-    ASCII (then cut lowercased whole), and whether it holds an apostrophe
-    (then dropped from the words)."""
+    ASCII (then cut lowercased whole), and the table that drops, from the
+    words it finds, the characters inside them that are no letters
+    (apostrophes, invisible marks), or None when the text holds none."""
     ascii = text.isascii()
-    apostrophes = "'" in text or (not ascii and ("\u2019" in text or "\u02bc" in text))
     if ascii:
-        return (_LOWER_ASCII_APOSTROPHE_WORD_RE if apostrophes else _LOWER_ASCII_WORD_RE), ascii, apostrophes
-    return (_APOSTROPHE_WORD_RE if apostrophes else WORD_RE), ascii, apostrophes
+        if "'" in text:
+            return _pattern(_LOWER_ASCII_APOSTROPHE_WORD_SOURCE), ascii, _WITHOUT_APOSTROPHES
+        return _LOWER_ASCII_WORD_RE, ascii, None
+    if _has_invisible(text):
+        return _pattern(_INVISIBLE_WORD_SOURCE), ascii, _WITHOUT_INNER_MARKS
+    if "'" in text or "\u2019" in text or "\u02bc" in text:
+        return _pattern(_APOSTROPHE_WORD_SOURCE), ascii, _WITHOUT_APOSTROPHES
+    return WORD_RE, ascii, None
 
 
 @record
@@ -175,17 +218,20 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
     few words of a paragraph: the others are never made into Words)."""
     # ASCII text folds by lowercasing, character for character: folded
     # whole, its offsets stay true and no word needs folding on its own.
-    pattern, ascii, apostrophes = _word_pattern(text)
+    pattern, ascii, dropped = _word_pattern(text)
     for match in pattern.finditer(text.lower() if ascii else text):
         written = match.group() if ascii else _fold_word(match.group())
-        form = written.translate(_WITHOUT_APOSTROPHES) if apostrophes else written
+        form = written.translate(dropped) if dropped else written
         if "-" in form or form in SPLIT_COMPOUNDS:
             parts, gap = _parts(form)
             if len(parts) > 1:
                 # Each part's offsets are those of its letters in the text
                 # (folding may change their number: "½" is "1⁄2"), and a
                 # part that was all apostrophes is no word.
-                lengths = map(len, match.group().split("-")) if gap else map(len, parts)
+                if gap:
+                    lengths = map(len, match.group().split("-"))
+                else:
+                    lengths = _closed_part_lengths(match.group(), parts) if dropped else map(len, parts)
                 start = match.start()
                 for part, length in zip(parts, lengths):
                     if part and (among is None or part in among):
@@ -194,6 +240,17 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
                 continue
         if form and (among is None or form in among):
             yield Word(form, match.start(), match.end())
+
+
+def _closed_part_lengths(written: str, parts: tuple[str, ...]) -> list[int]:
+    """How many characters of ``written``, a closed compound ("ibukota"),
+    each of its ``parts`` spans, when marks dropped from its form stand
+    inside it ("ibu\u00adkota"): a mark goes with the part after it."""
+    kept = [at for at, char in enumerate(written) if char not in _INNER_MARKS]
+    if len(kept) != sum(map(len, parts)):
+        return list(map(len, parts))  # (folding changed the letters' number: no compound in SPLIT_COMPOUNDS)
+    ends = [kept[end - 1] + 1 for end in accumulate(map(len, parts))]
+    return [end - start for start, end in zip([0, *ends], ends)]
 
 
 def _parts(form: str) -> tuple[tuple[str, ...], int]:
@@ -350,14 +407,14 @@ def _index_forms(text: str) -> list[str]:
     ``words`` does: folded or lowercased whole, it could be cut into words
     differently ("3½" folds to "31⁄2", and a lowercased "İ" brings a
     combining dot that ends a word)."""
-    pattern, ascii, apostrophes = _word_pattern(text)
+    pattern, ascii, dropped = _word_pattern(text)
     if ascii:
         found = pattern.findall(text.lower())
     else:
         folded = _folded_words.get
         found = [folded(word) or _fold_word(word) for word in pattern.findall(text)]
-    if apostrophes and found:  # (joined, translated and cut again at C speed: no form holds a "\n")
-        found = [form for form in "\n".join(found).translate(_WITHOUT_APOSTROPHES).split("\n") if form]
+    if dropped and found:  # (joined, translated and cut again at C speed: no form holds a "\n")
+        found = [form for form in "\n".join(found).translate(dropped).split("\n") if form]
     if SPLIT_COMPOUNDS.keys().isdisjoint(found) and "-" not in text:
         return found  # nothing to split
     forms: list[str] = []

@@ -27,6 +27,7 @@ import re
 import struct
 import zlib
 
+from searcher.analysis import without_invisible
 from searcher.records import TYPE_CHECKING
 from searcher.storage.w3.reader import DamagedFile
 
@@ -75,7 +76,7 @@ def _trigrams(text: str):
         # the regular expression: letters lowercased, the rest spaces.
         tokens = text.encode().translate(_ASCII_WORD_CHARACTERS).decode().split()
     else:
-        tokens = re.findall(_WORD, text.casefold())
+        tokens = re.findall(_WORD, without_invisible(text).casefold())
     if len(tokens) < _SHINGLE_WORDS:
         return (tuple(tokens),)
     return zip(tokens, tokens[1:], tokens[2:])
