@@ -179,3 +179,18 @@ def test_a_folder_of_documents_is_indexed_and_the_unreadable_named(run, tmp_path
     hit = json_hits(run("query", "--json", "vaksinasi anak").output)[0]
     assert (hit["article"], hit["title"], hit["paragraph"]) == ("siaran", "Program Vaksinasi Nasional", 2)
     assert json_hits(run("query", "--json", "pendapatan").output)[0]["title"] == "Laporan Tahunan"
+
+
+def test_a_word_hyphenation_broke_at_a_line_s_end_is_whole_again_and_found(tmp_path, run):
+    """A justified PDF cuts words at lines' ends ("perta-" / "hanan"): joined
+    without the hyphen, they are found; a word written with one keeps it."""
+    pdf = tmp_path / "berita" / "laporan.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(pdf_bytes([[["Laporan Tahunan"], [
+        "Kerja sama perta-", "hanan dan pem-", "bangunan sosial-", "ekonomi bagi anak-", "anak di ibu-", "kota."]]]))
+    (article,), warnings = read(pdf)
+    assert warnings == []
+    assert article.paragraphs == ["Kerja sama pertahanan dan pembangunan sosial-ekonomi bagi anak-anak di ibu-kota."]
+    run("index", str(pdf.parent))
+    for query in ("pertahanan", "pembangunan", "sosial ekonomi", "ibukota"):
+        assert [hit["article"] for hit in json_hits(run("query", "--json", query).stdout)] == ["laporan"], query

@@ -265,6 +265,23 @@ def _parts(form: str) -> tuple[tuple[str, ...], int]:
     return tuple(form.split("-")), 1
 
 
+def hyphenated_at_a_line_break(before: str, after: str) -> bool:
+    """Whether ``before-`` at a line's end and ``after`` on the next, as a
+    PDF lays out a justified text, are one word that hyphenation cut
+    ("perta-", "hanan": "pertahanan"), rather than a word written with a
+    hyphen ("anak-anak", "sosial-ekonomi", "ibu-kota"): joined, they make a
+    word whose root the dictionary knows, which the halves do not both
+    are."""
+    hyphenated = fold(f"{before}-{after}")
+    if is_reduplication(hyphenated):
+        return False
+    dictionary = _sastrawi().dictionary
+    head, tail = hyphenated.split("-", 1)
+    if dictionary.contains(head) and dictionary.contains(tail):
+        return False
+    return dictionary.contains(stem(head + tail))
+
+
 def is_reduplication(form: str) -> bool:
     """True for "negara-negara", "dibesar-besarkan"; false for "rusia-korea"."""
     if any(c.isdigit() for c in form):
