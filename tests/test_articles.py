@@ -36,6 +36,18 @@ def test_lines_inside_a_blank_line_paragraph_are_joined(tmp_path):
     assert article.paragraphs == ["Baris satu baris dua.", "Paragraf kedua."]
 
 
+def test_a_word_broken_at_a_wrapped_line_s_end_is_joined_again(tmp_path):
+    """Text wrapped at a fixed width (a PDF converted to text, an e-mail)
+    breaks words at lines' ends; hyphenation's hyphen goes, a word's own stays."""
+    path = write(tmp_path / "a.txt", "Judul\n\nKerja sama perta-\nhanan bagi anak-  \nanak di ibu-\nkota,\n"
+                                      "Jawa-\nBali, 2019-\n2020 dan pem-\nbangunan - \nitu.\n\nParagraf kedua.\n")
+    [article] = read(path)
+    assert article.paragraphs == [
+        "Kerja sama pertahanan bagi anak-anak di ibu-kota, Jawa-Bali, 2019-2020 dan pembangunan - itu.",
+        "Paragraf kedua.",
+    ]
+
+
 def test_quoted_boilerplate_inside_a_real_paragraph_is_kept():
     text = "Ia menulis: Tinggalkan Balasan adalah judul bukunya yang terbit tahun lalu."
     assert split_paragraphs(text) == [text]

@@ -104,7 +104,7 @@ def split_paragraphs(text: str) -> list[str]:
     """Cut an article body into paragraphs.
 
     Blank lines separate paragraphs when there are any; otherwise each line is
-    a paragraph.  Lines inside a paragraph are joined with a space, and
+    a paragraph.  Lines inside a paragraph are joined (see ``_joined``), and
     boilerplate lines are dropped.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -112,10 +112,38 @@ def split_paragraphs(text: str) -> list[str]:
     paragraphs = []
     for block in blocks:
         lines = [line for line in block.split("\n") if line.strip() and not is_boilerplate(line)]
-        paragraph = _squeezed(" ".join(lines))
+        paragraph = _squeezed(_joined(lines))
         if paragraph:
             paragraphs.append(paragraph)
     return paragraphs
+
+
+# A line that ends in a word and a hyphen, and the word that opens the next.
+_BROKEN_AT_END = re.compile(r"(\w+)-\s*$")
+_WORD_AT_START = re.compile(r"\s*(\w+)")
+
+
+def _joined(lines: list[str]) -> str:
+    """A paragraph's lines, as one: with a space between them, except
+    where a word was broken at a line's end (wrapped text, a PDF's
+    justified lines).  Then it is joined again: without the hyphen where
+    hyphenation put it ("perta-" + "hanan"), with it where the word has
+    one ("anak-" + "anak", "Jawa-" + "Bali", "2019-" + "2020")."""
+    if len(lines) < 2 or not any(line.rstrip().endswith("-") for line in lines[:-1]):
+        return " ".join(lines)  # (nearly every paragraph)
+    from searcher.analysis import hyphenated_at_a_line_break  # (Sastrawi's dictionary: only for such a paragraph)
+
+    text = lines[0]
+    for line in lines[1:]:
+        broken = _BROKEN_AT_END.search(text)
+        opening = _WORD_AT_START.match(line) if broken else None
+        if opening is None:
+            text += " " + line
+            continue
+        before, after = broken.group(1), opening.group(1)
+        hyphen = "" if after[0].islower() and hyphenated_at_a_line_break(before, after) else "-"
+        text = text[: broken.start()] + before + hyphen + line.lstrip()
+    return text
 
 
 def _same_text(a: str, b: str) -> bool:

@@ -65,27 +65,11 @@ def _quiet_pypdf() -> None:
         logger.addHandler(logging.NullHandler())
 
 
-# A word at a line's end with a hyphen, and the one that opens the next.
-_BROKEN_WORD = re.compile(r"(\w+)-\n(?=([a-z]\w*))")
-
-
 def _page_text(page: str) -> str:
-    """A page's text: lines stripped of layout padding and page numbers,
-    a word broken at a line's end joined again: without the hyphen where
-    hyphenation put it ("perta-" + "hanan"), with it where the word has
-    one ("anak-" + "anak")."""
+    """A page's text: lines stripped of layout padding and page numbers.
+    (``articles.split_paragraphs`` joins a word broken at a line's end.)"""
     lines = [line.strip() for line in page.split("\n")]
-    lines = ["" if _PAGE_NUMBER.match(line) else line for line in lines]
-    joined = "\n".join(lines)
-    if "-\n" not in joined:
-        return joined
-    from searcher.analysis import hyphenated_at_a_line_break  # (Sastrawi's dictionary: only for such a page)
-
-    def rejoined(broken: re.Match) -> str:
-        before, after = broken.groups()
-        return before if hyphenated_at_a_line_break(before, after) else f"{before}-"
-
-    return _BROKEN_WORD.sub(rejoined, joined)
+    return "\n".join("" if _PAGE_NUMBER.match(line) else line for line in lines)
 
 
 def read_docx(data: bytes) -> Document:
