@@ -51,3 +51,23 @@ def long_term_folder(tmp_path: Path) -> Path:
     paragraphs = "\n\n".join(f"Banjir ke-{n} melanda Jakarta dan warga mengungsi." for n in range(300))
     write(folder / "banjir.txt", "Banjir Jakarta\n\n" + paragraphs)
     return folder
+
+
+def index_as_made_before(run, monkeypatch, change_schema, *args):
+    """Run ``search index ARGS`` as an older version of searcher made its
+    indexes: with the fields ``change_schema(schema)`` leaves.  Later runs
+    keep the index's schema, as they keep an older index's."""
+    from searcher.storage import store
+
+    made_now = store.make_schema
+
+    def made_then():
+        schema = made_now()
+        change_schema(schema)
+        return schema
+
+    monkeypatch.setattr(store, "make_schema", made_then)
+    try:
+        return run("index", *args)
+    finally:
+        monkeypatch.setattr(store, "make_schema", made_now)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from whoosh.writing import SegmentWriter
 
-from conftest import long_term_folder, write
+from conftest import index_as_made_before, long_term_folder, write
 from searcher.storage.w3 import writer as w3_writer
 from searcher.storage import checksums, indexing, store
 from searcher.storage.w3.postings import BYTE_TO_LENGTH, FrequencyList, SegmentPostings, segment_postings
@@ -264,18 +264,10 @@ def test_a_variable_width_column_reads_as_whoosh_wrote_it(tmp_path, offsets_writ
 
 
 def test_an_index_whose_words_older_rules_cut_says_so_until_it_is_rebuilt(run, tmp_path, monkeypatch):
-    made_now = store.make_schema
-
-    def schema_before_the_rules_changed():
-        schema = made_now()
-        schema.remove(store.ANALYSIS_MARK)
-        return schema
-
-    monkeypatch.setattr(store, "make_schema", schema_before_the_rules_changed)
     folder = tmp_path / "berita"
     write(folder / "vaksin.txt", "Vaksin tiba\n\nVaksin Covid19 tiba di Jakarta.")
-    assert run("index", str(folder)).exit_code == 0
-    monkeypatch.setattr(store, "make_schema", made_now)
+    made = index_as_made_before(run, monkeypatch, lambda schema: schema.remove(store.ANALYSIS_MARK), str(folder))
+    assert made.exit_code == 0
 
     older = f"{tmp_path / 'index'} was made by an older version of searcher, which cut some words otherwise"
     query = run("query", "vaksin")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from whoosh.fields import KEYWORD
-from conftest import SAMPLES, json_hits, write
+from conftest import SAMPLES, index_as_made_before, json_hits, write
 
 from searcher.storage import store
 
@@ -79,20 +79,15 @@ def test_a_date_that_is_not_iso_is_dropped_with_a_warning_and_the_article_kept(r
 @pytest.fixture
 def index_without_metadata(run, tmp_path, monkeypatch):
     """An index as searcher made it before articles' metadata was kept."""
-    made_now = store.make_schema
 
-    def schema_before_metadata():
-        schema = made_now()
+    def before_metadata(schema):
         for name in store.METADATA_FIELDS:
             schema.remove(name)
         schema.add(store.SKETCH_FIELD, KEYWORD)  # (indexed sketch terms then)
-        return schema
 
-    monkeypatch.setattr(store, "make_schema", schema_before_metadata)
     folder = tmp_path / "berita"
     _jsonl(folder)
-    assert run("index", str(folder), str(SAMPLES)).exit_code == 0
-    monkeypatch.setattr(store, "make_schema", made_now)
+    assert index_as_made_before(run, monkeypatch, before_metadata, str(folder), str(SAMPLES)).exit_code == 0
     return folder
 
 

@@ -5,7 +5,7 @@ Only a cache: gone or damaged, the same copies are found the other way
 its sketch terms looked up)."""
 
 import pytest
-from conftest import json_hits, write
+from conftest import index_as_made_before, json_hits, write
 from whoosh.fields import KEYWORD
 
 from searcher.query import duplicates
@@ -44,18 +44,10 @@ def copies_with_sketch_terms(run, tmp_path, monkeypatch):
     """The same, in an index as searcher made them before December 2026,
     with each paragraph's sketch indexed as terms."""
     monkeypatch.setenv("SEARCH_PROCS", "1")
-    made_now = store.make_schema
-
-    def schema_with_sketch_terms():
-        schema = made_now()
-        schema.add(store.SKETCH_FIELD, KEYWORD)
-        return schema
-
-    monkeypatch.setattr(store, "make_schema", schema_with_sketch_terms)
     folder = tmp_path / "berita"
     write(folder / "pertama.txt", "Pertama\n\nSatu paragraf saja.")
-    assert run("index", str(folder)).exit_code == 0
-    monkeypatch.setattr(store, "make_schema", made_now)
+    made = index_as_made_before(run, monkeypatch, lambda schema: schema.add(store.SKETCH_FIELD, KEYWORD), str(folder))
+    assert made.exit_code == 0
     _make_copies(run, folder)  # updates keep the index's schema, and its sketch terms
     return tmp_path / "index"
 
