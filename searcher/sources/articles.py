@@ -118,8 +118,10 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-# A line that ends in a word and a hyphen, and the word that opens the next.
-_BROKEN_AT_END = re.compile(r"(\w+)-\s*$")
+# The word before a hyphen that ends a line (looked for in the line's last
+# characters: a word is shorter), and the word that opens the next line.
+_BROKEN_AT_END = re.compile(r"(\w+)-$")
+_LONGEST_BROKEN = 64
 _WORD_AT_START = re.compile(r"\s*(\w+)")
 
 
@@ -133,17 +135,19 @@ def _joined(lines: list[str]) -> str:
         return " ".join(lines)  # (nearly every paragraph)
     from searcher.analysis import hyphenated_at_a_line_break  # (Sastrawi's dictionary: only for such a paragraph)
 
-    text = lines[0]
+    pieces = [lines[0]]
     for line in lines[1:]:
-        broken = _BROKEN_AT_END.search(text)
+        ending = pieces[-1].rstrip()
+        broken = _BROKEN_AT_END.search(ending[-_LONGEST_BROKEN:]) if ending.endswith("-") else None
         opening = _WORD_AT_START.match(line) if broken else None
         if opening is None:
-            text += " " + line
+            pieces += (" ", line)
             continue
         before, after = broken.group(1), opening.group(1)
         hyphen = "" if after[0].islower() and hyphenated_at_a_line_break(before, after) else "-"
-        text = text[: broken.start()] + before + hyphen + line.lstrip()
-    return text
+        pieces[-1] = ending[:-1] + hyphen
+        pieces.append(line.lstrip())
+    return "".join(pieces)
 
 
 def _same_text(a: str, b: str) -> bool:
