@@ -38,7 +38,8 @@ from searcher.records import record
 # by an earlier version says so until it is rebuilt (see
 # ``storage.store.ANALYSIS_MARK``), since a word it read then is found
 # only as it was cut then.  2 (December 2026): letters and digits part
-# ("Covid19"), and an apostrophe inside a loanword goes ("Jum'at").
+# ("Covid19"), an apostrophe inside a loanword goes ("Jum'at"), and so
+# does a soft hyphen or zero-width character inside a word.
 RULES_VERSION = 2
 RULES_CHANGED = "\"Covid19\", \"Jum'at\""  # words the rules now cut otherwise, for that message
 
