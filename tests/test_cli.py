@@ -264,6 +264,17 @@ def test_output_to_a_full_disk_is_one_line_about_the_output_not_the_index(tmp_pa
                                "free some space and run the command again\n"), args
 
 
+@pytest.mark.skipif(not os.path.isdir("/sys/kernel"), reason="needs /sys (Linux): folders no one may write in, root included")
+def test_an_index_folder_one_may_not_write_in_is_one_line_saying_so(run, tmp_path):
+    folder = write(tmp_path / "berita" / "a.txt", "Banjir\n\nBanjir melanda Bekasi.").parent
+    # (Permission denied, Operation not permitted, or a read-only /sys's "Read-only file system")
+    for index_dir, path in (("/sys/kernel", "/sys/kernel/searcher_RUNLOCK"), ("/sys/searcher-index", "/sys/searcher-index")):
+        result = run("index", str(folder), "--index-dir", index_dir)
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr.startswith(f"search: error: cannot write the index ({path}: "), result.stderr
+        assert result.stderr.endswith("); what was indexed before is intact\n") and result.stderr.count("\n") == 1
+
+
 def test_a_closed_output_is_one_line_and_nothing_is_done(tmp_path):
     command = _installed_search()
     env = {**os.environ, "SEARCH_INDEX_DIR": str(tmp_path / "index")}

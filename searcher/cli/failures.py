@@ -10,6 +10,7 @@ import os
 import sys
 
 _DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+_NOT_ALLOWED = (errno.EACCES, errno.EPERM, errno.EROFS)  # a folder of another user's, a read-only disk
 _WRITING_THE_INDEX = ("index", "check")  # commands that write the index (check: with --repair)
 
 
@@ -34,6 +35,10 @@ def failure_message(err: Exception, command: str | None = None, default_index: b
             return f"cannot write the output ({err.strerror}); free some space and run the command again"
         return (f"cannot write the index ({err.strerror}); free some space and run the command again "
                 "(what was indexed before is intact)")
+    if isinstance(err, OSError) and err.errno in _NOT_ALLOWED and command in _WRITING_THE_INDEX:
+        # (A source file that cannot be read is a warning, and the run goes on.)
+        where = f"{err.filename}: " if err.filename else ""
+        return f"cannot write the index ({where}{err.strerror}); what was indexed before is intact"
     if isinstance(err, OSError):
         return f"{err.filename or ''}: {err.strerror or err}".lstrip(": ")
     return f"{err.__class__.__name__}: {err} (run with --debug for details)"
