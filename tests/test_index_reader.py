@@ -281,6 +281,8 @@ def test_an_index_whose_words_older_rules_cut_says_so_until_it_is_rebuilt(run, t
     assert older in run("query", "jumat").stderr
     assert json.loads(run("stats", "--json").stdout)["older_analysis"] is True
     assert "words:          cut by an older version of searcher; 'search index --rebuild'" in run("stats").stdout
+    checked = run("check")
+    assert checked.exit_code == 0 and "checksum matches; words cut by an older version of searcher" in checked.stdout
 
     rebuilt = run("index", "--rebuild")
     assert rebuilt.exit_code == 0 and "older version" not in rebuilt.output
@@ -288,3 +290,4 @@ def test_an_index_whose_words_older_rules_cut_says_so_until_it_is_rebuilt(run, t
     assert query.exit_code == 0 and query.stderr == ""
     assert json.loads(run("stats", "--json").stdout)["older_analysis"] is False
     assert "words:" not in run("stats").stdout
+    assert "older version" not in run("check").output

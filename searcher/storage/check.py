@@ -53,6 +53,8 @@ def check_index(index_dir: Path) -> list[Finding]:
         return damaged or [Finding("index", str(error), False)]
     count = len(files.segments)
     summed = "checksum matches" if files.toc_checksummed else NO_CHECKSUMS
+    if store.words_cut_before(index_dir, files.field_names):  # (no damage: what its schema says)
+        summed += "; words cut by an older version of searcher ('search index --rebuild' cuts them as this one does)"
     findings = [Finding(toc_file_name(store.INDEX_NAME, files.generation), f"{count} segment{'' if count == 1 else 's'}, {summed}", True)]
     summed_of: dict[str, bool] = {}  # segment: whether it has checksums (all of them match)
     for segment in files.segments:
