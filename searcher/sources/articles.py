@@ -187,15 +187,9 @@ def decode(data: bytes, path: Path, warn: Warn) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        position = err.start
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        warn(f"{path}: not valid UTF-8 (byte {position}); read as {encoding}")
+        text, encoding = _decoded_otherwise(data)
+        warn(f"{path}: not valid UTF-8 (byte {err.start}); read as {encoding}")
         return text
-    raise AssertionError("latin-1 decodes any bytes")
 
 
 def read_text_article(path: Path, article_id: str, data: bytes, warn: Warn) -> Article | None:
@@ -311,6 +305,8 @@ def _jsonl_records(path: Path, data: bytes, warn: Warn, only: set[int] | None = 
 
 
 def _decoded_otherwise(data: bytes) -> tuple[str, str]:
+    """Bytes that are not UTF-8, as cp1252 (Windows' Western text), else
+    latin-1 (which decodes any bytes); and which of the two."""
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:  # one of the five bytes cp1252 leaves out
