@@ -121,6 +121,10 @@ def test_the_parts_of_a_compound_point_at_their_letters_in_the_text_however_they
     assert [(w.form, text[w.start : w.end]) for w in words(text)] == [
         ("kota", "Kota"), ("1⁄2", "½"), ("jumat", "Jum'at"), ("izmir", "İzmir"), ("al", "Al"), ("quran", "Qur'an"),
     ]
+    text = "Gerakan Antiﬁtnah warga"  # (a ligature: one character folded to two letters)
+    assert [(w.form, text[w.start : w.end]) for w in words(text)] == [
+        ("gerakan", "Gerakan"), ("anti", "Anti"), ("fitnah", "ﬁtnah"), ("warga", "warga"),
+    ]
 
 
 def test_an_invisible_mark_inside_a_word_does_not_cut_it():
@@ -139,6 +143,33 @@ def test_closed_compounds_meet_their_open_spelling():
     assert forms("kerjasama") == forms("kerja sama")
 
 
+@pytest.mark.parametrize("closed, bound, word", [
+    ("pascapandemi", "pasca", "pandemi"),
+    ("antikorupsi", "anti", "korupsi"),
+    ("nonlogam", "non", "logam"),
+    ("antarpemain", "antar", "pemain"),  # (the word's root is in the dictionary, "main")
+    ("prabayar", "pra", "bayar"),
+])
+def test_a_bound_form_joined_to_a_word_meets_its_hyphenated_and_open_spellings(closed, bound, word):
+    """PUEBI writes "pascapandemi"; news writes "pasca-pandemi" and "pasca
+    pandemi" as often: each finds the others, and the word alone finds it."""
+    hyphenated, apart = f"{bound}-{word}", f"{bound} {word}"
+    assert forms(closed) == forms(hyphenated) == forms(apart) == [bound, word]
+    assert list(index_terms(f"era {closed}")) == list(index_terms(f"era {apart}"))
+    text = f"Era {closed.capitalize()}, kata warga."
+    assert [text[w.start : w.end] for w in words(text)][1:3] == [bound.capitalize(), word]
+
+
+@pytest.mark.parametrize("word", [
+    "provinsi", "program", "programnya", "mahasiswa", "mahasiswanya", "pramuka", "transportasi", "internasional",
+    "nonaktif", "antibiotik", "protes", "antara",  # whole in the dictionary, or their root is
+    "prabowo", "pramono", "antarkota", "subatom",  # the rest is too short to tell a word from a name
+    "transjakarta", "supermarket", "probolinggo",  # the rest is no word the dictionary knows
+])
+def test_a_word_that_only_begins_like_a_bound_form_stays_whole(word):
+    assert forms(word) == [word]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -147,6 +178,7 @@ def test_closed_compounds_meet_their_open_spelling():
         "Pakta pertahanan bersama, pakta itu, dan PAKTA yang sama di Zürich — bekerjasama!",
         "Jum'at, Ma’ruf dan Al-Qur'an; Trump's.",
         "Pakta perta\u00adhanan, ibu\u00adkota Ru\u200bsia-Ko\u200drea.",
+        "Era pascapandemi: gerakan antikorupsi, anti\u00adkorupsi dan Prabowo di provinsi.",
     ],
 )
 def test_the_fast_indexing_field_writes_the_postings_the_analyzer_would(text):

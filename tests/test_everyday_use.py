@@ -928,3 +928,24 @@ def test_a_word_with_soft_hyphens_from_a_web_page_is_found_and_its_copy_folded(r
         assert "also in 1 other article: " in result.stdout  # (the two tie: either is shown, the other folded)
         assert ("**pertahanan** antara kedua negara **ditandatangani**" in result.stdout
                 or "**perta\u00adhan\u00adan** antara kedua negara **ditanda\u200btangani**" in result.stdout)
+
+
+def test_a_closed_hyphenated_or_open_compound_is_found_by_any_of_its_spellings(run, tmp_path):
+    """"pascapandemi" (as PUEBI writes it), "pasca-pandemi" and "pasca
+    pandemi" (as news often does) find each other, and "pandemi" finds all."""
+    texts = {
+        "a.txt": "Ekonomi\n\nEkonomi pascapandemi tumbuh pesat di desa.",
+        "b.txt": "Pemulihan\n\nPemulihan pasca-pandemi berjalan lambat.",
+        "c.txt": "Sekolah\n\nSekolah pasca pandemi kembali dibuka.",
+        "d.txt": "Pandemi\n\nPandemi melanda kota itu.",
+    }
+    for name, text in texts.items():
+        write(tmp_path / "berita" / name, text)
+    assert run("index", str(tmp_path / "berita")).exit_code == 0
+    compound = {text.split("\n\n")[1] for text in list(texts.values())[:3]}
+    for query in ("pascapandemi", "pasca-pandemi", "pasca pandemi", "Pascapandemi?"):
+        hits = json_hits(run("query", "--json", query).output)
+        assert {hit["text"] for hit in hits[:3]} == compound, query  # (then the paragraph with one of the words)
+    assert len(json_hits(run("query", "--json", "pandemi").output)) == 4
+    shown = run("query", "--color=never", "pasca pandemi").stdout
+    assert "Ekonomi **pascapandemi** tumbuh" in shown and "Pemulihan **pasca**-**pandemi** berjalan" in shown

@@ -50,6 +50,8 @@ def test_a_table_made_by_another_stemmer_or_cut_short_is_not_used(tmp_path):
 def _forget_roots_and_hide_sastrawi(monkeypatch):
     """Stemming as in a fresh query process, where loading Sastrawi would fail."""
     monkeypatch.setattr(analysis, "_stems", {})
+    monkeypatch.setattr(analysis, "_compounds", {})  # nor which forms are closed compounds
+    monkeypatch.setattr(analysis, "_whole", set())
     monkeypatch.setattr(analysis, "_stemmer", None)
     monkeypatch.setitem(sys.modules, "Sastrawi", None)  # importing it raises ImportError
     monkeypatch.setitem(sys.modules, "Sastrawi.Stemmer.StemmerFactory", None)
@@ -73,6 +75,21 @@ def test_queries_on_indexed_words_find_their_roots_without_sastrawi(run, tmp_pat
     hits = json_hits(run("query", "--json", "boleh").output)
     assert [hit["text"] for hit in hits] == ["Warga boleh makan bersama oleh karena itu."]
 
+
+
+def test_queries_know_the_index_s_closed_compounds_without_sastrawi(run, tmp_path, monkeypatch):
+    """Whether "antikorupsi" is "anti" + "korupsi" takes Sastrawi's
+    dictionary to tell; the index's table tells a query instead."""
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Kabar\n\nGerakan antikorupsi warga desa.\n\nProvinsi itu menggelar seminar anti-korupsi.")
+    assert run("index", str(folder)).exit_code == 0
+    _forget_roots_and_hide_sastrawi(monkeypatch)
+    for query in ("antikorupsi", "anti-korupsi", "anti korupsi", "korupsi"):
+        hits = json_hits(run("query", "--json", query).output)
+        assert len(hits) == 2, query
+    hits = json_hits(run("query", "--json", "provinsi").output)  # decided whole: known without Sastrawi too
+    assert [hit["text"] for hit in hits] == ["Provinsi itu menggelar seminar anti-korupsi."]
+    assert analysis._stemmer is None
 
 
 def test_two_indexes_open_in_one_process_each_find_their_roots_without_sastrawi(run, tmp_path, monkeypatch):

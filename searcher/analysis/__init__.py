@@ -8,8 +8,10 @@ word is cut, folded and stemmed the same way everywhere.
   begin ("Covid19" -> "covid", "19", as "COVID-19"; "Rp500.000" -> "rp",
   "500.000"); a reduplicated word stays one word ("negara-negara"); any
   other hyphenated compound is split into its parts ("Rusia-Korea" ->
-  "rusia", "korea") so each part can be found; an apostrophe inside an
-  Arabic loanword is dropped ("Jum'at" -> "jumat").
+  "rusia", "korea") so each part can be found, and so is a closed compound
+  of a bound form and a word ("antikorupsi" -> "anti", "korupsi", as
+  "anti-korupsi" and "anti korupsi"); an apostrophe inside an Arabic
+  loanword is dropped ("Jum'at" -> "jumat").
 * ``stem(form)`` is PySastrawi's stemmer, with a few root words its dictionary
   lacks.
 * Every word is indexed twice at the same position when its stem differs from
@@ -39,9 +41,10 @@ from searcher.records import record
 # ``storage.store.ANALYSIS_MARK``), since a word it read then is found
 # only as it was cut then.  2 (December 2026): letters and digits part
 # ("Covid19"), an apostrophe inside a loanword goes ("Jum'at"), and so
-# does a soft hyphen or zero-width character inside a word.
-RULES_VERSION = 2
-RULES_CHANGED = "\"Covid19\", \"Jum'at\""  # words the rules now cut otherwise, for that message
+# does a soft hyphen or zero-width character inside a word.  3: a closed
+# compound of a bound form and a word splits ("pascapandemi").
+RULES_VERSION = 3
+RULES_CHANGED = "\"Covid19\", \"Jum'at\", \"pascapandemi\""  # words the rules now cut otherwise, for that message
 
 # Pure function words, dropped from the index and from queries.  Deliberately
 # short: Sastrawi's 809-word stop list also drops content words ("kerja",
@@ -93,6 +96,26 @@ SPLIT_COMPOUNDS = {
     "sumberdaya": ("sumber", "daya"),
     "rumahsakit": ("rumah", "sakit"),
 }
+
+# Bound forms that Indonesian spelling (PUEBI) writes joined to the word
+# after them ("pascapandemi", "antikorupsi", "nonlogam"), and that news
+# writes hyphenated ("pasca-pandemi") or apart ("pasca pandemi") as often.
+# A closed compound of one and a word the dictionary knows is indexed and
+# searched as its two parts, as the hyphenated spelling is, so that every
+# spelling finds the others and "korupsi" finds "antikorupsi" (as a
+# decompounding filter does in Lucene).  Kept whole: a word the dictionary
+# holds whole ("provinsi", "program", "mahasiswa", "nonaktif") or whose
+# root it knows ("programnya"), and one whose rest is under five letters,
+# which keeps names such as "Prabowo" and "Pramono" whole.  Bound forms
+# that begin more names than words (adi-, dwi-, maha-) are not here.
+BOUND_FORMS = tuple(
+    """
+    antar anti bio ekstra hiper infra inter intra kontra makro mikro multi
+    neo nir non pasca poli pra pro purna semi serba sub super supra swa
+    trans tuna ultra
+    """.split()
+)
+_SHORTEST_REST = 5  # letters after the bound form
 
 # A word is a run of letters, hyphens joining runs ("negara-negara",
 # "Rusia-Korea", cut into parts later: see _parts); a number a run of
@@ -223,7 +246,7 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
     for match in pattern.finditer(text.lower() if ascii else text):
         written = match.group() if ascii else _fold_word(match.group())
         form = written.translate(dropped) if dropped else written
-        if "-" in form or form in SPLIT_COMPOUNDS:
+        if "-" in form or closed_compound(form):
             parts, gap = _parts(form)
             if len(parts) > 1:
                 # Each part's offsets are those of its letters in the text
@@ -232,7 +255,7 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
                 if gap:
                     lengths = map(len, match.group().split("-"))
                 else:
-                    lengths = _closed_part_lengths(match.group(), parts) if dropped else map(len, parts)
+                    lengths = _closed_part_lengths(match.group(), parts)
                 start = match.start()
                 for part, length in zip(parts, lengths):
                     if part and (among is None or part in among):
@@ -245,25 +268,85 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
 
 def _closed_part_lengths(written: str, parts: tuple[str, ...]) -> list[int]:
     """How many characters of ``written``, a closed compound ("ibukota"),
-    each of its ``parts`` spans, when marks dropped from its form stand
-    inside it ("ibu\u00adkota"): a mark goes with the part after it."""
+    each of its ``parts`` spans: as many as its letters, but when marks
+    dropped from its form stand inside it ("ibu\u00adkota"), a mark goes
+    with the part after it."""
+    lengths = list(map(len, parts))
+    if len(written) == sum(lengths):
+        return lengths  # (most)
     kept = [at for at, char in enumerate(written) if char not in _INNER_MARKS]
-    if len(kept) != sum(map(len, parts)):
-        return list(map(len, parts))  # (folding changed the letters' number: no compound in SPLIT_COMPOUNDS)
-    ends = [kept[end - 1] + 1 for end in accumulate(map(len, parts))]
+    if len(kept) != sum(lengths):
+        # Folding changed the number of letters ("ﬁ" is "fi"): which of
+        # them is whose is unknown, and the last part ends with the word.
+        return [*lengths[:-1], len(written) - sum(lengths[:-1])]
+    ends = [kept[end - 1] + 1 for end in accumulate(lengths)]
     return [end - start for start, end in zip([0, *ends], ends)]
 
 
 def _parts(form: str) -> tuple[tuple[str, ...], int]:
     """The words a folded form is indexed as, and the characters between
-    them: a closed compound splits with none between ("ibukota"), another
-    hyphenated compound at its hyphens ("rusia-korea"); a reduplication
-    ("negara-negara") and any other word stay whole."""
-    if form in SPLIT_COMPOUNDS:
-        return SPLIT_COMPOUNDS[form], 0
-    if "-" not in form or is_reduplication(form):
+    them: a closed compound splits with none between ("ibukota",
+    "antikorupsi"), another hyphenated compound at its hyphens
+    ("rusia-korea"); a reduplication ("negara-negara") and any other word
+    stay whole."""
+    if "-" not in form:
+        return closed_compound(form) or (form,), 0
+    if is_reduplication(form):
         return (form,), 0
     return tuple(form.split("-")), 1
+
+
+_compounds: dict[str, tuple[str, ...]] = {}  # closed compound: its parts, as decided in this process
+_whole: set[str] = set()  # forms found to be no closed compound; both emptied when full
+_DECIDED_SIZE = 500_000  # forms
+_DECISION = "+"  # (see _split_by_rule; no form holds it)
+
+
+def closed_compound(form: str) -> tuple[str, ...] | None:
+    """The parts a folded form without a hyphen is indexed as when it is a
+    closed compound ("ibukota": "ibu", "kota"; "antikorupsi": "anti",
+    "korupsi"), or None."""
+    parts = _compounds.get(form)
+    if parts is None and form not in _whole:
+        parts = SPLIT_COMPOUNDS.get(form) or _split_by_rule(form)
+        if len(_whole) >= _DECIDED_SIZE:
+            _whole.clear()
+            _compounds.clear()
+        if parts:
+            _compounds[form] = parts
+        else:
+            _whole.add(form)
+    return parts
+
+
+def _split_by_rule(form: str) -> tuple[str, str] | None:
+    """The bound form and the word a closed compound is made of (see
+    BOUND_FORMS), or None.
+
+    Deciding asks Sastrawi's dictionary, which a query should not have to
+    load (see ``stem``).  So the decision is kept with the roots, under the
+    form followed by "+": the parts, or the key itself for a word that
+    stays whole.  An index's stem table then carries it to queries, as it
+    carries roots, and one index keeps deciding as it first did."""
+    if not form.startswith(BOUND_FORMS):
+        return None
+    bound = next(bound for bound in BOUND_FORMS if form.startswith(bound))
+    rest = form[len(bound) :]
+    if len(rest) < _SHORTEST_REST or not rest.isalpha():
+        return None
+    key = form + _DECISION
+    decision = _known_root(key)
+    if decision is None:
+        dictionary = _sastrawi().dictionary
+        whole = dictionary.contains(form) or stem(form) != form
+        # The rest is a word if the dictionary holds it or a root of it
+        # (not a short one, which Sastrawi finds by cutting an ending off
+        # a name: "masan", "mas").
+        root = stem(rest)
+        word = dictionary.contains(rest) or (root != rest and len(root) >= _SHORTEST_REST - 1)
+        decision = f"{bound} {rest}" if word and not whole else key
+        _remember_root(key, decision)
+    return None if decision == key else tuple(decision.split(" "))
 
 
 def hyphenated_at_a_line_break(before: str, after: str) -> bool:
@@ -334,19 +417,32 @@ def stem(form: str) -> str:
     root = _stems.get(form)
     if root is not None:
         return root
-    for table in _tables:
-        root = table.get(form)
-        if root is not None:
-            break
-    else:
+    root = _known_root(form)
+    if root is None:
         if not form.isalpha() and not ("-" in form and form.replace("-", "").isalpha()):
             root = form  # numbers, codes like "a330"
         else:
             root = _sastrawi().stem_word(form) or form
+    _remember_root(form, root)
+    return root
+
+
+def _known_root(form: str) -> str | None:
+    """The root this process or an open index's stem table knows for
+    ``form``, or None."""
+    root = _stems.get(form)
+    if root is None:
+        for table in _tables:
+            root = table.get(form)
+            if root is not None:
+                break
+    return root
+
+
+def _remember_root(form: str, root: str) -> None:
     if len(_stems) >= _STEMS_CACHE_SIZE:
         _stems.clear()
     _stems[form] = root
-    return root
 
 
 def use_stem_table(table) -> None:
@@ -433,11 +529,14 @@ def _index_forms(text: str) -> list[str]:
         found = [folded(word) or _fold_word(word) for word in pattern.findall(text)]
     if dropped and found:  # (joined, translated and cut again at C speed: no form holds a "\n")
         found = [form for form in "\n".join(found).translate(dropped).split("\n") if form]
-    if SPLIT_COMPOUNDS.keys().isdisjoint(found) and "-" not in text:
+    # Most texts, once their words are known, hold no closed compound: a
+    # test at C speed.
+    compounds = () if _whole.issuperset(found) else {form for form in set(found) - _whole if closed_compound(form)}
+    if not compounds and "-" not in text:
         return found  # nothing to split
     forms: list[str] = []
     for form in found:
-        if "-" in form or form in SPLIT_COMPOUNDS:
+        if "-" in form or form in compounds:
             forms += [part for part in _parts(form)[0] if part]
         else:
             forms.append(form)

@@ -10,7 +10,10 @@ form the index has never seen.
 The table is a sorted text file of ``form<TAB>root`` lines (the root left
 empty when it is the form itself), searched in place with a binary search:
 opening it reads the file and parses nothing, which a dictionary of
-50,000 forms could not do in under 10 ms.  Its first line names how the
+50,000 forms could not do in under 10 ms.  A line whose form ends in "+"
+keeps what else a query would need Sastrawi's dictionary for: whether a
+form is a closed compound ("antikorupsi+<TAB>anti korupsi"; the root left
+empty when it is not: see ``analysis._split_by_rule``).  Its first line names how the
 roots were made (``analysis.STEMMER``) and holds the CRC-32 of the rest;
 a table made another way, or damaged, is not used.
 """
@@ -83,7 +86,10 @@ class StemTable:
         key = prefix.encode("utf-8")
         # Lines are in the order of their bytes, and no UTF-8 text holds 0xff.
         lines = self._data[self._first_line_from(key) : self._first_line_from(key + b"\xff")]
-        return [line.partition(b"\t")[0].decode("utf-8") for line in lines.splitlines()]
+        forms = (line.partition(b"\t")[0] for line in lines.splitlines())
+        # (A key ending in "+" keeps whether a form is a closed compound:
+        # see analysis._split_by_rule.)
+        return [form.decode("utf-8") for form in forms if not form.endswith(b"+")]
 
     def roots_starting_with(self, prefix: str) -> list[str]:
         """The roots the table gives, other than forms' own, that start with
@@ -92,7 +98,7 @@ class StemTable:
         if self._roots is None:
             import re  # (here: most queries look no root up)
 
-            roots = re.findall(rb"\t([^\n]+)", self._data[self._start :])
+            roots = re.findall(rb"\t([^\n ]+)\n", self._data[self._start :])  # (not a compound's parts)
             self._roots = sorted({root.decode("utf-8") for root in roots})
         first = bisect_left(self._roots, prefix)
         return self._roots[first : bisect_left(self._roots, prefix + "\U0010ffff", first)]
