@@ -179,6 +179,7 @@ def test_a_word_that_only_begins_like_a_bound_form_stays_whole(word):
         "Jum'at, Ma’ruf dan Al-Qur'an; Trump's.",
         "Pakta perta\u00adhanan, ibu\u00adkota Ru\u200bsia-Ko\u200drea.",
         "Era pascapandemi: gerakan antikorupsi, anti\u00adkorupsi dan Prabowo di provinsi.",
+        "Yang ditandatangani di ibukota itu adalah pakta pertahanan.",  # (opening with a stopword)
     ],
 )
 def test_the_fast_indexing_field_writes_the_postings_the_analyzer_would(text):

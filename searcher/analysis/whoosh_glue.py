@@ -14,7 +14,10 @@ from searcher.analysis import STOPWORDS, stem, term_positions, words
 __all__ = ["AddExactForm", "IndonesianText", "IndonesianTokenizer", "RememberForm", "analyzer"]
 
 class IndonesianTokenizer(Tokenizer):
-    """Cut text into folded Indonesian word forms (see ``analysis.words``)."""
+    """Cut text into folded Indonesian word forms (see ``analysis.words``).
+    Positions count words other than stopwords, as ``analysis.index_terms``
+    does: Whoosh's StopFilter, renumbering, would start from the first
+    word's place, 1 in a text that opens with "Yang"."""
 
     def __eq__(self, other):
         return self.__class__ is other.__class__
@@ -34,14 +37,16 @@ class IndonesianTokenizer(Tokenizer):
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pieces = words(value) if tokenize else [(value, 0, len(value))]
-        for pos, (form, start, end) in enumerate(pieces):
+        pos = start_pos
+        for form, start, end in pieces:
             token.text = form
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
                 token.original = value[start:end]
             if positions:
-                token.pos = start_pos + pos
+                token.pos = pos
+                pos += form not in STOPWORDS
             if chars:
                 token.startchar = start_char + start
                 token.endchar = start_char + end
@@ -115,7 +120,7 @@ def analyzer():
     """The Whoosh analyzer for the title and body fields."""
     return (
         IndonesianTokenizer()
-        | StopFilter(stoplist=STOPWORDS, minsize=1)
+        | StopFilter(stoplist=STOPWORDS, minsize=1, renumber=False)
         | RememberForm()
         # stem() keeps its own cache, shared with indexing and queries.
         | StemFilter(stemfn=stem, cachesize=None)
