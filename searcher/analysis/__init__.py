@@ -328,10 +328,8 @@ def _split_by_rule(form: str) -> tuple[str, str] | None:
     form followed by "+": the parts, or the key itself for a word that
     stays whole.  An index's stem table then carries it to queries, as it
     carries roots, and one index keeps deciding as it first did."""
-    if not form.startswith(BOUND_FORMS):
-        return None
-    bound = next(bound for bound in BOUND_FORMS if form.startswith(bound))
-    rest = form[len(bound) :]
+    bound = bound_form(form)
+    rest = form[len(bound) :] if bound else ""
     if len(rest) < _SHORTEST_REST or not rest.isalpha():
         return None
     key = form + _DECISION
@@ -347,6 +345,13 @@ def _split_by_rule(form: str) -> tuple[str, str] | None:
         decision = f"{bound} {rest}" if word and not whole else key
         _remember_root(key, decision)
     return None if decision == key else tuple(decision.split(" "))
+
+
+def bound_form(form: str) -> str | None:
+    """The bound form (see BOUND_FORMS) a folded form starts with, or None."""
+    if not form.startswith(BOUND_FORMS):  # (most: one call, in C)
+        return None
+    return next(bound for bound in BOUND_FORMS if form.startswith(bound))
 
 
 def hyphenated_at_a_line_break(before: str, after: str) -> bool:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from searcher.analysis import QUESTION_FRAME_WORDS, QUESTION_WORDS, STOPWORDS, fold, stem, words
+from searcher.analysis import QUESTION_FRAME_WORDS, QUESTION_WORDS, STOPWORDS, bound_form, fold, stem, words
 from searcher.errors import QueryError
 
 FIELDS = ("title",)
@@ -200,8 +200,26 @@ def _chunk(chunk: str) -> list[tuple[str, object]]:
 
 def _atoms(text: str, field: str | None) -> list[tuple[str, object]]:
     if text.endswith("*") and re.fullmatch(_PREFIX, text):
-        return [("atom", Prefix(fold(text[:-1]), field))]
+        return _prefix_lexemes(Prefix(fold(text[:-1]), field))
     return [("atom", Word(w.form, field)) for w in words(text) if w.form not in STOPWORDS]
+
+
+def _prefix_lexemes(prefix: Prefix) -> list[tuple[str, object]]:
+    """A prefix, or, when the words it stands for may be indexed as two
+    parts, the prefix OR (the first part AND a prefix of the second): a
+    hyphenated compound's ("pasca-pan*": "pasca" and "pan*") and a closed
+    compound of a bound form's ("antikor*": "anti" and "kor*", for
+    "antikorupsi", indexed as "anti", "korupsi").  Two letters of the
+    second part at least: one would stand for a letter's worth of words."""
+    head, hyphen, rest = prefix.text.rpartition("-")
+    if not hyphen:
+        bound = bound_form(prefix.text)
+        head, rest = (bound, prefix.text[len(bound) :]) if bound else ("", "")
+    heads = [("atom", Word(w.form, prefix.field)) for w in words(head) if w.form not in STOPWORDS]
+    if not heads or len(rest) < 2:
+        return [("atom", prefix)]
+    parts = [("(", None), *heads, ("atom", Prefix(rest, prefix.field)), (")", None)]
+    return [("(", None), ("atom", prefix), ("op", "OR"), *parts, (")", None)]
 
 
 class _Parser:
