@@ -92,6 +92,26 @@ def test_queries_know_the_index_s_closed_compounds_without_sastrawi(run, tmp_pat
     assert analysis._stemmer is None
 
 
+def test_an_index_made_before_compounds_split_is_searched_as_it_was_cut_without_sastrawi(run, tmp_path, monkeypatch):
+    """Its table holds "antikorupsi" and "provinsi" but no decision: both
+    were indexed whole, and a query (which would otherwise ask Sastrawi's
+    dictionary about every such word of the paragraphs it ranks) takes them so."""
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Kabar\n\nGerakan antikorupsi di provinsi itu.\n\nSeminar internasional dibuka.")
+    with monkeypatch.context() as before:  # (forked indexing workers see it too)
+        before.setattr(analysis, "BOUND_FORMS", ())
+        for decided in ("_stems", "_compounds"):  # what this process decided before
+            before.setattr(analysis, decided, {})
+        before.setattr(analysis, "_whole", set())
+        assert run("index", str(folder)).exit_code == 0
+    assert b"+\t" not in (tmp_path / "index" / STEM_TABLE).read_bytes()
+    _forget_roots_and_hide_sastrawi(monkeypatch)
+    for query in ("antikorupsi", "provinsi", "internasional"):
+        hits = json_hits(run("query", "--json", query).output)
+        assert len(hits) == 1, query
+    assert analysis._stemmer is None
+
+
 def test_two_indexes_open_in_one_process_each_find_their_roots_without_sastrawi(run, tmp_path, monkeypatch):
     """A server holding two indexes: queries on either stem their words
     through that index's own table, whichever was opened last or closed."""

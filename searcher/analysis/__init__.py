@@ -334,6 +334,10 @@ def _split_by_rule(form: str) -> tuple[str, str] | None:
         return None
     key = form + _DECISION
     decision = _known_root(key)
+    if decision is None and any(table.get(form) is not None for table in _tables):
+        # An index that holds the form but kept no decision was made before
+        # closed compounds split (RULES_VERSION 3): it holds the form whole.
+        decision = key
     if decision is None:
         dictionary = _sastrawi().dictionary
         whole = dictionary.contains(form) or stem(form) != form
