@@ -41,6 +41,23 @@ def test_an_index_named_by_a_string_works_as_one_named_by_a_path(tmp_path):
     ix.close()
 
 
+def test_indexes_dropped_unclosed_do_not_pile_up_in_the_process(tmp_path):
+    """``Index(path).search(q)`` over and over, as in a notebook: each
+    open index's stem table (its whole file) is looked in by every
+    stemming until it is closed, or dropped."""
+    import gc
+
+    from searcher import analysis
+
+    with searcher.Index(tmp_path / "index") as ix:
+        ix.update([str(SAMPLES)])
+    open_tables = len(analysis._tables)
+    for _ in range(5):
+        assert searcher.Index(tmp_path / "index").search("pakta pertahanan").total == 2
+    gc.collect()
+    assert len(analysis._tables) == open_tables
+
+
 def test_a_long_lived_index_sees_what_a_writer_commits(tmp_path):
     folder = tmp_path / "berita"
     write(folder / "a.txt", "Gempa Palu\n\nGempa mengguncang Palu.")

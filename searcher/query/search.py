@@ -308,6 +308,15 @@ class ParagraphSearcher:
         self._files.close()
         analysis.forget_stem_table(self._stem_table)
 
+    def __del__(self):
+        # Dropped unclosed (``Index(path).search(q)`` in a notebook, over
+        # and over), it must not leave its stem table among those every
+        # stemming looks in, each holding its whole file.
+        try:
+            analysis.forget_stem_table(self._stem_table)
+        except Exception:  # (never opened; or the interpreter is shutting down)
+            pass
+
     def __enter__(self):
         return self
 
