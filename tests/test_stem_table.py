@@ -52,6 +52,7 @@ def _forget_roots_and_hide_sastrawi(monkeypatch):
     monkeypatch.setattr(analysis, "_stems", {})
     monkeypatch.setattr(analysis, "_compounds", {})  # nor which forms are closed compounds
     monkeypatch.setattr(analysis, "_whole", set())
+    monkeypatch.setattr(analysis, "_tables", ())  # nor any other index's table
     monkeypatch.setattr(analysis, "_stemmer", None)
     monkeypatch.setitem(sys.modules, "Sastrawi", None)  # importing it raises ImportError
     monkeypatch.setitem(sys.modules, "Sastrawi.Stemmer.StemmerFactory", None)
@@ -100,7 +101,7 @@ def test_an_index_made_before_compounds_split_is_searched_as_it_was_cut_without_
     write(folder / "a.txt", "Kabar\n\nGerakan antikorupsi di provinsi itu.\n\nSeminar internasional dibuka.")
     with monkeypatch.context() as before:  # (forked indexing workers see it too)
         before.setattr(analysis, "BOUND_FORMS", ())
-        for decided in ("_stems", "_compounds"):  # what this process decided before
+        for decided in ("_stems", "_compounds", "_terms_cache"):  # what this process worked out before
             before.setattr(analysis, decided, {})
         before.setattr(analysis, "_whole", set())
         assert run("index", str(folder)).exit_code == 0

@@ -334,9 +334,9 @@ def _split_by_rule(form: str) -> tuple[str, str] | None:
         return None
     key = form + _DECISION
     decision = _known_root(key)
-    if decision is None and any(table.get(form) is not None for table in _tables):
-        # An index that holds the form but kept no decision was made before
-        # closed compounds split (RULES_VERSION 3): it holds the form whole.
+    if decision is None and any(not table.keeps_decisions and table.get(form) is not None for table in _tables):
+        # An index that holds the form, made before closed compounds split
+        # (RULES_VERSION 3, whose tables keep decisions), holds it whole.
         decision = key
     if decision is None:
         dictionary = _sastrawi().dictionary
@@ -372,7 +372,10 @@ def hyphenated_at_a_line_break(before: str, after: str) -> bool:
     head, tail = hyphenated.split("-", 1)
     if dictionary.contains(head) and dictionary.contains(tail):
         return False
-    return dictionary.contains(stem(head + tail))
+    # (Not stem(): a joined word that is none stays out of the roots kept
+    # for the index, whose queries would take it for one it holds whole.)
+    joined = head + tail
+    return dictionary.contains(_known_root(joined) or _sastrawi().stem_word(joined) or joined)
 
 
 def is_reduplication(form: str) -> bool:
