@@ -102,9 +102,9 @@ def test_schema_pickles_the_stemmer_by_reference_not_its_dictionary():
 def test_an_apostrophe_inside_an_arabic_loanword_is_a_spelling_not_a_break():
     """"Jum'at" is also written "Jumat", and "Ma’ruf Amin" "Maruf Amin"."""
     text = "Salat Jum'at bersama Wapres Ma’ruf Amin, Al-Qur'an dan do'a di Kaʼbah"
-    assert forms(text) == ["salat", "jumat", "bersama", "wapres", "maruf", "amin", "al", "quran", "dan", "doa", "di",
+    assert forms(text) == ["salat", "jumat", "bersama", "wapres", "maruf", "amin", "alquran", "dan", "doa", "di",
                            "kabah"]
-    assert [text[w.start : w.end] for w in words(text)][-5:] == ["Qur'an", "dan", "do'a", "di", "Kaʼbah"]
+    assert [text[w.start : w.end] for w in words(text)][-5:] == ["Al-Qur'an", "dan", "do'a", "di", "Kaʼbah"]
     assert forms("Jumat") == forms("JUM'AT") == forms("jum’at") == ["jumat"]
     # An English ending, a French article, a name after one letter, a quote: parts, as before.
     assert forms("Trump's McDonald’s don't you're d'Academy l'Arc O'Brien 'Pakta' Isra'") == [
@@ -117,9 +117,10 @@ def test_an_apostrophe_inside_an_arabic_loanword_is_a_spelling_not_a_break():
 
 
 def test_the_parts_of_a_compound_point_at_their_letters_in_the_text_however_they_fold():
-    text = "Kota ½-Jum'at-İzmir, Al-Qur'an"
+    text = "Kota ½-Jum'at-İzmir, Sa'id-Qur'an"
     assert [(w.form, text[w.start : w.end]) for w in words(text)] == [
-        ("kota", "Kota"), ("1⁄2", "½"), ("jumat", "Jum'at"), ("izmir", "İzmir"), ("al", "Al"), ("quran", "Qur'an"),
+        ("kota", "Kota"), ("1⁄2", "½"), ("jumat", "Jum'at"), ("izmir", "İzmir"), ("said", "Sa'id"),
+        ("quran", "Qur'an"),
     ]
     text = "Gerakan Antiﬁtnah warga"  # (a ligature: one character folded to two letters)
     assert [(w.form, text[w.start : w.end]) for w in words(text)] == [
@@ -158,6 +159,18 @@ def test_a_bound_form_joined_to_a_word_meets_its_hyphenated_and_open_spellings(c
     assert list(index_terms(f"era {closed}")) == list(index_terms(f"era {apart}"))
     text = f"Era {closed.capitalize()}, kata warga."
     assert [text[w.start : w.end] for w in words(text)][1:3] == [bound.capitalize(), word]
+
+
+@pytest.mark.parametrize("hyphenated, closed", [
+    ("Al-Qur'an", "alquran"), ("olah-raga", "olahraga"), ("non-aktif", "nonaktif"), ("semi-final", "semifinal"),
+])
+def test_a_hyphenated_spelling_of_a_closed_word_is_that_word(hyphenated, closed):
+    """The dictionary holds "alquran" and "olahraga" whole: "Al-Qur'an" is
+    that word, marked whole, not "al" and "quran"."""
+    text = f"Kabar {hyphenated} hari ini"
+    assert [(w.form, text[w.start : w.end]) for w in words(text)][1] == (closed, hyphenated)
+    assert forms(closed) == [closed]
+    assert forms("Rusia-Korea sosial-ekonomi") == ["rusia", "korea", "sosial", "ekonomi"]  # (no closed words)
 
 
 @pytest.mark.parametrize("word", [

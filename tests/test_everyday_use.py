@@ -949,3 +949,12 @@ def test_a_closed_hyphenated_or_open_compound_is_found_by_any_of_its_spellings(r
     assert len(json_hits(run("query", "--json", "pandemi").output)) == 4
     shown = run("query", "--color=never", "pasca pandemi").stdout
     assert "Ekonomi **pascapandemi** tumbuh" in shown and "Pemulihan **pasca**-**pandemi** berjalan" in shown
+
+
+def test_a_hyphenated_spelling_of_a_closed_word_finds_it_and_is_marked_whole(run, tmp_path):
+    write(tmp_path / "berita" / "a.txt", "Tadarus\n\nWarga membaca Alquran di masjid.")
+    write(tmp_path / "berita" / "b.txt", "Lomba\n\nLomba membaca Al-Qur'an digelar di desa.")
+    assert run("index", str(tmp_path / "berita")).exit_code == 0
+    for query in ("alquran", "Al-Qur'an", "al-quran"):
+        assert len(json_hits(run("query", "--json", query).output)) == 2, query
+    assert "Lomba membaca **Al-Qur'an** digelar" in run("query", "--color=never", "alquran").stdout

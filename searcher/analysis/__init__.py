@@ -262,6 +262,7 @@ def words(text: str, among: Container[str] | None = None) -> Iterator[Word]:
                         yield Word(part, start, start + length)
                     start += length + gap
                 continue
+            form = parts[0]  # (a hyphenated spelling of a closed word: "al-quran" is "alquran")
         if form and (among is None or form in among):
             yield Word(form, match.start(), match.end())
 
@@ -286,13 +287,16 @@ def _closed_part_lengths(written: str, parts: tuple[str, ...]) -> list[int]:
 def _parts(form: str) -> tuple[tuple[str, ...], int]:
     """The words a folded form is indexed as, and the characters between
     them: a closed compound splits with none between ("ibukota",
-    "antikorupsi"), another hyphenated compound at its hyphens
-    ("rusia-korea"); a reduplication ("negara-negara") and any other word
-    stay whole."""
+    "antikorupsi"), a hyphenated compound at its hyphens ("rusia-korea")
+    unless it spells a closed word ("al-quran": "alquran"); a
+    reduplication ("negara-negara") and any other word stay whole."""
     if "-" not in form:
         return closed_compound(form) or (form,), 0
     if is_reduplication(form):
         return (form,), 0
+    closed = _written_closed(form)
+    if closed:
+        return (closed,), 0
     return tuple(form.split("-")), 1
 
 
@@ -321,34 +325,56 @@ def closed_compound(form: str) -> tuple[str, ...] | None:
 
 def _split_by_rule(form: str) -> tuple[str, str] | None:
     """The bound form and the word a closed compound is made of (see
-    BOUND_FORMS), or None.
-
-    Deciding asks Sastrawi's dictionary, which a query should not have to
-    load (see ``stem``).  So the decision is kept with the roots, under the
-    form followed by "+": the parts, or the key itself for a word that
-    stays whole.  An index's stem table then carries it to queries, as it
-    carries roots, and one index keeps deciding as it first did."""
+    BOUND_FORMS), or None."""
     bound = bound_form(form)
     rest = form[len(bound) :] if bound else ""
     if len(rest) < _SHORTEST_REST or not rest.isalpha():
         return None
-    key = form + _DECISION
-    decision = _known_root(key)
-    if decision is None and any(not table.keeps_decisions and table.get(form) is not None for table in _tables):
-        # An index that holds the form, made before closed compounds split
-        # (RULES_VERSION 3, whose tables keep decisions), holds it whole.
-        decision = key
-    if decision is None:
+
+    def decide() -> str | None:
         dictionary = _sastrawi().dictionary
-        whole = dictionary.contains(form) or stem(form) != form
+        if dictionary.contains(form) or stem(form) != form:
+            return None  # a word of its own
         # The rest is a word if the dictionary holds it or a root of it
         # (not a short one, which Sastrawi finds by cutting an ending off
         # a name: "masan", "mas").
         root = stem(rest)
-        word = dictionary.contains(rest) or (root != rest and len(root) >= _SHORTEST_REST - 1)
-        decision = f"{bound} {rest}" if word and not whole else key
+        if dictionary.contains(rest) or (root != rest and len(root) >= _SHORTEST_REST - 1):
+            return f"{bound} {rest}"
+        return None
+
+    parts = _decided(form, decide)
+    return tuple(parts.split(" ")) if parts else None
+
+
+def _written_closed(form: str) -> str | None:
+    """The word that a form of two words joined by a hyphen spells, when
+    the dictionary holds them closed ("al-quran": "alquran", "olah-raga":
+    "olahraga", "non-aktif": "nonaktif"), or None (then each is a word)."""
+    head, _, tail = form.partition("-")
+    joined = head + tail
+    if not (head.isalpha() and tail.isalpha()) or joined in SPLIT_COMPOUNDS:
+        return None
+    return _decided(form, lambda: joined if _sastrawi().dictionary.contains(joined) else None)
+
+
+def _decided(form: str, decide: Callable[[], str | None]) -> str | None:
+    """What ``decide()`` says about ``form``: a decision about how to cut
+    it that asks Sastrawi's dictionary, which a query should not have to
+    load (see ``stem``).  So it is kept with the roots, under the form
+    followed by "+" (the key itself for None), and an index's stem table
+    carries it to queries as it carries roots: one index keeps deciding as
+    it first did."""
+    key = form + _DECISION
+    decision = _known_root(key)
+    if decision is None and any(not table.keeps_decisions and table.get(form) is not None for table in _tables):
+        # An index that holds the form, made before such decisions
+        # (RULES_VERSION 3, whose tables keep them), cut it as before.
+        decision = key
+    if decision is None:
+        decision = decide() or key
         _remember_root(key, decision)
-    return None if decision == key else tuple(decision.split(" "))
+    return None if decision == key else decision
 
 
 def bound_form(form: str) -> str | None:

@@ -207,10 +207,11 @@ def _atoms(text: str, field: str | None) -> list[tuple[str, object]]:
 def _prefix_lexemes(prefix: Prefix) -> list[tuple[str, object]]:
     """A prefix, or, when the words it stands for may be indexed as two
     parts, the prefix OR (the first part AND a prefix of the second): a
-    hyphenated compound's ("pasca-pan*": "pasca" and "pan*") and a closed
-    compound of a bound form's ("antikor*": "anti" and "kor*", for
-    "antikorupsi", indexed as "anti", "korupsi").  Two letters of the
-    second part at least: one would stand for a letter's worth of words."""
+    hyphenated compound's ("pasca-pan*": "pasca" and "pan*", and the
+    closed "pascapan*", as "al-qur*" finds "alquran") and a closed compound
+    of a bound form's ("antikor*": "anti" and "kor*", for "antikorupsi",
+    indexed as "anti", "korupsi").  Two letters of the second part at
+    least: one would stand for a letter's worth of words."""
     head, hyphen, rest = prefix.text.rpartition("-")
     if not hyphen:
         bound = bound_form(prefix.text)
@@ -218,8 +219,9 @@ def _prefix_lexemes(prefix: Prefix) -> list[tuple[str, object]]:
     heads = [("atom", Word(w.form, prefix.field)) for w in words(head) if w.form not in STOPWORDS]
     if not heads or len(rest) < 2:
         return [("atom", prefix)]
+    closed = [("op", "OR"), ("atom", Prefix(head.replace("-", "") + rest, prefix.field))] if hyphen else []
     parts = [("(", None), *heads, ("atom", Prefix(rest, prefix.field)), (")", None)]
-    return [("(", None), ("atom", prefix), ("op", "OR"), *parts, (")", None)]
+    return [("(", None), ("atom", prefix), *closed, ("op", "OR"), *parts, (")", None)]
 
 
 class _Parser:
