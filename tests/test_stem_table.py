@@ -113,6 +113,18 @@ def test_an_index_made_before_compounds_split_is_searched_as_it_was_cut_without_
     assert analysis._stemmer is None
 
 
+def test_numbers_are_found_without_sastrawi_and_take_no_room_in_the_table(run, tmp_path, monkeypatch):
+    """A number is its own root: nothing to keep for it."""
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Harga\n\nHarga cabai naik menjadi Rp45.000 per kilogram pada 2024, atau 3,5 persen.")
+    assert run("index", str(folder)).exit_code == 0
+    table = (tmp_path / "index" / STEM_TABLE).read_bytes()
+    assert b"harga\t" in table and not any(number in table for number in (b"45.000", b"2024", b"3,5"))
+    _forget_roots_and_hide_sastrawi(monkeypatch)
+    for query in ("45.000", "2024", "3,5 persen"):
+        assert len(json_hits(run("query", "--json", query).output)) == 1, query
+
+
 def test_two_indexes_open_in_one_process_each_find_their_roots_without_sastrawi(run, tmp_path, monkeypatch):
     """A server holding two indexes: queries on either stem their words
     through that index's own table, whichever was opened last or closed."""

@@ -455,12 +455,13 @@ def stem(form: str) -> str:
     root = _stems.get(form)
     if root is not None:
         return root
+    if not form.isalpha() and not ("-" in form and form.replace("-", "").isalpha()):
+        # A number ("2024", "1.000"): its own root, worked out at once, so
+        # neither kept nor looked up (5 to 7% of a news index's forms).
+        return form
     root = _known_root(form)
     if root is None:
-        if not form.isalpha() and not ("-" in form and form.replace("-", "").isalpha()):
-            root = form  # numbers, codes like "a330"
-        else:
-            root = _sastrawi().stem_word(form) or form
+        root = _sastrawi().stem_word(form) or form
     _remember_root(form, root)
     return root
 
