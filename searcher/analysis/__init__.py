@@ -303,7 +303,7 @@ def _parts(form: str) -> tuple[tuple[str, ...], int]:
 _compounds: dict[str, tuple[str, ...]] = {}  # closed compound: its parts, as decided in this process
 _whole: set[str] = set()  # forms found to be no closed compound; both emptied when full
 _DECIDED_SIZE = 500_000  # forms
-_DECISION = "+"  # (see _split_by_rule; no form holds it)
+_DECISION = "+"  # (see _decided; no form holds it)
 
 
 def closed_compound(form: str) -> tuple[str, ...] | None:

@@ -11,9 +11,9 @@ The table is a sorted text file of ``form<TAB>root`` lines (the root left
 empty when it is the form itself), searched in place with a binary search:
 opening it reads the file and parses nothing, which a dictionary of
 50,000 forms could not do in under 10 ms.  A line whose form ends in "+"
-keeps what else a query would need Sastrawi's dictionary for: whether a
-form is a closed compound ("antikorupsi+<TAB>anti korupsi"; the root left
-empty when it is not: see ``analysis._split_by_rule``).  Its first line names how the
+keeps what else a query would need Sastrawi's dictionary for: how a form
+is cut ("antikorupsi+<TAB>anti korupsi", "al-quran+<TAB>alquran"; the root
+left empty when as usual: see ``analysis._decided``).  Its first line names how the
 roots were made (``analysis.STEMMER``) and holds the CRC-32 of the rest;
 a table made another way, or damaged, is not used.
 """
@@ -84,8 +84,8 @@ class StemTable:
 
     @property
     def keeps_decisions(self) -> bool:
-        """Whether the table keeps whether forms are closed compounds (one
-        made since they split does).  Looked for once: 10 µs for 600 kB."""
+        """Whether the table keeps how forms are cut (one made since
+        closed compounds split does).  Looked for once: 10 µs for 600 kB."""
         if self._keeps_decisions is None:
             self._keeps_decisions = self._data.find(b"+", self._start) >= 0  # (no form or root holds one)
         return self._keeps_decisions
@@ -96,8 +96,7 @@ class StemTable:
         # Lines are in the order of their bytes, and no UTF-8 text holds 0xff.
         lines = self._data[self._first_line_from(key) : self._first_line_from(key + b"\xff")]
         forms = (line.partition(b"\t")[0] for line in lines.splitlines())
-        # (A key ending in "+" keeps whether a form is a closed compound:
-        # see analysis._split_by_rule.)
+        # (A key ending in "+" keeps how a form is cut: see analysis._decided.)
         return [form.decode("utf-8") for form in forms if not form.endswith(b"+")]
 
     def roots_starting_with(self, prefix: str) -> list[str]:
