@@ -125,6 +125,26 @@ def test_numbers_are_found_without_sastrawi_and_take_no_room_in_the_table(run, t
         assert len(json_hits(run("query", "--json", query).output)) == 1, query
 
 
+def test_an_update_keeps_the_roots_of_the_table_past_the_cache_s_bound(run, tmp_path, monkeypatch):
+    """The roots a process knows are a bounded cache (200,000 forms); a
+    run that went past it kept only what it knew last, and the index's
+    queries on its other words loaded Sastrawi.  Here the bound is 12."""
+    for known in ("_stems", "_terms_cache"):  # as in a new process
+        monkeypatch.setattr(analysis, known, {})
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Kabar\n\nPerekonomian desa tumbuh pesat berkat pertanian dan perikanan warga.")
+    assert run("index", str(folder)).exit_code == 0
+    first = dict(StemTable.read(tmp_path / "index" / STEM_TABLE, analysis.STEMMER).items())
+    assert first["perekonomian"] == "ekonomi"
+    monkeypatch.setattr(analysis, "_STEMS_CACHE_SIZE", 12)  # (forked indexing workers see it too)
+    write(folder / "b.txt", "Cuaca\n\nHujan deras mengguyur kota sepanjang malam hingga menjelang pagi hari ini.")
+    assert run("index", str(folder)).exit_code == 0
+    kept = dict(StemTable.read(tmp_path / "index" / STEM_TABLE, analysis.STEMMER).items())
+    assert first.items() < kept.items()  # (and some of the new file's)
+    _forget_roots_and_hide_sastrawi(monkeypatch)
+    assert len(json_hits(run("query", "--json", "perekonomian pertanian").output)) == 1
+
+
 def test_two_indexes_open_in_one_process_each_find_their_roots_without_sastrawi(run, tmp_path, monkeypatch):
     """A server holding two indexes: queries on either stem their words
     through that index's own table, whichever was opened last or closed."""

@@ -480,8 +480,23 @@ def _known_root(form: str) -> str | None:
 
 def _remember_root(form: str, root: str) -> None:
     if len(_stems) >= _STEMS_CACHE_SIZE:
-        _stems.clear()
+        _forget_stems()
     _stems[form] = root
+
+
+_times_forgotten = 0
+
+
+def _forget_stems() -> None:
+    global _times_forgotten
+    _stems.clear()
+    _times_forgotten += 1
+
+
+def times_stems_forgotten() -> int:
+    """How many times this process emptied its cache of roots (full), so
+    that who keeps them (an index's stem table) can tell it lost some."""
+    return _times_forgotten
 
 
 def use_stem_table(table) -> None:
@@ -509,7 +524,7 @@ def learn_stems(stems: dict[str, str]) -> None:
     """Take roots worked out elsewhere (by an indexing worker, or an earlier
     run), so that ``stem`` need not run Sastrawi on those forms again."""
     if len(_stems) + len(stems) > _STEMS_CACHE_SIZE:
-        _stems.clear()
+        _forget_stems()
     _stems.update(stems)
 
 

@@ -253,6 +253,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
              "'search index --rebuild' writes it whole)")
         (index_dir / STEM_TABLE).unlink(missing_ok=True)
     analysis.learn_stems(dict(stem_table.items()))
+    forgotten = analysis.times_stems_forgotten()
     # A rebuild replaces every segment, so it writes the current schema (a
     # signature's size, see duplicates.py); other runs add to the index in
     # the schema it was made with.
@@ -333,8 +334,7 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
             # minutes merging (two at 100,000 articles).
             _cancel(writer)
         report.saved_files += pending_files
-        if len(analysis.known_stems()) > len(stem_table):  # roots the table lacks
-            _save_stem_table(index_dir)
+        _save_stem_table(index_dir, stem_table, forgotten)
         save_sketch_file(index_dir)
     except KeyboardInterrupt:
         _cancel(writer, index_dir)
@@ -357,12 +357,22 @@ def _gone_from(path: str, its_root: str, root: str) -> bool:
     return path.startswith(root.rstrip(os.sep) + os.sep) and not os.path.lexists(path)
 
 
-def _save_stem_table(index_dir: Path) -> None:
+def _save_stem_table(index_dir: Path, table: StemTable, forgotten: int) -> None:
     """Keep the roots of every form indexed so far, for queries (see
-    ``analysis.stem_table``).  Only a cache: when it cannot be written, queries stem
-    with Sastrawi as before."""
+    ``analysis.stem_table``): those of ``table``, the one this run began
+    with (and learned), and those worked out since, if any.  The roots
+    this process knows are a bounded cache, emptied past 200,000 forms;
+    when it was (``forgotten`` tells), the table is merged with what it
+    still knows rather than replaced, which would lose the others and
+    have their queries stem with Sastrawi.  Only a cache: when it cannot
+    be written, queries stem with Sastrawi as before."""
+    known = analysis.known_stems()
+    emptied = analysis.times_stems_forgotten() != forgotten
+    if not emptied and len(known) <= len(table):
+        return  # nothing new
+    stems = {**dict(table.items()), **known} if emptied else known
     try:
-        save_index_stem_table(index_dir, analysis.known_stems())
+        save_index_stem_table(index_dir, stems)
     except OSError:
         pass
 
