@@ -50,6 +50,15 @@ def test_tandatangan_forms_meet_at_one_root():
     assert {stem(w) for w in ("penandatanganan", "menandatangani", "ditandatangani")} == {"tandatangan"}
 
 
+def test_a_noun_of_ke_pe_or_per_and_an_keeps_the_k_of_its_root():
+    """Sastrawi cuts "-kan" off "kerusakan" (damage), leaving "rusa" (deer);
+    those confixes close with "-an", so the root is "rusak"."""
+    assert {stem(w) for w in ("kerusakan", "kerusakannya", "perusakan", "merusak", "rusak")} == {"rusak"}
+    assert stem("pergerakan") == stem("penggerakan") == stem("bergerak") == "gerak"
+    assert stem("perpajakan") == "pajak" and stem("keunikan") == "unik"
+    assert stem("melarikan") == stem("larikan") == "lari"  # a verb's -kan: as Sastrawi cuts it
+
+
 def test_derived_words_are_indexed_as_stem_and_exact_form_at_one_position():
     assert list(index_terms("pakta pertahanan")) == [("pakta", 0), ("tahan", 1), ("pertahanan", 1)]
 

@@ -958,3 +958,11 @@ def test_a_hyphenated_spelling_of_a_closed_word_finds_it_and_is_marked_whole(run
     for query in ("alquran", "Al-Qur'an", "al-quran"):
         assert len(json_hits(run("query", "--json", query).output)) == 2, query
     assert "Lomba membaca **Al-Qur'an** digelar" in run("query", "--color=never", "alquran").stdout
+
+
+def test_damage_is_found_by_its_root_and_not_by_a_deer(run, tmp_path):
+    write(tmp_path / "berita" / "a.txt", "Gempa\n\nGempa menyebabkan kerusakan parah di tiga desa.")
+    write(tmp_path / "berita" / "b.txt", "Satwa\n\nSeekor rusa terlihat di tepi hutan.")
+    assert run("index", str(tmp_path / "berita")).exit_code == 0
+    assert [hit["title"] for hit in json_hits(run("query", "--json", "rusak").output)] == ["Gempa"]
+    assert [hit["title"] for hit in json_hits(run("query", "--json", "rusa").output)] == ["Satwa"]

@@ -13,7 +13,8 @@ word is cut, folded and stemmed the same way everywhere.
   "anti-korupsi" and "anti korupsi"); an apostrophe inside an Arabic
   loanword is dropped ("Jum'at" -> "jumat").
 * ``stem(form)`` is PySastrawi's stemmer, with a few root words its dictionary
-  lacks.
+  lacks, and one mend: a noun of ke-/pe-/per- and -an keeps its root's
+  final "k" ("kerusakan": "rusak", not "rusa").
 * Every word is indexed twice at the same position when its stem differs from
   its form ("pertahanan" as "pertahanan" and "tahan"), like Lucene's
   KeywordRepeatFilter: stemming makes "menandatangani" meet "penandatanganan",
@@ -42,9 +43,11 @@ from searcher.records import record
 # only as it was cut then.  2 (December 2026): letters and digits part
 # ("Covid19"), an apostrophe inside a loanword goes ("Jum'at"), and so
 # does a soft hyphen or zero-width character inside a word.  3: a closed
-# compound of a bound form and a word splits ("pascapandemi").
+# compound of a bound form and a word splits ("pascapandemi"), a hyphenated
+# spelling of a closed word is that word ("Al-Qur'an"), and a noun of
+# ke-/pe-/per- and -an keeps its root's "k" ("kerusakan": "rusak").
 RULES_VERSION = 3
-RULES_CHANGED = "\"Covid19\", \"Jum'at\", \"pascapandemi\""  # words the rules now cut otherwise, for that message
+RULES_CHANGED = "\"Covid19\", \"Jum'at\", \"pascapandemi\", \"kerusakan\""  # for that message: words now cut otherwise
 
 # Pure function words, dropped from the index and from queries.  Deliberately
 # short: Sastrawi's 809-word stop list also drops content words ("kerja",
@@ -401,7 +404,7 @@ def hyphenated_at_a_line_break(before: str, after: str) -> bool:
     # (Not stem(): a joined word that is none stays out of the roots kept
     # for the index, whose queries would take it for one it holds whole.)
     joined = head + tail
-    return dictionary.contains(_known_root(joined) or _sastrawi().stem_word(joined) or joined)
+    return dictionary.contains(_known_root(joined) or _sastrawi_root(joined))
 
 
 def is_reduplication(form: str) -> bool:
@@ -430,6 +433,9 @@ def _sastrawi():
 
 # How roots are made: Sastrawi's version (pinned in pyproject.toml) and the
 # roots added to its dictionary.  A stem table made otherwise is not used.
+# (Not the mend of _sastrawi_root: like the rules' version, it changes the
+# roots of a few forms, and an index keeps those it was made with, in its
+# postings and its table alike, until it is rebuilt.)
 STEMMER = "pysastrawi-1.2.1+" + "+".join(EXTRA_ROOTS)
 
 _stems: dict[str, str] = {}  # form: root, as worked out in this process
@@ -461,8 +467,33 @@ def stem(form: str) -> str:
         return form
     root = _known_root(form)
     if root is None:
-        root = _sastrawi().stem_word(form) or form
+        root = _sastrawi_root(form)
     _remember_root(form, root)
+    return root
+
+
+# Confixes that close with -an, never with -kan: "ke-rusak-an", "per-gerak-an".
+_AN_CONFIX_PREFIXES = frozenset(("ke", "pe", "per", "pem", "pen", "peng", "peny"))
+_ENDINGS = ("", "nya", "lah", "kah", "ku", "mu", "pun")  # (particles and pronouns after the suffix)
+
+
+def _sastrawi_root(form: str) -> str:
+    """Sastrawi's root of ``form``, mended where it cuts "-kan" off a
+    noun of ke-/pe-/per- and "-an": "kerusakan" is "rusak" (damage), not
+    "rusa" (deer); "pergerakan" "gerak", not "gera"; "perpajakan" "pajak".
+    Such a confix never closes with -kan, so when the root with the "k"
+    back is a word too, it is the root.  (A bare "-kan" stays as Sastrawi
+    cuts it: "larikan" is "lari", though "larik" is a word.)"""
+    stemmer = _sastrawi()
+    root = stemmer.stem_word(form) or form
+    at = form.rfind(root + "kan")
+    if (
+        at > 0
+        and form[:at] in _AN_CONFIX_PREFIXES
+        and form[at + len(root) + 3 :] in _ENDINGS
+        and stemmer.dictionary.contains(root + "k")
+    ):
+        return root + "k"
     return root
 
 
