@@ -59,6 +59,13 @@ def test_a_noun_of_ke_pe_or_per_and_an_keeps_the_k_of_its_root():
     assert stem("melarikan") == stem("larikan") == "lari"  # a verb's -kan: as Sastrawi cuts it
 
 
+def test_a_root_that_begins_like_ber_keeps_it():
+    """Sastrawi cuts "ber-" off "berikan" (give), leaving "ikan" (fish)."""
+    assert {stem(w) for w in ("berikan", "berikanlah", "memberikan", "diberikan")} == {"beri"}
+    assert stem("bersihkan") == stem("membersihkan") == "bersih"
+    assert stem("bukan") == "bukan" and stem("makan") == "makan"  # words of their own
+
+
 def test_derived_words_are_indexed_as_stem_and_exact_form_at_one_position():
     assert list(index_terms("pakta pertahanan")) == [("pakta", 0), ("tahan", 1), ("pertahanan", 1)]
 

@@ -960,9 +960,11 @@ def test_a_hyphenated_spelling_of_a_closed_word_finds_it_and_is_marked_whole(run
     assert "Lomba membaca **Al-Qur'an** digelar" in run("query", "--color=never", "alquran").stdout
 
 
-def test_damage_is_found_by_its_root_and_not_by_a_deer(run, tmp_path):
+def test_damage_is_found_by_its_root_and_not_by_a_deer_nor_giving_by_a_fish(run, tmp_path):
     write(tmp_path / "berita" / "a.txt", "Gempa\n\nGempa menyebabkan kerusakan parah di tiga desa.")
     write(tmp_path / "berita" / "b.txt", "Satwa\n\nSeekor rusa terlihat di tepi hutan.")
+    write(tmp_path / "berita" / "c.txt", "Bantuan\n\nBerikan bantuan kepada korban gempa.")
+    write(tmp_path / "berita" / "d.txt", "Pasar\n\nHarga ikan di pasar naik.")
     assert run("index", str(tmp_path / "berita")).exit_code == 0
-    assert [hit["title"] for hit in json_hits(run("query", "--json", "rusak").output)] == ["Gempa"]
-    assert [hit["title"] for hit in json_hits(run("query", "--json", "rusa").output)] == ["Satwa"]
+    for query, titles in {"rusak": ["Gempa"], "rusa": ["Satwa"], "ikan": ["Pasar"], "beri": ["Bantuan"]}.items():
+        assert [hit["title"] for hit in json_hits(run("query", "--json", query).output)] == titles, query

@@ -474,26 +474,36 @@ def stem(form: str) -> str:
 
 # Confixes that close with -an, never with -kan: "ke-rusak-an", "per-gerak-an".
 _AN_CONFIX_PREFIXES = frozenset(("ke", "pe", "per", "pem", "pen", "peng", "peny"))
-_ENDINGS = ("", "nya", "lah", "kah", "ku", "mu", "pun")  # (particles and pronouns after the suffix)
+_ENDINGS = ("", "nya", "lah", "kah", "ku", "mu", "pun")  # (a pronoun or particle after the suffix)
 
 
 def _sastrawi_root(form: str) -> str:
-    """Sastrawi's root of ``form``, mended where it cuts "-kan" off a
-    noun of ke-/pe-/per- and "-an": "kerusakan" is "rusak" (damage), not
-    "rusa" (deer); "pergerakan" "gerak", not "gera"; "perpajakan" "pajak".
-    Such a confix never closes with -kan, so when the root with the "k"
-    back is a word too, it is the root.  (A bare "-kan" stays as Sastrawi
-    cuts it: "larikan" is "lari", though "larik" is a word.)"""
+    """Sastrawi's root of ``form``, mended where it cuts a word wrong:
+    - "-kan" off a noun of ke-/pe-/per- and "-an": "kerusakan" is "rusak"
+      (damage), not "rusa" (deer); "pergerakan" "gerak", not "gera";
+      "perpajakan" "pajak".  Such a confix never closes with "-kan", so
+      when the root with the "k" back is a word too, it is the root.  (A
+      bare "-kan" stays as Sastrawi cuts it: "larikan" is "lari", though
+      "larik" is a word.)
+    - "ber-" off a root that begins so: "berikan" is "beri" (give), not
+      "ikan" (fish); "bersihkan" "bersih", not "sih".  When the word
+      without its "-kan" is a word itself (and the word is none), that is
+      the root."""
     stemmer = _sastrawi()
     root = stemmer.stem_word(form) or form
+    for ending in _ENDINGS:
+        if form.endswith("kan" + ending):
+            before = form[: len(form) - len(ending) - 3]  # (the word without "-kan" and what follows it)
+            break
+    else:
+        return root
+    dictionary = stemmer.dictionary
+    if len(before) >= 4 and before != root and dictionary.contains(before) and not dictionary.contains(form):
+        return before
     at = form.rfind(root + "kan")
-    if (
-        at > 0
-        and form[:at] in _AN_CONFIX_PREFIXES
-        and form[at + len(root) + 3 :] in _ENDINGS
-        and stemmer.dictionary.contains(root + "k")
-    ):
-        return root + "k"
+    if at > 0 and form[:at] in _AN_CONFIX_PREFIXES and at + len(root) == len(before):
+        if dictionary.contains(root + "k"):
+            return root + "k"
     return root
 
 
