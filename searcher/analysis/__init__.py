@@ -13,8 +13,9 @@ word is cut, folded and stemmed the same way everywhere.
   "anti-korupsi" and "anti korupsi"); an apostrophe inside an Arabic
   loanword is dropped ("Jum'at" -> "jumat").
 * ``stem(form)`` is PySastrawi's stemmer, with a few root words its dictionary
-  lacks, and one mend: a noun of ke-/pe-/per- and -an keeps its root's
-  final "k" ("kerusakan": "rusak", not "rusa").
+  lacks, and two mends: a noun of ke-/pe-/per- and -an keeps its root's
+  final "k" ("kerusakan": "rusak", not "rusa"), and a root that begins
+  like "ber-" keeps it ("berikan": "beri", not "ikan").
 * Every word is indexed twice at the same position when its stem differs from
   its form ("pertahanan" as "pertahanan" and "tahan"), like Lucene's
   KeywordRepeatFilter: stemming makes "menandatangani" meet "penandatanganan",
@@ -44,8 +45,8 @@ from searcher.records import record
 # ("Covid19"), an apostrophe inside a loanword goes ("Jum'at"), and so
 # does a soft hyphen or zero-width character inside a word.  3: a closed
 # compound of a bound form and a word splits ("pascapandemi"), a hyphenated
-# spelling of a closed word is that word ("Al-Qur'an"), and a noun of
-# ke-/pe-/per- and -an keeps its root's "k" ("kerusakan": "rusak").
+# spelling of a closed word is that word ("Al-Qur'an"), and Sastrawi's
+# roots are mended for "kerusakan" ("rusak") and "berikan" ("beri").
 RULES_VERSION = 3
 RULES_CHANGED = "\"Covid19\", \"Jum'at\", \"pascapandemi\", \"kerusakan\""  # for that message: words now cut otherwise
 
@@ -433,9 +434,9 @@ def _sastrawi():
 
 # How roots are made: Sastrawi's version (pinned in pyproject.toml) and the
 # roots added to its dictionary.  A stem table made otherwise is not used.
-# (Not the mend of _sastrawi_root: like the rules' version, it changes the
-# roots of a few forms, and an index keeps those it was made with, in its
-# postings and its table alike, until it is rebuilt.)
+# (Not the mends of _sastrawi_root: like the rules' version, they change
+# the roots of a few forms, and an index keeps those it was made with, in
+# its postings and its table alike, until it is rebuilt.)
 STEMMER = "pysastrawi-1.2.1+" + "+".join(EXTRA_ROOTS)
 
 _stems: dict[str, str] = {}  # form: root, as worked out in this process
