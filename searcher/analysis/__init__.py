@@ -466,9 +466,7 @@ def stem(form: str) -> str:
         # A number ("2024", "1.000"): its own root, worked out at once, so
         # neither kept nor looked up (5 to 7% of a news index's forms).
         return form
-    root = _known_root(form)
-    if root is None:
-        root = _sastrawi_root(form)
+    root = _table_root(form) or _sastrawi_root(form)
     _remember_root(form, root)
     return root
 
@@ -511,13 +509,16 @@ def _sastrawi_root(form: str) -> str:
 def _known_root(form: str) -> str | None:
     """The root this process or an open index's stem table knows for
     ``form``, or None."""
-    root = _stems.get(form)
-    if root is None:
-        for table in _tables:
-            root = table.get(form)
-            if root is not None:
-                break
-    return root
+    return _stems.get(form) or _table_root(form)
+
+
+def _table_root(form: str) -> str | None:
+    """The root an open index's stem table gives ``form``, or None."""
+    for table in _tables:
+        root = table.get(form)
+        if root is not None:
+            return root
+    return None
 
 
 def _remember_root(form: str, root: str) -> None:

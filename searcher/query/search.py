@@ -8,7 +8,7 @@ merely because one of its words is missing.  Queries of plain words,
 prefixes and -words, and ORs of words and prefixes, are scored from the
 postings in bulk (``ranking``); all others (operators inside operators,
 phrases, a lone NOT) are added up over dictionaries
-(``ranking.TreeMatches``), Whoosh's matchers scoring only the phrases.
+(``ranking.TreeMatches``), a phrase's from its words' positions.
 
 The best hits of each pass are re-ranked by a model learned from questions
 with known answers (``rerank``): how many of the words and how rare, standing
