@@ -145,6 +145,42 @@ def test_an_update_keeps_the_roots_of_the_table_past_the_cache_s_bound(run, tmp_
     assert len(json_hits(run("query", "--json", "perekonomian pertanian").output)) == 1
 
 
+@pytest.mark.parametrize("procs", ["1", "2"])
+def test_a_first_build_past_the_cache_s_bound_keeps_every_root(run, tmp_path, monkeypatch, procs):
+    """A build whose words outnumber the process's bounded cache of roots
+    (200,000 forms; 12 here) kept only those it knew last, in the parent
+    and in each worker, and queries on the others loaded Sastrawi.  Its
+    table is the one a build within the bound writes."""
+    monkeypatch.setenv("SEARCH_PROCS", procs)
+    monkeypatch.setenv("SEARCH_BATCH_PARAGRAPHS", "3")  # several commits, and new workers, in an update
+    folder = tmp_path / "berita"
+    texts = [
+        "Perekonomian desa tumbuh pesat berkat pertanian dan perikanan warga.",
+        "Hujan deras mengguyur kota sepanjang malam hingga menjelang pagi.",
+        "Pemerintah menyalurkan bantuan kepada nelayan yang terdampak badai.",
+        "Mahasiswa antikorupsi berunjuk rasa di depan gedung dewan perwakilan.",
+        "Harga beras melonjak menjelang perayaan hari besar keagamaan.",
+    ]
+    for n, text in enumerate(texts):
+        write(folder / f"{n}.txt", f"Kabar {n}\n\n{text}\n\nWarga {n} menyaksikan pertunjukan kesenian daerah.")
+
+    def table_after_a_first_build(index: str) -> dict[str, str]:
+        for known in ("_stems", "_compounds", "_terms_cache"):  # as in a new process
+            monkeypatch.setattr(analysis, known, {})
+        monkeypatch.setattr(analysis, "_whole", set())
+        assert run("index", str(folder), "--index-dir", str(tmp_path / index)).exit_code == 0
+        return dict(StemTable.read(tmp_path / index / STEM_TABLE, analysis.STEMMER).items())
+
+    whole = table_after_a_first_build("index-within")
+    assert whole["perekonomian"] == "ekonomi" and len(whole) > 40
+    monkeypatch.setattr(analysis, "_STEMS_CACHE_SIZE", 12)  # (forked indexing workers see it too)
+    assert table_after_a_first_build("index-past") == whole
+    _forget_roots_and_hide_sastrawi(monkeypatch)
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "index-past"))
+    assert len(json_hits(run("query", "--json", "perekonomian pertanian").output)) == 1
+    assert len(json_hits(run("query", "--json", "menyaksikan pertunjukan").output)) == len(texts)
+
+
 def test_two_indexes_open_in_one_process_each_find_their_roots_without_sastrawi(run, tmp_path, monkeypatch):
     """A server holding two indexes: queries on either stem their words
     through that index's own table, whichever was opened last or closed."""

@@ -527,19 +527,22 @@ def _remember_root(form: str, root: str) -> None:
     _stems[form] = root
 
 
-_times_forgotten = 0
+_before_forgetting: Callable[[dict[str, str]], None] | None = None
 
 
 def _forget_stems() -> None:
-    global _times_forgotten
+    if _before_forgetting is not None:
+        _before_forgetting(_stems)
     _stems.clear()
-    _times_forgotten += 1
 
 
-def times_stems_forgotten() -> int:
-    """How many times this process emptied its cache of roots (full), so
-    that who keeps them (an index's stem table) can tell it lost some."""
-    return _times_forgotten
+def before_forgetting_stems(keep: Callable[[dict[str, str]], None] | None) -> None:
+    """Have ``keep`` see the roots this process knows each time its cache
+    of them, full, is about to be emptied (None: no longer), so that who
+    gathers every root of a run (an index's stem table, a run's indexing
+    worker) loses none to the bound."""
+    global _before_forgetting
+    _before_forgetting = keep
 
 
 def use_stem_table(table) -> None:

@@ -253,7 +253,6 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
              "'search index --rebuild' writes it whole)")
         (index_dir / STEM_TABLE).unlink(missing_ok=True)
     analysis.learn_stems(dict(stem_table.items()))
-    forgotten = analysis.times_stems_forgotten()
     # A rebuild replaces every segment, so it writes the current schema (a
     # signature's size, see duplicates.py); other runs add to the index in
     # the schema it was made with.
@@ -267,6 +266,10 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
     sketch_terms = SKETCH_FIELD in writer.schema.names()
     pending_files = 0
     committed_changes = 0  # files written or removed, as of the last commit
+    # What the process's bounded cache of roots lets go during the run,
+    # kept for the index's table.
+    forgotten: dict[str, str] = {}
+    analysis.before_forgetting_stems(forgotten.update)
     try:
         if rebuild:
             known = {}
@@ -342,6 +345,8 @@ def _update_index(index_dir: Path, roots, warn: Warn, on_progress: Progress | No
     except BaseException:
         _cancel(writer, index_dir)
         raise
+    finally:
+        analysis.before_forgetting_stems(None)
     return report
 
 
@@ -357,20 +362,17 @@ def _gone_from(path: str, its_root: str, root: str) -> bool:
     return path.startswith(root.rstrip(os.sep) + os.sep) and not os.path.lexists(path)
 
 
-def _save_stem_table(index_dir: Path, table: StemTable, forgotten: int) -> None:
+def _save_stem_table(index_dir: Path, table: StemTable, forgotten: dict[str, str]) -> None:
     """Keep the roots of every form indexed so far, for queries (see
     ``analysis.stem_table``): those of ``table``, the one this run began
     with (and learned), and those worked out since, if any.  The roots
     this process knows are a bounded cache, emptied past 200,000 forms;
-    when it was (``forgotten`` tells), the table is merged with what it
-    still knows rather than replaced, which would lose the others and
-    have their queries stem with Sastrawi.  Only a cache: when it cannot
-    be written, queries stem with Sastrawi as before."""
+    what it let go in this run is in ``forgotten``.  Only a cache: when
+    it cannot be written, queries stem with Sastrawi as before."""
     known = analysis.known_stems()
-    emptied = analysis.times_stems_forgotten() != forgotten
-    if not emptied and len(known) <= len(table):
+    if not forgotten and len(known) <= len(table):
         return  # nothing new
-    stems = {**dict(table.items()), **known} if emptied else known
+    stems = {**dict(table.items()), **forgotten, **known} if forgotten else known
     try:
         save_index_stem_table(index_dir, stems)
     except OSError:

@@ -176,8 +176,10 @@ class _WorkerTask(SubWriterTask):
         # this runs in the worker process only, after the fork.
         multiproc.SegmentWriter = TermGroupedWriter
         gc.disable()  # as the parent's run has it (indexing._collector_paused), however this worker was started
-        inherited = len(analysis.known_stems())
         self._exchange = _StemExchange(Path(self.storage.folder))
+        # Shared before they are let go: the parent takes every root its
+        # workers worked out from their exchange files.
+        analysis.before_forgetting_stems(self._exchange.share_before_forgetting)
         try:
             super().run()
         except BaseException as err:
@@ -188,7 +190,6 @@ class _WorkerTask(SubWriterTask):
             except BaseException:
                 pass  # the parent still sees the exit status
             raise SystemExit(1) from None
-        _hand_over_stems(Path(self.storage.folder), inherited)
 
     def _process_file(self, filename, doc_count):
         self._exchange.take()
@@ -262,7 +263,7 @@ class _WatchedQueue:
         raise WorkerFailed(f"an indexing worker {how}; {_NOTHING_LOST}")
 
 
-_STEMS_GLOB = "stems-*"  # stems-<worker pid>.pickle, or .partial while written
+_STEMS_GLOB = "stems-*"  # roots handed over as files by earlier versions' workers
 
 
 def _stems_after(count: int) -> dict[str, str]:
@@ -276,32 +277,15 @@ def _stems_after(count: int) -> dict[str, str]:
     return dict(reversed(list(islice(reversed(stems.items()), newer))))
 
 
-def _hand_over_stems(folder: Path, inherited: int) -> None:
-    """Leave the roots this worker worked out for its parent (those added
-    after the ``inherited`` it started with; all, if its cache was emptied)."""
-    new = _stems_after(inherited)
-    path = folder / f"stems-{os.getpid()}.pickle"
-    partial = path.with_suffix(".partial")
-    try:
-        partial.write_bytes(pickle.dumps(new, _PICKLE_PROTOCOL))
-        partial.replace(path)  # whole or absent, never half-written
-    except OSError:
-        pass  # only a cache; the next writer removes what is left
-
-
 def _take_over_stems(folder: Path, learn: bool = True) -> None:
-    """Learn the roots the workers left, and remove their files (``learn``
-    False: only remove them, left by a run that was stopped), and their
-    exchange files (``_StemExchange``: what they hold, their hand-overs hold too)."""
-    for path in folder.glob(_STEMS_GLOB):
+    """Learn the roots the workers worked out, from their exchange files
+    (``_StemExchange``), and remove the files (``learn`` False: only remove
+    them, left by a run that was stopped)."""
+    for path in [*folder.glob(_EXCHANGE_GLOB), *folder.glob(_STEMS_GLOB)]:
         try:
-            if learn and path.suffix == ".pickle":
-                analysis.learn_stems(pickle.loads(path.read_bytes()))
-            path.unlink()
-        except (OSError, pickle.UnpicklingError, EOFError):
-            pass
-    for path in folder.glob(_EXCHANGE_GLOB):
-        try:
+            if learn and path.match(_EXCHANGE_GLOB):
+                for stems in _stem_records(path.read_bytes())[0]:
+                    analysis.learn_stems(stems)
             path.unlink()
         except OSError:
             pass
@@ -311,16 +295,39 @@ _EXCHANGE_GLOB = "exchange-*.stems"
 _RECORD_LENGTH = struct.Struct(">I")
 
 
+def _stem_records(data: bytes) -> tuple[list[dict[str, str]], int]:
+    """The records of roots in ``data``, read from an exchange file, and
+    how many of its bytes they take: those of a record still being written
+    are read next time.  A record that is not roots (one cut short by a
+    full disk) is passed over."""
+    records, at = [], 0
+    while at + _RECORD_LENGTH.size <= len(data):
+        (length,) = _RECORD_LENGTH.unpack_from(data, at)
+        end = at + _RECORD_LENGTH.size + length
+        if end > len(data):
+            break  # still being written
+        try:
+            stems = pickle.loads(data[at + _RECORD_LENGTH.size : end])
+        except Exception:  # (whatever unpickling the rest of a record cut short raises)
+            stems = None
+        if isinstance(stems, dict):
+            records.append(stems)
+        at = end
+    return records, at
+
+
 class _StemExchange:
-    """The roots a batch's workers work out, shared among them as they go.
-    Each worker starts with the roots its parent knew, and the words new to
-    it are mostly new to the other worker too: in a first build both
-    stemmed the same words with Sastrawi, the costliest step of analysis.
-    (Building 20,000 articles from scratch, the two workers took 58.6 s of
-    CPU; sharing, 53.1 s.)  After each job of documents a worker appends
-    the roots it worked out to its own file; before each job it reads what
-    the others appended since.  Only a cache: a record not yet whole is
-    read next time, and a file that cannot be read or written is passed by."""
+    """The roots a batch's workers work out, shared among them as they go,
+    and left for their parent.  Each worker starts with the roots its
+    parent knew, and the words new to it are mostly new to the other
+    worker too: in a first build both stemmed the same words with
+    Sastrawi, the costliest step of analysis.  (Building 20,000 articles
+    from scratch, the two workers took 58.6 s of CPU; sharing, 53.1 s.)
+    After each job of documents, and before its cache of roots is emptied,
+    a worker appends the roots it worked out to its own file, which so
+    holds every one of them; before each job it reads what the others
+    appended since.  Only a cache: a record not yet whole is read next
+    time, and a file that cannot be read or written is passed by."""
 
     def __init__(self, folder: Path):
         self._folder = folder
@@ -345,6 +352,11 @@ class _StemExchange:
         except OSError:
             pass
 
+    def share_before_forgetting(self, stems: dict[str, str]) -> None:
+        """``analysis`` is about to empty its cache of roots (``stems``)."""
+        self.share()
+        self._shared = 0
+
     def take(self) -> None:
         for path in self._folder.glob(_EXCHANGE_GLOB):
             if path == self._mine:
@@ -356,20 +368,10 @@ class _StemExchange:
                     data = file.read()
             except OSError:
                 continue
-            at = 0
-            while at + _RECORD_LENGTH.size <= len(data):
-                (length,) = _RECORD_LENGTH.unpack_from(data, at)
-                end = at + _RECORD_LENGTH.size + length
-                if end > len(data):
-                    break  # still being written
-                try:
-                    stems = pickle.loads(data[at + _RECORD_LENGTH.size : end])
-                except Exception:  # (a record cut short by a full disk: whatever unpickling the rest raises)
-                    stems = None
-                if isinstance(stems, dict):
-                    analysis.learn_stems(stems)
-                at = end
-            self._read[path] = offset + at
+            records, taken = _stem_records(data)
+            for stems in records:
+                analysis.learn_stems(stems)
+            self._read[path] = offset + taken
         # What was just learned is not to be shared back (share runs after
         # each job: every root this worker worked out is shared already).
         self._shared = len(analysis.known_stems())
