@@ -1,6 +1,7 @@
 """The roots an index keeps for its queries (searcher.analysis.stem_table)."""
 
 import sys
+import zlib
 
 import pytest
 
@@ -45,6 +46,72 @@ def test_a_table_made_by_another_stemmer_or_cut_short_is_not_used(tmp_path):
     path.write_bytes(path.read_bytes()[:-3])  # not ending in a whole line
     assert StemTable.read(path, "old-stemmer").get("makanan") is None
     assert StemTable.read(tmp_path / "missing.txt", "old-stemmer").get("makanan") is None
+
+
+@pytest.fixture
+def large_table(tmp_path):
+    """A table of many blocks: 3,000 made-up forms and their roots."""
+    stems = {f"{word}{ending}": word for word in (f"kata{n:04d}" for n in range(1000)) for ending in ("", "nya", "kan")}
+    stems["kata0007kan+"] = "kata0007 kan"  # (a decision)
+    write_stem_table(tmp_path / STEM_TABLE, stems, "test-stemmer")
+    return tmp_path / STEM_TABLE, stems
+
+
+def test_a_table_of_many_blocks_finds_every_form_and_prefix(large_table):
+    path, stems = large_table
+    assert path.stat().st_size > 10 * 4096  # (many blocks)
+    table = StemTable.read(path, "test-stemmer")
+    assert len(table) == len(stems) and dict(table.items()) == stems
+    assert {form: table.get(form) for form in stems} == stems
+    for missing in ("kata", "kata0007ka", "kata1000", "aaa", "zzz", "kata0999kann"):
+        assert table.get(missing) is None
+    for prefix in ("kata00", "kata0512", "kata09", "kata0007k", "kata", "x"):
+        expected = sorted(form for form in stems if form.startswith(prefix) and not form.endswith("+"))
+        assert table.forms_starting_with(prefix) == expected, prefix
+
+
+def test_a_flipped_bit_costs_only_its_block(large_table):
+    """A query still takes the roots of the undamaged blocks from the table
+    (the damaged block's forms are stemmed again); checking the whole
+    table, as 'search check' and 'search index' do, names the damage."""
+    path, stems = large_table
+    data = path.read_bytes()
+    at = data.index(b"kata0500nya\t")
+    path.write_bytes(data[:at] + b"kata0500nyb" + data[at + 11 :])
+    table = StemTable.read(path, "test-stemmer")
+    assert table.get("kata0500nya") is None and table.get("kata0500nyb") is None
+    found = {form for form in stems if table.get(form) == stems[form]}
+    assert "kata0001" in found and "kata0999kan" in found and len(stems) - 400 < len(found) < len(stems)
+    _, problem = StemTable.load(path, "test-stemmer")
+    assert problem == "damaged (a block does not match its checksum)"
+    path.write_bytes(data[: len(data) - 1])  # cut short
+    assert StemTable.load(path, "test-stemmer")[1] == "damaged (not the size it was written)"
+
+
+def test_a_table_written_before_blocks_is_read_and_the_next_index_writes_it_anew(run, tmp_path, monkeypatch):
+    folder = tmp_path / "berita"
+    write(folder / "a.txt", "Kabar\n\nPerekonomian desa tumbuh pesat berkat pertanian warga.")
+    assert run("index", str(folder)).exit_code == 0
+    path = tmp_path / "index" / STEM_TABLE
+    written = dict(StemTable.read(path, analysis.STEMMER).items())
+    _write_as_before_blocks(path)
+    assert dict(StemTable.read(path, analysis.STEMMER).items()) == written
+    with monkeypatch.context() as fresh:
+        _forget_roots_and_hide_sastrawi(fresh)
+        assert len(json_hits(run("query", "--json", "perekonomian").output)) == 1
+    result = run("index", str(folder))
+    assert result.exit_code == 0 and "1 unchanged" in result.stdout and not result.stderr
+    assert path.read_bytes().startswith(b"searcher stems 3 ")
+    assert dict(StemTable.read(path, analysis.STEMMER).items()) == written
+
+
+def _write_as_before_blocks(path) -> None:
+    """Write the table at ``path`` as versions before blocks did: its lines
+    under one CRC-32."""
+    stems = dict(StemTable.read(path, analysis.STEMMER).items())
+    lines = sorted(f"{form}\t{root if root != form else ''}".encode() for form, root in stems.items())
+    body = b"".join(line + b"\n" for line in lines)
+    path.write_bytes(b"searcher stems 2 " + analysis.STEMMER.encode() + b" %08x\n" % zlib.crc32(body) + body)
 
 
 def _forget_roots_and_hide_sastrawi(monkeypatch):
@@ -105,6 +172,7 @@ def test_an_index_made_before_compounds_split_is_searched_as_it_was_cut_without_
             before.setattr(analysis, decided, {})
         before.setattr(analysis, "_whole", set())
         assert run("index", str(folder)).exit_code == 0
+    _write_as_before_blocks(tmp_path / "index" / STEM_TABLE)  # (tables were written so then)
     assert b"+\t" not in (tmp_path / "index" / STEM_TABLE).read_bytes()
     _forget_roots_and_hide_sastrawi(monkeypatch)
     for query in ("antikorupsi", "provinsi", "internasional"):

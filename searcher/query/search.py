@@ -307,6 +307,7 @@ class ParagraphSearcher:
             self._whoosh.close()  # closes its reader too
         self._files.close()
         analysis.forget_stem_table(self._stem_table)
+        self._stem_table.close()
 
     def __del__(self):
         # Dropped unclosed (``Index(path).search(q)`` in a notebook, over

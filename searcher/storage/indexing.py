@@ -370,8 +370,8 @@ def _save_stem_table(index_dir: Path, table: StemTable, forgotten: dict[str, str
     what it let go in this run is in ``forgotten``.  Only a cache: when
     it cannot be written, queries stem with Sastrawi as before."""
     known = analysis.known_stems()
-    if not forgotten and len(known) <= len(table):
-        return  # nothing new
+    if not forgotten and len(known) <= len(table) and table.current:
+        return  # nothing new (and in this version's format)
     stems = {**dict(table.items()), **forgotten, **known} if forgotten else known
     try:
         save_index_stem_table(index_dir, stems)
