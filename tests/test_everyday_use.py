@@ -814,6 +814,18 @@ def test_a_name_spelled_with_or_without_its_apostrophe_is_found_either_way(run, 
         assert "**Maruf** **Amin** memimpin doa usai salat **Jumat**." in result.stdout
 
 
+def test_a_word_in_styled_letters_is_found_by_the_word_and_finds_it(run, tmp_path):
+    """Social media posts write a headline in mathematical bold ("𝐁𝐀𝐍𝐉𝐈𝐑")
+    or sans-serif; news quoting them, and pages scraped from them, keep
+    those letters."""
+    write(tmp_path / "berita" / "a.txt", "Unggahan\n\n𝐁𝐀𝐍𝐉𝐈𝐑 𝐁𝐀𝐍𝐃𝐔𝐍𝐆, kata akun itu pagi tadi.")
+    write(tmp_path / "berita" / "b.txt", "Cuaca\n\nBanjir melanda Bandung sejak pagi.")
+    run("index", str(tmp_path / "berita"))
+    for query in ("banjir bandung", "𝐁𝐀𝐍𝐉𝐈𝐑", "𝗯𝗮𝗻𝗷𝗶𝗿"):
+        assert sorted(hit["article"] for hit in json_hits(run("query", "--json", query).stdout)) == ["a", "b"], query
+    assert "**𝐁𝐀𝐍𝐉𝐈𝐑** **𝐁𝐀𝐍𝐃𝐔𝐍𝐆**, kata" in run("query", "--color=never", "banjir bandung").stdout
+
+
 def test_covid19_finds_covid_19_and_a_sum_in_rupiah_finds_its_number(run, tmp_path):
     write(tmp_path / "berita" / "a.txt", "Pandemi\n\nKasus COVID-19 naik; bantuan Rp500.000 per keluarga.")
     write(tmp_path / "berita" / "b.txt", "Vaksin\n\nVaksin Covid19 tiba di Jakarta.")

@@ -263,6 +263,21 @@ def test_a_variable_width_column_reads_as_whoosh_wrote_it(tmp_path, offsets_writ
         file.close()
 
 
+def test_an_index_of_the_last_rules_but_one_names_only_the_words_cut_otherwise_since(run, tmp_path, monkeypatch):
+    from whoosh.fields import STORED
+
+    def as_version_3(schema):
+        schema.remove(store.ANALYSIS_MARK)
+        schema.add("words_v3", STORED)
+
+    write(tmp_path / "berita" / "a.txt", "Banjir\n\nBanjir melanda Jakarta.")
+    assert index_as_made_before(run, monkeypatch, as_version_3, str(tmp_path / "berita")).exit_code == 0
+    query = run("query", "banjir")
+    assert query.exit_code == 0 and query.stderr == (
+        f"search: note: {tmp_path / 'index'} was made by an older version of searcher, which cut some words "
+        "otherwise (\"𝐁𝐀𝐍𝐉𝐈𝐑\"): such words in what it read then are missed until 'search index --rebuild'\n")
+
+
 def test_an_index_whose_words_older_rules_cut_says_so_until_it_is_rebuilt(run, tmp_path, monkeypatch):
     folder = tmp_path / "berita"
     write(folder / "vaksin.txt", "Vaksin tiba\n\nVaksin Covid19 tiba di Jakarta.")
@@ -272,8 +287,8 @@ def test_an_index_whose_words_older_rules_cut_says_so_until_it_is_rebuilt(run, t
     older = f"{tmp_path / 'index'} was made by an older version of searcher, which cut some words otherwise"
     query = run("query", "vaksin")
     assert query.exit_code == 0 and "Covid19 tiba" in query.stdout
-    assert query.stderr == (f"search: note: {older} (\"Covid19\", \"Jum'at\", \"pascapandemi\", \"kerusakan\"): such words in "
-                            "what it read then are missed until 'search index --rebuild'\n")
+    assert query.stderr == (f"search: note: {older} (\"Covid19\", \"Jum'at\", \"pascapandemi\", \"kerusakan\", "
+                            "\"𝐁𝐀𝐍𝐉𝐈𝐑\"): such words in what it read then are missed until 'search index --rebuild'\n")
     write(folder / "jumat.txt", "Salat\n\nSalat Jum'at di Masjid Istiqlal.")
     update = run("index")  # an update keeps the index's schema: older words stay as they were cut
     assert update.exit_code == 0 and "1 new" in update.stdout

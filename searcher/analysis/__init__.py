@@ -46,9 +46,12 @@ from searcher.records import record
 # does a soft hyphen or zero-width character inside a word.  3: a closed
 # compound of a bound form and a word splits ("pascapandemi"), a hyphenated
 # spelling of a closed word is that word ("Al-Qur'an"), and Sastrawi's
-# roots are mended for "kerusakan" ("rusak") and "berikan" ("beri").
-RULES_VERSION = 3
-RULES_CHANGED = "\"Covid19\", \"Jum'at\", \"pascapandemi\", \"kerusakan\""  # for that message: words now cut otherwise
+# roots are mended for "kerusakan" ("rusak") and "berikan" ("beri").  4: a
+# styled capital that has no lowercase ("𝐁𝐀𝐍𝐉𝐈𝐑", in mathematical bold, as
+# social media posts write a headline) is lowercased once decomposed.
+RULES_VERSION = 4
+# For that message: words each version cut otherwise than the one before.
+RULES_CHANGES = {2: ("Covid19", "Jum'at"), 3: ("pascapandemi", "kerusakan"), 4: ("𝐁𝐀𝐍𝐉𝐈𝐑",)}
 
 # Pure function words, dropped from the index and from queries.  Deliberately
 # short: Sastrawi's 809-word stop list also drops content words ("kerja",
@@ -217,12 +220,15 @@ class Word:
 
 
 def fold(text: str) -> str:
-    """Lowercase and strip accents: "François" -> "francois"."""
+    """Lowercase and strip accents: "François" -> "francois", "𝐁𝐀𝐍𝐉𝐈𝐑" ->
+    "banjir"."""
     text = text.lower()
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Lowercased again: a styled capital ("𝐁", "ᴹ") has no lowercase of its
+    # own, and becomes a plain capital only when decomposed.
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 _folded_words: dict[str, str] = {}  # non-ASCII words: folded; emptied when full

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import time
 
-from searcher.analysis import RULES_CHANGED, RULES_VERSION
+from searcher.analysis import RULES_CHANGES, RULES_VERSION
 from searcher.errors import (
     IndexDamaged,
     IndexLocked,
@@ -118,10 +118,15 @@ def words_cut_before(index_dir, field_names) -> str | None:
     """What to tell a user of the index with those fields whose words were
     cut by older analysis rules (None when they were cut as now): a word
     such rules cut otherwise is found in what was read then only as it
-    was cut then."""
-    if ANALYSIS_MARK in field_names:
+    was cut then.  The words named are those cut otherwise since the
+    index's version of the rules."""
+    versions = [name[len(_MARK_PREFIX) :] for name in field_names if name.startswith(_MARK_PREFIX)]
+    made_by = max((int(version) for version in versions if version.isdigit()), default=1)  # (the first left none)
+    if made_by >= RULES_VERSION:
         return None
-    return f"{index_dir} was made by an older version of searcher, which cut some words otherwise ({RULES_CHANGED})"
+    changed = [word for version, words in sorted(RULES_CHANGES.items()) if version > made_by for word in words]
+    words = ", ".join(f'"{word}"' for word in changed)
+    return f"{index_dir} was made by an older version of searcher, which cut some words otherwise ({words})"
 
 
 def site_key(site: str) -> str:
