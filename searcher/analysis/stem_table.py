@@ -16,14 +16,14 @@ empty when as usual: see ``analysis._decided``).
 The lines are kept in blocks of about 4 kB, each with its CRC-32, listed
 after the first line with the first form each begins with.  Opening a
 table reads that list and nothing else; a look-up reads the one block its
-form would be in, and checks it the first time.  (The whole file, read
-and checked at once, took a cold query 0.7 ms at 20,000 articles, and 11
-to 16 ms for a table of a million forms, where opening now takes 0.4 ms.)
-The first line names how the roots were made (``analysis.STEMMER``) and
-holds the CRC-32 of the list; a table made another way is not used, nor
-a block that does not match its checksum.  A table written before blocks
-(``searcher stems 2``, one CRC-32 for all its lines) is read as one
-block, and the next ``search index`` writes it anew.
+form would be in, and checks it the first time: what a query costs does
+not grow with the table (read and checked whole, a table of a million
+forms would cost each cold query some 15 ms).  The first line names how
+the roots were made (``analysis.STEMMER``) and holds the CRC-32 of the
+list; a table made another way is not used, nor a block that does not
+match its checksum.  A table written before blocks (``searcher stems 2``,
+one CRC-32 for all its lines) is read as one block, and the next
+``search index`` writes it anew.
 """
 
 from __future__ import annotations
