@@ -964,12 +964,42 @@ def test_a_closed_hyphenated_or_open_compound_is_found_by_any_of_its_spellings(r
 
 
 def test_a_hyphenated_spelling_of_a_closed_word_finds_it_and_is_marked_whole(run, tmp_path):
-    write(tmp_path / "berita" / "a.txt", "Tadarus\n\nWarga membaca Alquran di masjid.")
-    write(tmp_path / "berita" / "b.txt", "Lomba\n\nLomba membaca Al-Qur'an digelar di desa.")
+    write(tmp_path / "berita" / "a.txt", "Latihan\n\nAtlet itu rajin berlatih olahraga di stadion.")
+    write(tmp_path / "berita" / "b.txt", "Lomba\n\nLomba olah-raga digelar di desa.")
     assert run("index", str(tmp_path / "berita")).exit_code == 0
-    for query in ("alquran", "Al-Qur'an", "al-quran"):
+    for query in ("olahraga", "Olah-raga", "olah-rag*"):
         assert len(json_hits(run("query", "--json", query).output)) == 2, query
-    assert "Lomba membaca **Al-Qur'an** digelar" in run("query", "--color=never", "alquran").stdout
+    assert "Lomba **olah-raga** digelar" in run("query", "--color=never", "olahraga").stdout
+
+
+def test_every_spelling_of_alquran_finds_the_others(run, tmp_path):
+    spellings = ["Alquran", "Al-Qur'an", "Al Quran", "Al-Quran", "Al Qur'an"]
+    places = ["masjid raya", "pesantren di Jombang", "surau kampung", "balai desa", "rumah warga"]
+    for n, (spelling, place) in enumerate(zip(spellings, places)):
+        write(tmp_path / "berita" / f"{n}.txt", f"Tadarus {n}\n\nSetiap malam mereka membaca {spelling} di {place}.")
+    assert run("index", str(tmp_path / "berita")).exit_code == 0
+    for query in [*spellings, "alqur*"]:
+        assert len(json_hits(run("query", "--json", query).output)) == len(spellings), query
+
+
+def test_a_compound_written_apart_or_closed_with_its_affixes_is_found_by_any_spelling(run, tmp_path):
+    """PUEBI writes "tindak lanjut" and "salah guna" apart, and closed once
+    they take a prefix and a suffix at once: "menindaklanjuti",
+    "penyalahgunaan".  Each spelling finds the others, marked as written."""
+    texts = {
+        "a.txt": "Polisi\n\nPolisi menindaklanjuti laporan penyalahgunaan narkoba oleh warga.",
+        "b.txt": "Laporan\n\nLaporan itu ditindaklanjuti; obat itu disalahgunakan pelaku.",
+        "c.txt": "Tindak lanjut\n\nTindak lanjut atas salah guna wewenang kepala dinas.",
+        "d.txt": "Cuaca\n\nHujan turun lebat di kota itu sejak pagi.",
+    }
+    for name, text in texts.items():
+        write(tmp_path / "berita" / name, text)
+    assert run("index", str(tmp_path / "berita")).exit_code == 0
+    for query in ("tindak lanjut", '"tindak lanjut"', "menindaklanjuti", "ditindaklanjuti", "menindaklanj*",
+                  "salah guna", "penyalahgunaan", "disalahgunakan", "penyalahgun*"):
+        assert sorted(hit["article"] for hit in json_hits(run("query", "--json", query).output)) == ["a", "b", "c"], query
+    shown = run("query", "--color=never", "tindak lanjut").stdout
+    assert "Polisi **menindaklanjuti** laporan" in shown and "**Tindak** **lanjut** atas" in shown
 
 
 def test_damage_is_found_by_its_root_and_not_by_a_deer_nor_giving_by_a_fish(run, tmp_path):

@@ -23,7 +23,16 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from searcher.analysis import QUESTION_FRAME_WORDS, QUESTION_WORDS, STOPWORDS, bound_form, fold, stem, words
+from searcher.analysis import (
+    QUESTION_FRAME_WORDS,
+    QUESTION_WORDS,
+    STOPWORDS,
+    bound_form,
+    fold,
+    open_compound_start,
+    stem,
+    words,
+)
 from searcher.errors import QueryError
 
 FIELDS = ("title",)
@@ -208,14 +217,16 @@ def _prefix_lexemes(prefix: Prefix) -> list[tuple[str, object]]:
     """A prefix, or, when the words it stands for may be indexed as two
     parts, the prefix OR (the first part AND a prefix of the second): a
     hyphenated compound's ("pasca-pan*": "pasca" and "pan*", and the
-    closed "pascapan*", as "al-qur*" finds "alquran") and a closed compound
-    of a bound form's ("antikor*": "anti" and "kor*", for "antikorupsi",
-    indexed as "anti", "korupsi").  Two letters of the second part at
-    least: one would stand for a letter's worth of words."""
+    closed "pascapan*", as "olah-rag*" finds "olahraga"), a closed
+    compound of a bound form's ("antikor*": "anti" and "kor*", for
+    "antikorupsi", indexed as "anti", "korupsi") and a closed form of an
+    open compound's ("penyalahgun*": "penyalah" and "gun*", for
+    "penyalahgunaan").  Two letters of the second part at least: one would
+    stand for a letter's worth of words."""
     head, hyphen, rest = prefix.text.rpartition("-")
     if not hyphen:
         bound = bound_form(prefix.text)
-        head, rest = (bound, prefix.text[len(bound) :]) if bound else ("", "")
+        head, rest = (bound, prefix.text[len(bound) :]) if bound else open_compound_start(prefix.text) or ("", "")
     heads = [("atom", Word(w.form, prefix.field)) for w in words(head) if w.form not in STOPWORDS]
     if not heads or len(rest) < 2:
         return [("atom", prefix)]
