@@ -942,6 +942,12 @@ def test_a_word_with_soft_hyphens_from_a_web_page_is_found_and_its_copy_folded(r
                 or "**perta\u00adhan\u00adan** antara kedua negara **ditanda\u200btangani**" in result.stdout)
 
 
+def _index_texts(run, folder, texts: dict[str, str]) -> None:
+    for name, text in texts.items():
+        write(folder / name, text)
+    assert run("index", str(folder)).exit_code == 0
+
+
 def test_a_closed_hyphenated_or_open_compound_is_found_by_any_of_its_spellings(run, tmp_path):
     """"pascapandemi" (as PUEBI writes it), "pasca-pandemi" and "pasca
     pandemi" (as news often does) find each other, and "pandemi" finds all."""
@@ -951,9 +957,7 @@ def test_a_closed_hyphenated_or_open_compound_is_found_by_any_of_its_spellings(r
         "c.txt": "Sekolah\n\nSekolah pasca pandemi kembali dibuka.",
         "d.txt": "Pandemi\n\nPandemi melanda kota itu.",
     }
-    for name, text in texts.items():
-        write(tmp_path / "berita" / name, text)
-    assert run("index", str(tmp_path / "berita")).exit_code == 0
+    _index_texts(run, tmp_path / "berita", texts)
     compound = {text.split("\n\n")[1] for text in list(texts.values())[:3]}
     for query in ("pascapandemi", "pasca-pandemi", "pasca pandemi", "Pascapandemi?", "pascapan*", "pasca-pand*"):
         hits = json_hits(run("query", "--json", query).output)
@@ -992,9 +996,7 @@ def test_a_compound_written_apart_or_closed_with_its_affixes_is_found_by_any_spe
         "c.txt": "Tindak lanjut\n\nTindak lanjut atas salah guna wewenang kepala dinas.",
         "d.txt": "Cuaca\n\nHujan turun lebat di kota itu sejak pagi.",
     }
-    for name, text in texts.items():
-        write(tmp_path / "berita" / name, text)
-    assert run("index", str(tmp_path / "berita")).exit_code == 0
+    _index_texts(run, tmp_path / "berita", texts)
     for query in ("tindak lanjut", '"tindak lanjut"', "menindaklanjuti", "ditindaklanjuti", "menindaklanj*",
                   "salah guna", "penyalahgunaan", "disalahgunakan", "penyalahgun*"):
         assert sorted(hit["article"] for hit in json_hits(run("query", "--json", query).output)) == ["a", "b", "c"], query
