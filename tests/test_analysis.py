@@ -59,6 +59,16 @@ def test_a_noun_of_ke_pe_or_per_and_an_keeps_the_k_of_its_root():
     assert stem("melarikan") == stem("larikan") == "lari"  # a verb's -kan: as Sastrawi cuts it
 
 
+def test_a_bare_noun_of_a_root_ending_in_k_and_an_keeps_the_k():
+    """Sastrawi reads "desakan" (pressure) as "desa" (a village) + "-kan",
+    "gerakan" (a movement) as "gera" + "-kan"."""
+    assert {stem(w) for w in ("desakan", "desakannya", "didesak", "mendesak")} == {"desak"}
+    assert {stem(w) for w in ("gerakan", "gerakannya", "pergerakan", "bergerak")} == {"gerak"}
+    assert stem("pasukan") == "pasuk" and stem("tarikan") == stem("menarik") == "tarik"
+    assert stem("desa") == "desa" and stem("pedesaan") == "desa"
+    assert stem("katakan") == stem("katakanlah") == "kata"  # a verb's -kan ("katak" is a frog)
+
+
 def test_a_root_that_begins_like_ber_keeps_it():
     """Sastrawi cuts "ber-" off "berikan" (give), leaving "ikan" (fish)."""
     assert {stem(w) for w in ("berikan", "berikanlah", "memberikan", "diberikan")} == {"beri"}
