@@ -356,10 +356,13 @@ def closed_compound(form: str) -> tuple[str, ...] | None:
 def _open_compound(form: str) -> tuple[str, str] | None:
     """The two words a closed form of one of OPEN_COMPOUNDS is indexed as,
     its prefix on the first and its suffixes on the second, or None."""
+    global _compound_cores
+    if _compound_cores is None:
+        _compound_cores = re.compile("|".join(core for core, _ in _COMPOUND_CORES))
     if _compound_cores.search(form) is None:  # (most: one search, in C)
         return None
-    for pattern in _compound_patterns:
-        whole = pattern.fullmatch(form)
+    for core, number in _COMPOUND_CORES:
+        whole = _compound_pattern(number).fullmatch(form) if core in form else None
         if whole:
             return whole.group(1), whole.group(2)
     return None
@@ -370,29 +373,39 @@ def open_compound_start(text: str) -> tuple[str, str] | None:
     the start of a closed form of one of OPEN_COMPOUNDS is indexed as
     ("penyalahgun": "penyalah", "gun"), for a prefix query; None when
     ``text`` starts none or the second word's share is under two letters."""
-    for (_, second), head in zip(OPEN_COMPOUNDS, _compound_heads):
-        start = head.match(text)
-        rest = text[start.end() :] if start else ""
+    for number, (first, second) in enumerate(OPEN_COMPOUNDS):
+        head = _compound_pattern(number, whole=False).match(text) if first[1:] in text else None
+        rest = text[head.end() :] if head else ""
         if len(rest) >= 2 and (second.startswith(rest) or rest.startswith(second)):
-            return start.group(), rest
+            return head.group(), rest
     return None
 
 
-def _compound_head(first: str) -> str:
-    """A pattern of a first word with any prefix before it."""
-    heads = [f"{_COMPOUND_PREFIX}{first}"]
-    if first[0] in _NASAL:
-        heads.append(f"(?:me|pe){_NASAL[first[0]]}{first[1:]}")
-    return f"(?:{'|'.join(heads)})"
+def _compound_pattern(number: int, whole: bool = True) -> re.Pattern:
+    """The pattern of a closed form of the ``number``th of OPEN_COMPOUNDS,
+    its two words' shares in groups 1 and 2 (``whole``), or of its first
+    word with any prefix.  Made when first asked for: the 54 of them took
+    8 ms to make, which a query would pay on import."""
+    pattern = _compound_patterns.get((number, whole))
+    if pattern is None:
+        first, second = OPEN_COMPOUNDS[number]
+        heads = [f"{_COMPOUND_PREFIX}{first}"]
+        if first[0] in _NASAL:
+            heads.append(f"(?:me|pe){_NASAL[first[0]]}{first[1:]}")
+        head = f"(?:{'|'.join(heads)})"
+        pattern = re.compile(f"({head})({second}{_COMPOUND_SUFFIX})" if whole else head)
+        _compound_patterns[(number, whole)] = pattern
+    return pattern
 
 
-_compound_heads = [re.compile(_compound_head(first)) for first, _ in OPEN_COMPOUNDS]
-_compound_patterns = [
-    re.compile(f"({_compound_head(first)})({second}{_COMPOUND_SUFFIX})") for first, second in OPEN_COMPOUNDS
+_compound_patterns: dict[tuple[int, bool], re.Pattern] = {}
+# What a closed form of each holds whatever its prefix: both words, less
+# the first letter that gives way to a nasal.
+_COMPOUND_CORES = [
+    (first[1:] + second if first[0] in _NASAL else first + second, number)
+    for number, (first, second) in enumerate(OPEN_COMPOUNDS)
 ]
-_compound_cores = re.compile("|".join(
-    first[1:] + second if first[0] in _NASAL else first + second for first, second in OPEN_COMPOUNDS
-))
+_compound_cores: re.Pattern | None = None
 
 
 def _split_by_rule(form: str) -> tuple[str, str] | None:
