@@ -69,6 +69,14 @@ def test_a_bare_noun_of_a_root_ending_in_k_and_an_keeps_the_k():
     assert stem("katakan") == stem("katakanlah") == "kata"  # a verb's -kan ("katak" is a frog)
 
 
+def test_a_root_whose_first_consonant_is_doubled_with_e_is_found():
+    """Dwipurwa: "peperangan" (wars) is "perang", "dedaunan" (leaves)
+    "daun"; a name or loanword that begins alike is left whole."""
+    assert {stem(w) for w in ("peperangan", "berperang", "perang")} == {"perang"}
+    assert [stem(w) for w in ("dedaunan", "bebatuan", "wewangian", "pepohonan")] == ["daun", "batu", "wangi", "pohon"]
+    assert [stem(w) for w in ("tetsuya", "memphis", "session", "member")] == ["tetsuya", "memphis", "session", "member"]
+
+
 def test_a_root_that_begins_like_ber_keeps_it():
     """Sastrawi cuts "ber-" off "berikan" (give), leaving "ikan" (fish)."""
     assert {stem(w) for w in ("berikan", "berikanlah", "memberikan", "diberikan")} == {"beri"}
@@ -181,6 +189,8 @@ def test_closed_compounds_meet_their_open_spelling():
     ("keanekaragaman", "keaneka", "ragaman", "aneka ragam"),
     ("ibukotanya", "ibu", "kotanya", "ibu kotanya"),
     ("alquran", "al", "quran", "al quran"),
+    ("ketenagakerjaan", "ketenaga", "kerjaan", "tenaga kerja"),
+    ("seringkali", "sering", "kali", "sering kali"),
 ])
 def test_a_closed_form_of_an_open_compound_meets_its_open_spelling(closed, first, second, written_open):
     """PUEBI writes "tindak lanjut" apart and "menindaklanjuti" (prefix and

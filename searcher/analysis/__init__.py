@@ -49,8 +49,9 @@ from searcher.records import record
 # roots are mended for "kerusakan" ("rusak") and "berikan" ("beri").  4: a
 # styled capital that has no lowercase ("𝐁𝐀𝐍𝐉𝐈𝐑", in mathematical bold, as
 # social media posts write a headline) is lowercased once decomposed, the
-# closed forms of open compounds split ("menindaklanjuti"), and some bare
-# "-an" nouns keep their root's "k" ("desakan": "desak").
+# closed forms of open compounds split ("menindaklanjuti"), some bare "-an"
+# nouns keep their root's "k" ("desakan": "desak"), and a root doubled in
+# its first consonant is found ("peperangan": "perang").
 RULES_VERSION = 4
 # For that message: words each version cut otherwise than the one before.
 RULES_CHANGES = {
@@ -105,7 +106,7 @@ EXTRA_ROOTS = ("tandatangan",)
 # two words, the prefix on the first and the suffixes on the second
 # ("menindak" "lanjuti": roots "tindak" "lanjut"), so that every spelling
 # finds the others.  Each is written closed in real news and passages (the
-# shared data: 24 forms of "salah guna", 19 of "aneka ragam", 219 of "ibu
+# shared data: 24 forms of "salah guna", 45 of "tenaga kerja", 219 of "ibu
 # kota").  Not "tanda tangan": its closed forms share the root "tandatangan"
 # (EXTRA_ROOTS), which prefix queries and corrections use.
 OPEN_COMPOUNDS = (
@@ -114,7 +115,8 @@ OPEN_COMPOUNDS = (
     ("idul", "adha"), ("bulu", "tangkis"), ("salah", "guna"), ("beri", "tahu"), ("tindak", "lanjut"),
     ("ikut", "serta"), ("ambil", "alih"), ("lipat", "ganda"), ("aneka", "ragam"), ("daya", "guna"),
     ("terima", "kasih"), ("uji", "coba"), ("serah", "terima"), ("jual", "beli"), ("sebar", "luas"),
-    ("alih", "fungsi"), ("bumi", "hangus"),
+    ("alih", "fungsi"), ("bumi", "hangus"), ("tenaga", "kerja"), ("sering", "kali"), ("acap", "kali"),
+    ("kadang", "kala"),
 )
 # What may stand before and after one: Indonesian prefixes (and their
 # pairs), and a suffix, a pronoun and a particle.  After "me-" and "pe-" a
@@ -582,9 +584,20 @@ def _sastrawi_root(form: str) -> str:
       without its "-kan" is a word itself (and the word is none), that is
       the root.
     - "-kan" off a bare noun of a root of AN_NOUN_ROOTS and "-an":
-      "gerakan" is "gerak", "desakan" "desak" (pressure), not "desa"."""
+      "gerakan" is "gerak", "desakan" "desak" (pressure), not "desa".
+    - Nothing off a root's first consonant doubled with "e" (dwipurwa):
+      "peperangan" is "perang", "dedaunan" "daun", "bebatuan" "batu",
+      "wewangian" "wangi".  When Sastrawi finds no root of the word, and
+      finds one in the dictionary for the rest after the doubling, that
+      is the root; names that begin alike ("Tetsuya", "Memphis") have no
+      such rest."""
     stemmer = _sastrawi()
     root = stemmer.stem_word(form) or form
+    if root == form and len(form) >= 6 and form[1] == "e" and form[2] == form[0] not in "aeiou":
+        dictionary = stemmer.dictionary
+        inner = stemmer.stem_word(form[2:]) or form[2:]
+        if len(inner) >= 3 and dictionary.contains(inner) and not dictionary.contains(form):
+            return inner
     for ending in _ENDINGS:
         if form.endswith("kan" + ending):
             before = form[: len(form) - len(ending) - 3]  # (the word without "-kan" and what follows it)
