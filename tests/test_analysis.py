@@ -77,6 +77,17 @@ def test_a_root_whose_first_consonant_is_doubled_with_e_is_found():
     assert [stem(w) for w in ("tetsuya", "memphis", "session", "member")] == ["tetsuya", "memphis", "session", "member"]
 
 
+def test_a_word_sastrawi_does_not_know_keeps_its_root_before_nya():
+    """Sastrawi cuts "-nya" only off words its dictionary holds: a name or
+    loanword with it was a root of its own.  "-anya" written for "-annya"
+    is read so."""
+    assert stem("instagramnya") == stem("instagram") == "instagram"
+    assert stem("jepangnya") == "jepang" and stem("postingannya") == "postingan"
+    assert stem("kenyataanya") == stem("kenyataannya") == "nyata"
+    assert stem("pekerjaanya") == stem("pekerjaan") == "kerja"
+    assert [stem(w) for w in ("hanya", "punya", "kenya", "lainnya")] == ["hanya", "punya", "kenya", "lain"]
+
+
 def test_a_root_that_begins_like_ber_keeps_it():
     """Sastrawi cuts "ber-" off "berikan" (give), leaving "ikan" (fish)."""
     assert {stem(w) for w in ("berikan", "berikanlah", "memberikan", "diberikan")} == {"beri"}

@@ -585,6 +585,12 @@ def _sastrawi_root(form: str) -> str:
       the root.
     - "-kan" off a bare noun of a root of AN_NOUN_ROOTS and "-an":
       "gerakan" is "gerak", "desakan" "desak" (pressure), not "desa".
+    - Nothing off a word Sastrawi does not know, followed by "-nya"
+      ("instagramnya", "jepangnya", "postingannya"): the root is that of
+      the word before it, as Lucene's stemmer has it.  Written "-anya"
+      for "-annya" ("kenyataanya", "pekerjaanya"), as it often is, the
+      word before it ends in "-an" when that gives a root the dictionary
+      holds.
     - Nothing off a root's first consonant doubled with "e" (dwipurwa):
       "peperangan" is "perang", "dedaunan" "daun", "bebatuan" "batu",
       "wewangian" "wangi".  When Sastrawi finds no root of the word, and
@@ -593,11 +599,10 @@ def _sastrawi_root(form: str) -> str:
       such rest."""
     stemmer = _sastrawi()
     root = stemmer.stem_word(form) or form
-    if root == form and len(form) >= 6 and form[1] == "e" and form[2] == form[0] not in "aeiou":
-        dictionary = stemmer.dictionary
-        inner = stemmer.stem_word(form[2:]) or form[2:]
-        if len(inner) >= 3 and dictionary.contains(inner) and not dictionary.contains(form):
-            return inner
+    if root == form and not stemmer.dictionary.contains(form):
+        unknown = _root_of_unknown(form, stemmer)
+        if unknown:
+            return unknown
     for ending in _ENDINGS:
         if form.endswith("kan" + ending):
             before = form[: len(form) - len(ending) - 3]  # (the word without "-kan" and what follows it)
@@ -614,6 +619,25 @@ def _sastrawi_root(form: str) -> str:
         if dictionary.contains(root + "k"):
             return root + "k"
     return root
+
+
+def _root_of_unknown(form: str, stemmer) -> str | None:
+    """The root of a word that Sastrawi finds none of and its dictionary
+    does not hold, when the word is a doubling or ends in "-nya" (see
+    ``_sastrawi_root``), or None."""
+    dictionary = stemmer.dictionary
+    if len(form) >= 6 and form[1] == "e" and form[2] == form[0] not in "aeiou":
+        inner = stemmer.stem_word(form[2:]) or form[2:]
+        if len(inner) >= 3 and dictionary.contains(inner):
+            return inner
+    before = form[:-3]
+    if form.endswith("nya") and len(before) >= 4:
+        if before.endswith("a"):
+            with_n = stemmer.stem_word(before + "n")
+            if with_n and with_n != before + "n" and dictionary.contains(with_n):
+                return with_n
+        return stemmer.stem_word(before) or before
+    return None
 
 
 def _known_root(form: str) -> str | None:
