@@ -88,6 +88,16 @@ def test_a_word_sastrawi_does_not_know_keeps_its_root_before_nya():
     assert [stem(w) for w in ("hanya", "punya", "kenya", "lainnya")] == ["hanya", "punya", "kenya", "lain"]
 
 
+def test_a_word_in_a_common_spelling_other_than_the_standard_has_the_standard_root():
+    """News writes "resiko", "analisa", "himbauan", "Ramadhan" as often as
+    "risiko", "analisis", "imbauan", "Ramadan": their words meet."""
+    assert {stem(w) for w in ("resiko", "beresiko", "risiko", "berisiko")} == {"risiko"}
+    assert stem("menganalisa") == stem("analisis") == "analisis"
+    assert stem("dihimbau") == stem("himbauan") == stem("imbauan") == "imbau"
+    assert stem("Ramadhan".lower()) == stem("ramadan") and stem("sekedar") == stem("sekadar")
+    assert stem("rizki") == "rizki"  # (a name as often: not "rezeki")
+
+
 def test_a_root_that_begins_like_ber_keeps_it():
     """Sastrawi cuts "ber-" off "berikan" (give), leaving "ikan" (fish)."""
     assert {stem(w) for w in ("berikan", "berikanlah", "memberikan", "diberikan")} == {"beri"}

@@ -826,6 +826,17 @@ def test_a_word_in_styled_letters_is_found_by_the_word_and_finds_it(run, tmp_pat
     assert "**𝐁𝐀𝐍𝐉𝐈𝐑** **𝐁𝐀𝐍𝐃𝐔𝐍𝐆**, kata" in run("query", "--color=never", "banjir bandung").stdout
 
 
+def test_a_word_in_another_common_spelling_finds_the_standard_one_and_is_marked(run, tmp_path):
+    write(tmp_path / "berita" / "a.txt", "Banjir\n\nWarga yang tinggal di bantaran sungai beresiko terkena banjir.")
+    write(tmp_path / "berita" / "b.txt", "Gempa\n\nRisiko gempa susulan masih tinggi, kata petugas.")
+    write(tmp_path / "berita" / "c.txt", "Cuaca\n\nHujan turun sejak pagi di kota itu.")
+    run("index", str(tmp_path / "berita"))
+    for query in ("risiko", "resiko", "berisiko"):
+        assert sorted(hit["article"] for hit in json_hits(run("query", "--json", query).stdout)) == ["a", "b"], query
+    shown = run("query", "--color=never", "risiko").stdout
+    assert "sungai **beresiko** terkena" in shown and "**Risiko** gempa" in shown
+
+
 def test_covid19_finds_covid_19_and_a_sum_in_rupiah_finds_its_number(run, tmp_path):
     write(tmp_path / "berita" / "a.txt", "Pandemi\n\nKasus COVID-19 naik; bantuan Rp500.000 per keluarga.")
     write(tmp_path / "berita" / "b.txt", "Vaksin\n\nVaksin Covid19 tiba di Jakarta.")

@@ -50,12 +50,14 @@ from searcher.records import record
 # styled capital that has no lowercase ("𝐁𝐀𝐍𝐉𝐈𝐑", in mathematical bold, as
 # social media posts write a headline) is lowercased once decomposed, the
 # closed forms of open compounds split ("menindaklanjuti"), some bare "-an"
-# nouns keep their root's "k" ("desakan": "desak"), and a root doubled in
-# its first consonant is found ("peperangan": "perang").
+# nouns keep their root's "k" ("desakan": "desak"), a root doubled in its
+# first consonant is found ("peperangan": "perang"), and a root is in its
+# standard spelling ("resiko": "risiko").
 RULES_VERSION = 4
 # For that message: words each version cut otherwise than the one before.
 RULES_CHANGES = {
-    2: ("Covid19", "Jum'at"), 3: ("pascapandemi", "kerusakan"), 4: ("𝐁𝐀𝐍𝐉𝐈𝐑", "menindaklanjuti", "desakan"),
+    2: ("Covid19", "Jum'at"), 3: ("pascapandemi", "kerusakan"),
+    4: ("𝐁𝐀𝐍𝐉𝐈𝐑", "menindaklanjuti", "desakan", "resiko"),
 }
 
 # Pure function words, dropped from the index and from queries.  Deliberately
@@ -94,6 +96,30 @@ QUESTION_FRAME_WORDS = frozenset(
 # "penandatanganan", "menandatangani" and "ditandatangani" keep their affixes
 # and never meet.
 EXTRA_ROOTS = ("tandatangan",)
+
+# Spellings common in news that are not the standard one (KBBI) of a word:
+# a root so spelled is the standard root, so "resiko" and "beresiko" meet
+# "risiko", "menganalisa" meets "analisis", "himbauan" "imbauan".  (Not
+# variants that are also names, such as "Rizki" and "Sholeh".)  Those that
+# Sastrawi cuts wrongly are mapped from the form: "sekedar" (not "dar").
+STANDARD_SPELLINGS = {
+    "resiko": "risiko", "praktek": "praktik", "aktifitas": "aktivitas", "efektifitas": "efektivitas",
+    "produktifitas": "produktivitas", "kreatifitas": "kreativitas", "sensitifitas": "sensitivitas",
+    "kwalitas": "kualitas", "kwartal": "kuartal", "frekwensi": "frekuensi", "nafas": "napas", "ijin": "izin",
+    "jaman": "zaman", "apotik": "apotek", "analisa": "analisis", "sistim": "sistem", "hakekat": "hakikat",
+    "karir": "karier", "obyek": "objek", "subyek": "subjek", "propinsi": "provinsi", "nopember": "november",
+    "pebruari": "februari", "antri": "antre", "teoritis": "teoretis", "kharisma": "karisma", "sekedar": "sekadar",
+    "silahkan": "sila", "jadual": "jadwal", "himbau": "imbau", "hutang": "utang", "hembus": "embus",
+    "tehnik": "teknik", "tehnologi": "teknologi", "ekstrim": "ekstrem", "atlit": "atlet", "mesjid": "masjid",
+    "telor": "telur", "ijasah": "ijazah", "azas": "asas", "konkrit": "konkret", "kongkrit": "konkret",
+    "varitas": "varietas", "faham": "paham", "fikir": "pikir", "lembab": "lembap", "nasehat": "nasihat",
+    "ramadhan": "ramadan", "shalat": "salat", "sholat": "salat", "solat": "salat", "adzan": "azan",
+    "dzikir": "zikir", "hadits": "hadis", "ustadz": "ustaz", "ustad": "ustaz", "wudhu": "wudu",
+    "mushola": "musala", "musholla": "musala", "khutbah": "khotbah", "kaos": "kaus",
+}
+_VARIANTS_OF: dict[str, list[str]] = {}
+for _variant, _standard in STANDARD_SPELLINGS.items():
+    _VARIANTS_OF.setdefault(_standard, []).append(_variant)
 
 # Compounds that Indonesian spelling (PUEBI) writes as two words ("tindak
 # lanjut", "salah guna", "warga negara"), but as one once they take a prefix
@@ -510,16 +536,19 @@ def _sastrawi():
 
         # The plain (uncached) stemmer: callers cache, see ``stem``.
         _stemmer = StemmerFactory().create_stemmer().delegatedStemmer
-        for root in EXTRA_ROOTS:
+        # (The other spellings too, so that their derived words are cut:
+        # "dihimbau" is "himbau", then "imbau".)
+        for root in (*EXTRA_ROOTS, *STANDARD_SPELLINGS):
             _stemmer.dictionary.add(root)
     return _stemmer
 
 
 # How roots are made: Sastrawi's version (pinned in pyproject.toml) and the
 # roots added to its dictionary.  A stem table made otherwise is not used.
-# (Not the mends of _sastrawi_root: like the rules' version, they change
-# the roots of a few forms, and an index keeps those it was made with, in
-# its postings and its table alike, until it is rebuilt.)
+# (Not the mends of _sastrawi_root, nor the standard spellings: like the
+# rules' version, they change the roots of a few forms, and an index keeps
+# those it was made with, in its postings and its table alike, until it is
+# rebuilt.)
 STEMMER = "pysastrawi-1.2.1+" + "+".join(EXTRA_ROOTS)
 
 _stems: dict[str, str] = {}  # form: root, as worked out in this process
@@ -572,6 +601,13 @@ _ENDINGS = ("", "nya", "lah", "kah", "ku", "mu", "pun")  # (a pronoun or particl
 
 
 def _sastrawi_root(form: str) -> str:
+    """Sastrawi's root of ``form``, mended (``_mended_root``), in its
+    standard spelling (STANDARD_SPELLINGS)."""
+    root = _mended_root(form)
+    return STANDARD_SPELLINGS.get(root) or STANDARD_SPELLINGS.get(form) or root
+
+
+def _mended_root(form: str) -> str:
     """Sastrawi's root of ``form``, mended where it cuts a word wrong:
     - "-kan" off a noun of ke-/pe-/per- and "-an": "kerusakan" is "rusak"
       (damage), not "rusa" (deer); "pergerakan" "gerak", not "gera";
@@ -740,10 +776,12 @@ def related_forms(text: str, terms: Iterable[str]) -> tuple[list[str], dict[str,
 
 def _related_roots(terms: Iterable[str], forms: set[str]) -> dict[str, str]:
     """The root of each of ``forms`` (a text's) that may be related to
-    ``terms``: one holding a term minus its first letter, not a stopword."""
+    ``terms``: one holding a term (or another spelling of it) minus its
+    first letter, not a stopword."""
     # First the cores found anywhere in the forms joined, at C speed.
     joined = " ".join(forms)
-    cores = [core for core in {term[1:] for term in terms} if core in joined]
+    spellings = {spelling for term in terms for spelling in (term, *_VARIANTS_OF.get(term, ()))}
+    cores = [core for core in {spelling[1:] for spelling in spellings} if core in joined]
     related = {form for core in cores for form in forms if core in form} - STOPWORDS
     return {form: stem(form) for form in related}
 
