@@ -98,6 +98,14 @@ def test_a_word_in_a_common_spelling_other_than_the_standard_has_the_standard_ro
     assert stem("rizki") == "rizki"  # (a name as often: not "rezeki")
 
 
+def test_a_root_ending_in_i_keeps_it_after_se_or_ber():
+    """Sastrawi takes the "i" of "senilai" (worth) for a suffix, leaving
+    "nila" (indigo); "se-" and "ber-" never take "-i"."""
+    assert {stem(w) for w in ("senilai", "bernilai", "dinilai", "penilaian", "nilai")} == {"nilai"}
+    assert stem("bersantai") == "santai" and stem("seandainya") == "andai" and stem("sesekali") == "sekali"
+    assert stem("sehari") == "hari" and stem("berhasil") == "hasil"  # (no root ending in "i" to keep)
+
+
 def test_a_root_that_begins_like_ber_keeps_it():
     """Sastrawi cuts "ber-" off "berikan" (give), leaving "ikan" (fish)."""
     assert {stem(w) for w in ("berikan", "berikanlah", "memberikan", "diberikan")} == {"beri"}

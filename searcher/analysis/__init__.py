@@ -51,7 +51,8 @@ from searcher.records import record
 # social media posts write a headline) is lowercased once decomposed, the
 # closed forms of open compounds split ("menindaklanjuti"), some bare "-an"
 # nouns keep their root's "k" ("desakan": "desak"), a root doubled in its
-# first consonant is found ("peperangan": "perang"), and a root is in its
+# first consonant is found ("peperangan": "perang"), a root's final "i"
+# stays after "se-" and "ber-" ("senilai": "nilai"), and a root is in its
 # standard spelling ("resiko": "risiko").
 RULES_VERSION = 4
 # For that message: words each version cut otherwise than the one before.
@@ -598,6 +599,7 @@ AN_NOUN_ROOTS = frozenset(
     """.split()
 )
 _ENDINGS = ("", "nya", "lah", "kah", "ku", "mu", "pun")  # (a pronoun or particle after the suffix)
+_NO_I_PREFIXES = ("se", "ber", "berpe", "berpem", "berpen", "berpeng", "berpeny")  # (which never take "-i")
 
 
 def _sastrawi_root(form: str) -> str:
@@ -621,6 +623,9 @@ def _mended_root(form: str) -> str:
       the root.
     - "-kan" off a bare noun of a root of AN_NOUN_ROOTS and "-an":
       "gerakan" is "gerak", "desakan" "desak" (pressure), not "desa".
+    - "-i" off a root that ends so, after "se-" or "ber-", which never
+      take that suffix: "senilai" is "nilai" (value), not "nila"
+      (indigo); "bersantai" "santai"; "seandainya" "andai", not "anda".
     - Nothing off a word Sastrawi does not know, followed by "-nya"
       ("instagramnya", "jepangnya", "postingannya"): the root is that of
       the word before it, as Lucene's stemmer has it.  Written "-anya"
@@ -639,6 +644,10 @@ def _mended_root(form: str) -> str:
         unknown = _root_of_unknown(form, stemmer)
         if unknown:
             return unknown
+    if form.startswith(_NO_I_PREFIXES) and stemmer.dictionary.contains(root + "i"):
+        for ending in _ENDINGS:
+            if form.endswith(root + "i" + ending) and form[: len(form) - len(ending) - len(root) - 1] in _NO_I_PREFIXES:
+                return root + "i"
     for ending in _ENDINGS:
         if form.endswith("kan" + ending):
             before = form[: len(form) - len(ending) - 3]  # (the word without "-kan" and what follows it)
