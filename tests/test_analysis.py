@@ -106,6 +106,16 @@ def test_a_root_ending_in_i_keeps_it_after_se_or_ber():
     assert stem("sehari") == "hari" and stem("berhasil") == "hasil"  # (no root ending in "i" to keep)
 
 
+def test_a_rare_root_no_longer_splits_a_common_family():
+    """Sastrawi found "meni" (red lead) in "menikah" and "awat" in
+    "perawatan", while the rest of each family had "nikah" and "rawat"."""
+    assert {stem(w) for w in ("menikah", "pernikahan", "dinikahi", "nikah")} == {"nikah"}
+    assert {stem(w) for w in ("perawatan", "dirawat", "merawat", "perawat")} == {"rawat"}
+    assert {stem(w) for w in ("mengunjungi", "pengunjung", "kunjungan", "berkunjung")} == {"kunjung"}
+    assert stem("memenangi") == stem("kemenangan") == "menang" and stem("disepakati") == "sepakat"
+    assert stem("melangkah") == "langkah" and stem("meni") == "meni"
+
+
 def test_a_root_that_begins_like_ber_keeps_it():
     """Sastrawi cuts "ber-" off "berikan" (give), leaving "ikan" (fish)."""
     assert {stem(w) for w in ("berikan", "berikanlah", "memberikan", "diberikan")} == {"beri"}
