@@ -114,6 +114,8 @@ def test_a_rare_root_no_longer_splits_a_common_family():
     assert {stem(w) for w in ("mengunjungi", "pengunjung", "kunjungan", "berkunjung")} == {"kunjung"}
     assert stem("memenangi") == stem("kemenangan") == "menang" and stem("disepakati") == "sepakat"
     assert stem("melangkah") == "langkah" and stem("meni") == "meni"
+    assert {stem(w) for w in ("terasa", "perasaan", "merasa", "rasa")} == {"rasa"} and stem("asa") == "asa"
+    assert stem("berupa") == stem("rupa") == "rupa"
 
 
 def test_a_root_that_begins_like_ber_keeps_it():
