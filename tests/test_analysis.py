@@ -116,6 +116,8 @@ def test_a_rare_root_no_longer_splits_a_common_family():
     assert stem("melangkah") == "langkah" and stem("meni") == "meni"
     assert {stem(w) for w in ("terasa", "perasaan", "merasa", "rasa")} == {"rasa"} and stem("asa") == "asa"
     assert stem("berupa") == stem("rupa") == "rupa"
+    assert stem("pemberontakan") == stem("pemberontak") == "berontak" and stem("dikuasai") == stem("kekuasaan")
+    assert stem("kedelapan") == "delapan" and stem("dikenali") == stem("berkenalan") == stem("kenal") == "kenal"
 
 
 def test_a_root_that_begins_like_ber_keeps_it():

@@ -104,11 +104,18 @@ EXTRA_ROOTS = ("tandatangan",)
 # "perawatan" "awat", "dirawat" "rawat"; "mengunjungi" and "pengunjung"
 # "unjung", "kunjungan" "kunjung"; "memenangi" "tang" (pliers);
 # "disepakati" "pakat"; "melangkah" "lang"; "terasa" and "perasaan"
-# "asa" (hope), "merasa" "rasa"; "berupa" "upa".  Taken out of the
-# dictionary, they leave the common root to be found; a word that is one
-# of them is still itself ("asa" is "asa").  In the shared data, 995
-# occurrences of 22 forms, each now with its family's root.
-SHADOWING_ROOTS = ("meni", "unjung", "awat", "tang", "pakat", "lang", "asa", "upa")
+# "asa" (hope), "merasa" "rasa"; "berupa" "upa"; "pemberontakan" "ronta";
+# "penyelidikan" "lidi"; "dikuasai" "asai"; "kedelapan" "delap" (and,
+# without it, "dap"); "dikenali" "nali", "berkenalan" "nal"; "digemari"
+# "gari", "bergaris" "gar".  Taken out of the dictionary, they leave the
+# common root to be found; a word that is one of them is still itself
+# ("asa" is "asa"), though its own rare derived words lose it ("meronta").
+# In the shared data, 1,289 occurrences of 38 forms, each but those few
+# now with its family's root.
+SHADOWING_ROOTS = (
+    "meni", "unjung", "awat", "tang", "pakat", "lang", "asa", "upa", "ronta", "lidi", "asai", "delap", "dap", "nali",
+    "nal", "gari", "gar",
+)
 
 # Spellings common in news that are not the standard one (KBBI) of a word:
 # a root so spelled is the standard root, so "resiko" and "beresiko" meet
