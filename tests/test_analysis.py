@@ -118,6 +118,9 @@ def test_a_rare_root_no_longer_splits_a_common_family():
     assert stem("berupa") == stem("rupa") == "rupa"
     assert stem("pemberontakan") == stem("pemberontak") == "berontak" and stem("dikuasai") == stem("kekuasaan")
     assert stem("kedelapan") == "delapan" and stem("dikenali") == stem("berkenalan") == stem("kenal") == "kenal"
+    assert [stem(w) for w in ("berbasis", "berapi", "terkesan", "pemeran", "memesan", "menipis")] == [
+        "basis", "api", "kesan", "peran", "pesan", "tipis"]
+    assert stem("per") == "per" and stem("ban") == "ban"
 
 
 def test_a_root_that_begins_like_ber_keeps_it():
