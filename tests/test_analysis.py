@@ -3,7 +3,7 @@
 import pickle
 import pytest
 
-from searcher.analysis import index_terms, open_compound_start, stem, words
+from searcher.analysis import closed_compound_start, index_terms, stem, words
 from searcher.analysis.whoosh_glue import analyzer
 from searcher.storage.store import make_schema
 
@@ -269,9 +269,10 @@ def test_importing_analysis_makes_none_of_the_open_compounds_patterns():
 @pytest.mark.parametrize("prefix, start", [
     ("penyalahgun", ("penyalah", "gun")), ("menindaklanjut", ("menindak", "lanjut")), ("ibuko", ("ibu", "ko")),
     ("ibuk", None), ("penyala", None), ("kota", None),  # (under two letters of the second word, or none)
+    ("antikor", ("anti", "kor")),  # (after a bound form)
 ])
-def test_a_prefix_of_an_open_compound_s_closed_form_is_cut_where_the_form_is(prefix, start):
-    assert open_compound_start(prefix) == start
+def test_a_prefix_of_a_closed_compound_is_cut_where_the_form_is(prefix, start):
+    assert closed_compound_start(prefix) == start
 
 
 @pytest.mark.parametrize("closed, bound, word", [

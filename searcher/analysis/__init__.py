@@ -421,11 +421,21 @@ def _open_compound(form: str) -> tuple[str, str] | None:
     return None
 
 
-def open_compound_start(text: str) -> tuple[str, str] | None:
-    """The first word (with its prefix) and the start of the second that
-    the start of a closed form of one of OPEN_COMPOUNDS is indexed as
-    ("penyalahgun": "penyalah", "gun"), for a prefix query; None when
-    ``text`` starts none or the second word's share is under two letters."""
+def closed_compound_start(text: str) -> tuple[str, str] | None:
+    """The first part and the start of the second that the start of a
+    closed compound is cut into, as ``closed_compound`` cuts the whole
+    (a prefix query's words): after a bound form ("antikor": "anti",
+    "kor"), or as a closed form of one of OPEN_COMPOUNDS ("penyalahgun":
+    "penyalah", "gun"); None when ``text`` starts neither."""
+    bound = bound_form(text)
+    if bound:
+        return bound, text[len(bound) :]
+    return _open_compound_start(text)
+
+
+def _open_compound_start(text: str) -> tuple[str, str] | None:
+    """``closed_compound_start`` for OPEN_COMPOUNDS; None too when the
+    second word's share is under two letters."""
     for number, (first, second) in enumerate(OPEN_COMPOUNDS):
         head = _compound_pattern(number, whole=False).match(text) if first[1:] in text else None
         rest = text[head.end() :] if head else ""
@@ -671,14 +681,10 @@ def _mended_root(form: str) -> str:
         if unknown:
             return unknown
     if form.startswith(_NO_I_PREFIXES) and stemmer.dictionary.contains(root + "i"):
-        for ending in _ENDINGS:
-            if form.endswith(root + "i" + ending) and form[: len(form) - len(ending) - len(root) - 1] in _NO_I_PREFIXES:
-                return root + "i"
-    for ending in _ENDINGS:
-        if form.endswith("kan" + ending):
-            before = form[: len(form) - len(ending) - 3]  # (the word without "-kan" and what follows it)
-            break
-    else:
+        if _before(form, root + "i") in _NO_I_PREFIXES:
+            return root + "i"
+    before = _before(form, "kan")  # (the word without "-kan" and what follows it)
+    if before is None:
         return root
     dictionary = stemmer.dictionary
     if len(before) >= 4 and before != root and dictionary.contains(before) and not dictionary.contains(form):
@@ -690,6 +696,15 @@ def _mended_root(form: str) -> str:
         if dictionary.contains(root + "k"):
             return root + "k"
     return root
+
+
+def _before(form: str, suffix: str) -> str | None:
+    """What comes before ``suffix`` in ``form`` when the form ends with it
+    and one of _ENDINGS, or None."""
+    for ending in _ENDINGS:
+        if form.endswith(suffix + ending):
+            return form[: len(form) - len(ending) - len(suffix)]
+    return None
 
 
 def _root_of_unknown(form: str, stemmer) -> str | None:

@@ -27,9 +27,8 @@ from searcher.analysis import (
     QUESTION_FRAME_WORDS,
     QUESTION_WORDS,
     STOPWORDS,
-    bound_form,
+    closed_compound_start,
     fold,
-    open_compound_start,
     stem,
     words,
 )
@@ -225,8 +224,7 @@ def _prefix_lexemes(prefix: Prefix) -> list[tuple[str, object]]:
     stand for a letter's worth of words."""
     head, hyphen, rest = prefix.text.rpartition("-")
     if not hyphen:
-        bound = bound_form(prefix.text)
-        head, rest = (bound, prefix.text[len(bound) :]) if bound else open_compound_start(prefix.text) or ("", "")
+        head, rest = closed_compound_start(prefix.text) or ("", "")
     heads = [("atom", Word(w.form, prefix.field)) for w in words(head) if w.form not in STOPWORDS]
     if not heads or len(rest) < 2:
         return [("atom", prefix)]
