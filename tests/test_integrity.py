@@ -66,6 +66,19 @@ def _stored_value_at(index_dir: Path, wanted) -> int:
         files.close()
 
 
+def _postings_at(index_dir: Path, word: str) -> int:
+    """Where, in the segment, the middle of a body term's postings is."""
+    files = IndexFiles(index_dir, "paragraphs", latest_generation(str(index_dir), "paragraphs"))
+    try:
+        [segment] = files.segments
+        start, length = segment.term_record("body", word).extent
+    finally:
+        files.close()
+    [path] = index_dir.glob("*.seg")
+    pst_start, _ = _parts(path)[".pst"]
+    return pst_start + start + length // 2
+
+
 def _target(index_dir: Path, kind: str) -> tuple[Path, int]:
     """The file to damage and the position to damage it at."""
     if kind == "TOC":
@@ -83,6 +96,11 @@ def _target(index_dir: Path, kind: str) -> tuple[Path, int]:
         return segment, _stored_value_at(index_dir, lambda fields: "sha1" in fields)
     if kind == "._stored.col":  # a paragraph that search show shows
         return segment, _stored_value_at(index_dir, lambda fields: fields.get("article") == "000_8e71dce4d88c4be3")
+    if kind == ".pst":
+        # The postings of a word the first query reads: the file's middle
+        # lay 9 bytes into those of "ungsi", so a few bytes more or less of
+        # the terms before it left it in postings no query reads.
+        return segment, _postings_at(index_dir, "banjir")
     start, length = _parts(segment)[kind]
     assert length > 0, kind
     return segment, start + length // 2
