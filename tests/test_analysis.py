@@ -69,6 +69,21 @@ def test_a_bare_noun_of_a_root_ending_in_k_and_an_keeps_the_k():
     assert stem("katakan") == stem("katakanlah") == "kata"  # a verb's -kan ("katak" is a frog)
 
 
+def test_no_infix_is_taken_out_of_a_word_whose_affixes_give_a_root():
+    """Sastrawi's infix rules (-el-, -em-, -er-, -in-) found a shorter
+    root in the middle of words its affixes explain: "belahan" (a half)
+    was "bahan" (material), "menjelajahi" "jajah" (colonise)."""
+    assert {stem(w) for w in ("ditemani", "menemani", "teman", "pertemanan")} == {"teman"}
+    assert {stem(w) for w in ("diminati", "peminat", "berminat")} == {"minat"}
+    assert {stem(w) for w in ("belahan", "bersebelahan", "membelah")} == {"belah"}
+    assert {stem(w) for w in ("menjelajahi", "dijelajahi", "penjelajah")} == {"jelajah"}
+    assert stem("mati") == stem("kematian") == "mati" and stem("petani") == "tani" and stem("bahan") == "bahan"
+    # An affix's own letters that look like an infix ("pe-m-": "pemerintah")
+    # and a root standing whole in the word ("merugikan") are as before.
+    assert stem("pemerintah") == "perintah" and stem("pemakai") == "pakai" and stem("mematahkan") == "patah"
+    assert stem("merugikan") == "rugi" and stem("melarikan") == "lari"
+
+
 def test_a_root_whose_first_consonant_is_doubled_with_e_is_found():
     """Dwipurwa: "peperangan" (wars) is "perang", "dedaunan" (leaves)
     "daun"; a name or loanword that begins alike is left whole."""

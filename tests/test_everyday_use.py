@@ -1015,6 +1015,22 @@ def test_a_compound_written_apart_or_closed_with_its_affixes_is_found_by_any_spe
     assert "Polisi **menindaklanjuti** laporan" in shown and "**Tindak** **lanjut** atas" in shown
 
 
+def test_a_word_in_demand_is_not_found_by_death_nor_company_by_a_farmer(run, tmp_path):
+    """Sastrawi took an infix out of "diminati" (in demand: m-in-ati, so
+    "mati", dead) and of "ditemani" (t-em-ani, so "tani", a farmer)."""
+    texts = {
+        "a.txt": "Pasar\n\nProduk lokal makin diminati pembeli.",
+        "b.txt": "Bencana\n\nDua orang mati tertimbun longsor.",
+        "c.txt": "Kunjungan\n\nPresiden ditemani menteri meninjau sawah.",
+        "d.txt": "Panen\n\nPara petani memanen padi.",
+    }
+    _index_texts(run, tmp_path / "berita", texts)
+    expected = {"mati": ["Bencana"], "kematian": ["Bencana"], "minat": ["Pasar"], "peminat": ["Pasar"],
+                "petani": ["Panen"], "teman": ["Kunjungan"], "menemani": ["Kunjungan"]}
+    for query, titles in expected.items():
+        assert sorted(hit["title"] for hit in json_hits(run("query", "--json", query).output)) == titles, query
+
+
 def test_damage_is_found_by_its_root_and_not_by_a_deer_nor_giving_by_a_fish_nor_pressure_by_a_village(run, tmp_path):
     write(tmp_path / "berita" / "a.txt", "Gempa\n\nGempa menyebabkan kerusakan parah di tiga desa.")
     write(tmp_path / "berita" / "b.txt", "Satwa\n\nSeekor rusa terlihat di tepi hutan.")

@@ -53,12 +53,14 @@ from searcher.records import record
 # nouns keep their root's "k" ("desakan": "desak"), a root doubled in its
 # first consonant is found ("peperangan": "perang"), a root's final "i"
 # stays after "se-" and "ber-" ("senilai": "nilai"), and a root is in its
-# standard spelling ("resiko": "risiko").
-RULES_VERSION = 4
+# standard spelling ("resiko": "risiko").  5: no infix is taken out of a
+# word whose prefixes and suffixes give a root ("diminati": "minat", not
+# "mati").
+RULES_VERSION = 5
 # For that message: words each version cut otherwise than the one before.
 RULES_CHANGES = {
     2: ("Covid19", "Jum'at"), 3: ("pascapandemi", "kerusakan"),
-    4: ("𝐁𝐀𝐍𝐉𝐈𝐑", "menindaklanjuti", "desakan", "resiko"),
+    4: ("𝐁𝐀𝐍𝐉𝐈𝐑", "menindaklanjuti", "desakan", "resiko"), 5: ("diminati", "ditemani", "belahan"),
 }
 
 # Pure function words, dropped from the index and from queries.  Deliberately
@@ -689,13 +691,24 @@ def _mended_root(form: str) -> str:
       "wewangian" "wangi".  When Sastrawi finds no root of the word, and
       finds one in the dictionary for the rest after the doubling, that
       is the root; names that begin alike ("Tetsuya", "Memphis") have no
-      such rest."""
+      such rest.
+    - Nothing out of the root's middle (an infix: -el-, -em-, -er-, -in-)
+      when the word's prefixes and suffixes alone give a root the
+      dictionary holds: "ditemani" is "teman", not "tani" (a farmer, read
+      as t-em-ani); "diminati" "minat", not "mati" (dead); "belahan"
+      "belah", not "bahan"; "menjelajahi" "jelajah", not "jajah".
+      Infixes made few words, and those are mostly in the dictionary
+      whole."""
     stemmer = _sastrawi()
     root = stemmer.stem_word(form) or form
     if root == form and not stemmer.dictionary.contains(form):
         unknown = _root_of_unknown(form, stemmer)
         if unknown:
             return unknown
+    if root not in form:
+        without_infix = _root_without_infix(form, root, stemmer.dictionary)
+        if without_infix:
+            return without_infix
     if form.startswith(_NO_I_PREFIXES) and stemmer.dictionary.contains(root + "i"):
         if _before(form, root + "i") in _NO_I_PREFIXES:
             return root + "i"
@@ -712,6 +725,27 @@ def _mended_root(form: str) -> str:
         if dictionary.contains(root + "k"):
             return root + "k"
     return root
+
+
+_INFIXES = ("el", "em", "er", "in")  # (Sastrawi's rules 37 to 40 take them out)
+_DERIVATIONAL_SUFFIXES = ("i", "kan", "an")
+
+
+def _root_without_infix(form: str, root: str, dictionary) -> str | None:
+    """The root of ``form`` by its prefixes and suffixes alone, when
+    Sastrawi's ``root`` took an infix out too and that root is a word
+    (see ``_mended_root``), or None."""
+    for infix in _INFIXES:
+        infixed = root[0] + infix + root[1:]  # (its first letter may have given way to a nasal)
+        if len(root) < 3 or infixed[1:] not in form:
+            continue
+        if infixed in form and dictionary.contains(infixed):
+            return infixed  # "menjelajahi": "jelajah"
+        for suffix in _DERIVATIONAL_SUFFIXES:
+            before = infixed[: -len(suffix)]
+            if infixed.endswith(suffix) and len(before) > 3 and before[1:] in form and dictionary.contains(before):
+                return before  # "menemani": "teman"
+    return None
 
 
 def _before(form: str, suffix: str) -> str | None:
