@@ -136,6 +136,11 @@ def test_a_rare_root_no_longer_splits_a_common_family():
     assert [stem(w) for w in ("berbasis", "berapi", "terkesan", "pemeran", "memesan", "menipis")] == [
         "basis", "api", "kesan", "peran", "pesan", "tipis"]
     assert stem("per") == "per" and stem("ban") == "ban"
+    # The "r" of "ber-", "per-", "ter-" that is the root's own.
+    assert {stem(w) for w in ("beragam", "keberagaman", "ragam")} == {"ragam"} and stem("agam") == "agam"
+    assert [stem(w) for w in ("perokok", "perusak", "perancang", "peragaan", "terampas", "beruntun")] == [
+        "rokok", "rusak", "rancang", "raga", "rampas", "runtun"]
+    assert stem("berada") == "ada" and stem("perubahan") == "ubah"  # (where the "r" is the prefix's)
 
 
 def test_a_root_that_begins_like_ber_keeps_it():
