@@ -1015,6 +1015,24 @@ def test_a_compound_written_apart_or_closed_with_its_affixes_is_found_by_any_spe
     assert "Polisi **menindaklanjuti** laporan" in shown and "**Tindak** **lanjut** atas" in shown
 
 
+def test_a_place_whose_name_stems_to_a_common_word_comes_first_for_its_name(run, tmp_path):
+    """Sastrawi cuts "Bekasi" to "bekas" (former, used) and "Kediri" to
+    "diri" (self), as it would a derived word; the form typed weighs too,
+    and it is rare where the root is not."""
+    texts = {
+        "a.txt": "Banjir\n\nBanjir merendam ratusan rumah di Bekasi.",
+        "b.txt": "Mobil\n\nMobil bekas dijual murah. Bekas pemiliknya pindah.",
+        "c.txt": "Luka\n\nBekas luka itu masih terlihat.",
+        "d.txt": "Hujan\n\nHujan deras turun di Kediri sejak pagi.",
+        "e.txt": "Gedung\n\nGedung itu berdiri sendiri.",
+        "f.txt": "Sekolah\n\nIa mendirikan sekolah dan menghidupi dirinya sendiri.",
+    }
+    _index_texts(run, tmp_path / "berita", texts)
+    for query, title in (("bekasi", "Banjir"), ("Kediri", "Hujan"), ("banjir bekasi", "Banjir")):
+        assert json_hits(run("query", "--json", query).output)[0]["title"] == title, query
+    assert json_hits(run("query", "--json", "bekas").output)[0]["title"] != "Banjir"
+
+
 def test_a_word_in_demand_is_not_found_by_death_nor_company_by_a_farmer(run, tmp_path):
     """Sastrawi took an infix out of "diminati" (in demand: m-in-ati, so
     "mati", dead) and of "ditemani" (t-em-ani, so "tani", a farmer)."""
