@@ -84,6 +84,15 @@ def test_no_infix_is_taken_out_of_a_word_whose_affixes_give_a_root():
     assert stem("merugikan") == "rugi" and stem("melarikan") == "lari"
 
 
+def test_the_name_of_a_place_is_its_own_root():
+    """Sastrawi cuts "Bekasi" to "bekas" (former), "Maluku" to "malu"
+    (shame) and "Pemalang" to "malang", another city."""
+    assert [stem(w) for w in ("bekasi", "kediri", "maluku", "pemalang", "berlin")] == [
+        "bekasi", "kediri", "maluku", "pemalang", "berlin"]
+    assert stem("bekas") == "bekas" and stem("dirinya") == "diri" and stem("malang") == "malang"
+    assert stem("kepulauan") == "pulau" and stem("pegunungan") == "gunung"  # (names made of derived words)
+
+
 def test_a_root_whose_first_consonant_is_doubled_with_e_is_found():
     """Dwipurwa: "peperangan" (wars) is "perang", "dedaunan" (leaves)
     "daun"; a name or loanword that begins alike is left whole."""

@@ -56,12 +56,13 @@ from searcher.records import record
 # standard spelling ("resiko": "risiko").  5: no infix is taken out of a
 # word whose prefixes and suffixes give a root ("diminati": "minat", not
 # "mati"), and the "r" after "be-", "pe-", "te-" is the root's in a few
-# more words ("beragam": "ragam"; see SHADOWING_ROOTS).
+# more words ("beragam": "ragam"; see SHADOWING_ROOTS), and the names of
+# some places are no longer cut ("Bekasi"; see PLACE_NAMES).
 RULES_VERSION = 5
 # For that message: words each version cut otherwise than the one before.
 RULES_CHANGES = {
     2: ("Covid19", "Jum'at"), 3: ("pascapandemi", "kerusakan"),
-    4: ("𝐁𝐀𝐍𝐉𝐈𝐑", "menindaklanjuti", "desakan", "resiko"), 5: ("diminati", "ditemani", "beragam", "perokok"),
+    4: ("𝐁𝐀𝐍𝐉𝐈𝐑", "menindaklanjuti", "desakan", "resiko"), 5: ("diminati", "ditemani", "beragam", "perokok", "Bekasi"),
 }
 
 # Pure function words, dropped from the index and from queries.  Deliberately
@@ -128,6 +129,25 @@ SHADOWING_ROOTS = (
     "meni", "unjung", "awat", "tang", "pakat", "lang", "asa", "upa", "ronta", "lidi", "asai", "delap", "dap", "nali",
     "nal", "gari", "gar", "bas", "rap", "kes", "per", "kam", "pek", "tel", "mes", "mesan", "pes", "ria", "luk", "tip",
     "nipis", "tum", "ban", "agam", "okok", "usak", "untun", "ancang", "aga", "ambah", "ampas", "atus",
+)
+
+# Names of places that Sastrawi cuts as if they were derived words, to a
+# word of their own: "Bekasi" to "bekas" (former), "Kediri" to "diri"
+# (self), "Maluku" to "malu" (shame), "Pemalang" to "Malang", another
+# city, "Kutai" to "Kuta", "Kaukasus" to "kasus" (a case), "Berlin" to
+# "lin".  News names places in every other line, and a query for one
+# found the common word.  Each is its own root.  Found by stemming 662
+# names of provinces, cities, regencies, Jakarta's districts, volcanoes,
+# rivers, countries and the world's cities that Indonesian news names;
+# left out are those that are derived words too ("Kepulauan",
+# "Pegunungan", "Kembangan", "Penjaringan").
+PLACE_NAMES = frozenset(
+    """
+    asahan balangan bali balkan banggai bangkalan bekasi bengkalis berau berlin busan digoel hawai irian
+    kaukasus kediri kemayoran kuantan kutai mali maluku mekkah melawi mentawai merangin merapi milan musi
+    oman pekalongan pemalang penajam penang penukal persia pesawaran rokan selayar semeru serayu sinabung
+    tabanan tarakan temanggung
+    """.split()
 )
 
 # Spellings common in news that are not the standard one (KBBI) of a word:
@@ -664,7 +684,10 @@ _NO_I_PREFIXES = ("se", "ber", "berpe", "berpem", "berpen", "berpeng", "berpeny"
 
 def _sastrawi_root(form: str) -> str:
     """Sastrawi's root of ``form``, mended (``_mended_root``), in its
-    standard spelling (STANDARD_SPELLINGS)."""
+    standard spelling (STANDARD_SPELLINGS); a place's name (PLACE_NAMES)
+    is its own."""
+    if form in PLACE_NAMES:
+        return form
     root = _mended_root(form)
     return STANDARD_SPELLINGS.get(root) or STANDARD_SPELLINGS.get(form) or root
 
