@@ -62,7 +62,8 @@ RULES_VERSION = 5
 # For that message: words each version cut otherwise than the one before.
 RULES_CHANGES = {
     2: ("Covid19", "Jum'at"), 3: ("pascapandemi", "kerusakan"),
-    4: ("𝐁𝐀𝐍𝐉𝐈𝐑", "menindaklanjuti", "desakan", "resiko"), 5: ("diminati", "ditemani", "beragam", "perokok", "Bekasi"),
+    4: ("𝐁𝐀𝐍𝐉𝐈𝐑", "menindaklanjuti", "desakan", "resiko"),
+    5: ("diminati", "ditemani", "beragam", "perokok", "Bekasi"),
 }
 
 # Pure function words, dropped from the index and from queries.  Deliberately
@@ -726,8 +727,8 @@ def _mended_root(form: str) -> str:
       dictionary holds: "ditemani" is "teman", not "tani" (a farmer, read
       as t-em-ani); "diminati" "minat", not "mati" (dead); "belahan"
       "belah", not "bahan"; "menjelajahi" "jelajah", not "jajah".
-      Infixes made few words, and those are mostly in the dictionary
-      whole."""
+      Infixes made few words and make no new ones: where prefixes and
+      suffixes explain a word, they are the likelier reading."""
     stemmer = _sastrawi()
     root = stemmer.stem_word(form) or form
     if root == form and not stemmer.dictionary.contains(form):
@@ -764,9 +765,11 @@ def _root_without_infix(form: str, root: str, dictionary) -> str | None:
     """The root of ``form`` by its prefixes and suffixes alone, when
     Sastrawi's ``root`` took an infix out too and that root is a word
     (see ``_mended_root``), or None."""
+    if len(root) < 3:
+        return None
     for infix in _INFIXES:
         infixed = root[0] + infix + root[1:]  # (its first letter may have given way to a nasal)
-        if len(root) < 3 or infixed[1:] not in form:
+        if infixed[1:] not in form:
             continue
         if infixed in form and dictionary.contains(infixed):
             return infixed  # "menjelajahi": "jelajah"

@@ -423,10 +423,10 @@ def word_terms(word: Word) -> list[tuple[str, str, float]]:
     typed, at EXACT_BOOST.  A paragraph holds that form's term only where
     it holds the root's (see ``analysis.index_terms``), so the form adds
     to the score and never to the matches.  It puts the paragraphs that
-    name a place first when Sastrawi cuts the name to a common word
-    ("Bekasi" is "bekas", former; "Kediri" "diri", self): the form is
-    rare where the root is not.  On the questions of bench/relevance.py
-    (train) it changes nothing; at twice the boost, both fall."""
+    name someone first when Sastrawi cuts the name to a common word
+    ("Terawan" is "awan", a cloud; "Diego" "ego"): the form is rare where
+    the root is not.  On the questions of bench/relevance.py (train) it
+    changes nothing; at twice the boost, both fall."""
     root = stem(word.form)
     fields = _fields(word.field)
     terms = [(f, root, _FIELD_BOOST.get(f, 1.0)) for f in fields]
