@@ -959,6 +959,11 @@ def _index_texts(run, folder, texts: dict[str, str]) -> None:
     assert run("index", str(folder)).exit_code == 0
 
 
+def _titles_found(run, query: str) -> list[str]:
+    """The titles of the hits of ``query``, in alphabetical order."""
+    return sorted(hit["title"] for hit in json_hits(run("query", "--json", query).output))
+
+
 def test_a_closed_hyphenated_or_open_compound_is_found_by_any_of_its_spellings(run, tmp_path):
     """"pascapandemi" (as PUEBI writes it), "pasca-pandemi" and "pasca
     pandemi" (as news often does) find each other, and "pandemi" finds all."""
@@ -1046,7 +1051,7 @@ def test_a_place_whose_name_sastrawi_cut_to_a_common_word_is_found_by_its_name_a
     expected = {"bekasi": ["Banjir"], "banjir bekasi": ["Banjir"], "Kediri": ["Hujan"], "bekas": ["Mobil"],
                 "diri": ["Gedung"]}
     for query, titles in expected.items():
-        assert sorted(hit["title"] for hit in json_hits(run("query", "--json", query).output)) == titles, query
+        assert _titles_found(run, query) == titles, query
 
 
 def test_a_word_in_demand_is_not_found_by_death_nor_company_by_a_farmer(run, tmp_path):
@@ -1062,7 +1067,7 @@ def test_a_word_in_demand_is_not_found_by_death_nor_company_by_a_farmer(run, tmp
     expected = {"mati": ["Bencana"], "kematian": ["Bencana"], "minat": ["Pasar"], "peminat": ["Pasar"],
                 "petani": ["Panen"], "teman": ["Kunjungan"], "menemani": ["Kunjungan"]}
     for query, titles in expected.items():
-        assert sorted(hit["title"] for hit in json_hits(run("query", "--json", query).output)) == titles, query
+        assert _titles_found(run, query) == titles, query
 
 
 def test_damage_is_found_by_its_root_and_not_by_a_deer_nor_giving_by_a_fish_nor_pressure_by_a_village(run, tmp_path):
@@ -1075,4 +1080,4 @@ def test_damage_is_found_by_its_root_and_not_by_a_deer_nor_giving_by_a_fish_nor_
     assert run("index", str(tmp_path / "berita")).exit_code == 0
     expected = {"rusak": ["Gempa"], "rusa": ["Satwa"], "ikan": ["Pasar"], "beri": ["Bantuan"], "desa": ["Gempa"]}
     for query, titles in {**expected, "desak": ["Tuntutan", "Tuntutan lain"]}.items():
-        assert sorted(hit["title"] for hit in json_hits(run("query", "--json", query).output)) == titles, query
+        assert _titles_found(run, query) == titles, query
