@@ -120,6 +120,19 @@ def test_a_word_in_a_common_spelling_other_than_the_standard_has_the_standard_ro
     assert stem("dihimbau") == stem("himbauan") == stem("imbauan") == "imbau"
     assert stem("Ramadhan".lower()) == stem("ramadan") and stem("sekedar") == stem("sekadar")
     assert stem("rizki") == "rizki"  # (a name as often: not "rezeki")
+    assert stem("perancis") == stem("prancis") and stem("samudera") == stem("samudra")
+    assert {stem(w) for w in ("mengerti", "pengertian", "dimengerti", "berarti", "arti")} == {"arti"}
+
+
+def test_a_root_that_begins_like_ke_or_ku_keeps_those_letters_before_i():
+    """Sastrawi took the "ke" of "ketua" and the "ku" of "kurang" for
+    prefixes: "diketuai" (chaired) was "tuai" (harvest), "dikurangi"
+    "rang"."""
+    assert {stem(w) for w in ("diketuai", "mengetuai", "ketua")} == {"ketua"}
+    assert {stem(w) for w in ("dikepalai", "mengepalai", "kepala")} == {"kepala"}
+    assert {stem(w) for w in ("dikurangi", "mengurangi", "pengurangan", "kurang")} == {"kurang"}
+    # Not before "-an", where "ke-" is a prefix: "kedudukan" is not "keduduk", a shrub.
+    assert stem("kedudukan") == "duduk" and stem("kematian") == "mati" and stem("petani") == "tani"
 
 
 def test_a_root_ending_in_i_keeps_it_after_se_or_ber():

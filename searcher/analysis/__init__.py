@@ -56,14 +56,16 @@ from searcher.records import record
 # standard spelling ("resiko": "risiko").  5: no infix is taken out of a
 # word whose prefixes and suffixes give a root ("diminati": "minat", not
 # "mati"), and the "r" after "be-", "pe-", "te-" is the root's in a few
-# more words ("beragam": "ragam"; see SHADOWING_ROOTS), and the names of
-# some places are no longer cut ("Bekasi"; see PLACE_NAMES).
+# more words ("beragam": "ragam"; see SHADOWING_ROOTS), the names of some
+# places are no longer cut ("Bekasi"; see PLACE_NAMES), nor the "ke" and
+# "ku" of a root before "-i" ("dikurangi": "kurang"), and a few more
+# spellings are standard ("pengertian": "arti").
 RULES_VERSION = 5
 # For that message: words each version cut otherwise than the one before.
 RULES_CHANGES = {
     2: ("Covid19", "Jum'at"), 3: ("pascapandemi", "kerusakan"),
     4: ("𝐁𝐀𝐍𝐉𝐈𝐑", "menindaklanjuti", "desakan", "resiko"),
-    5: ("diminati", "ditemani", "beragam", "perokok", "Bekasi"),
+    5: ("diminati", "beragam", "Bekasi", "dikurangi", "pengertian"),
 }
 
 # Pure function words, dropped from the index and from queries.  Deliberately
@@ -169,7 +171,8 @@ STANDARD_SPELLINGS = {
     "varitas": "varietas", "faham": "paham", "fikir": "pikir", "lembab": "lembap", "nasehat": "nasihat",
     "ramadhan": "ramadan", "shalat": "salat", "sholat": "salat", "solat": "salat", "adzan": "azan",
     "dzikir": "zikir", "hadits": "hadis", "ustadz": "ustaz", "ustad": "ustaz", "wudhu": "wudu",
-    "mushola": "musala", "musholla": "musala", "khutbah": "khotbah", "kaos": "kaus",
+    "mushola": "musala", "musholla": "musala", "khutbah": "khotbah", "kaos": "kaus", "samudera": "samudra",
+    "perancis": "prancis", "erti": "arti", "algoritma": "algoritme",
 }
 _VARIANTS_OF: dict[str, list[str]] = {}
 for _variant, _standard in STANDARD_SPELLINGS.items():
@@ -728,7 +731,13 @@ def _mended_root(form: str) -> str:
       as t-em-ani); "diminati" "minat", not "mati" (dead); "belahan"
       "belah", not "bahan"; "menjelajahi" "jelajah", not "jajah".
       Infixes made few words and make no new ones: where prefixes and
-      suffixes explain a word, they are the likelier reading."""
+      suffixes explain a word, they are the likelier reading.
+    - Nothing off the start of a root that begins like a prefix ("ke-",
+      "ku-") in a word closed by "-i", when the root and those letters
+      make a word the dictionary holds: "diketuai" (chaired) is "ketua",
+      not "tuai" (harvest);
+      "dikepalai" "kepala", not "palai"; "dikurangi" "kurang", not
+      "rang"."""
     stemmer = _sastrawi()
     root = stemmer.stem_word(form) or form
     if root == form and not stemmer.dictionary.contains(form):
@@ -739,6 +748,9 @@ def _mended_root(form: str) -> str:
         without_infix = _root_without_infix(form, root, stemmer.dictionary)
         if without_infix:
             return without_infix
+    whole = _root_taken_for_a_prefix(form, root, stemmer.dictionary)
+    if whole:
+        return whole
     if form.startswith(_NO_I_PREFIXES) and stemmer.dictionary.contains(root + "i"):
         if _before(form, root + "i") in _NO_I_PREFIXES:
             return root + "i"
@@ -755,6 +767,26 @@ def _mended_root(form: str) -> str:
         if dictionary.contains(root + "k"):
             return root + "k"
     return root
+
+
+# Prefixes whose letters begin roots too ("ketua", "kepala", "kurang").
+_ROOT_LIKE_PREFIXES = ("ke", "ku")
+
+
+def _root_taken_for_a_prefix(form: str, root: str, dictionary) -> str | None:
+    """The root of ``form``, a word closed by "-i", when Sastrawi took its
+    first letters for a prefix (see ``_mended_root``), or None.  (Not
+    before "-an": "kedudukan" is ke-duduk-an, though the dictionary holds
+    "keduduk", a shrub.)"""
+    before = _before(form, "i")
+    if before is None:
+        return None
+    for prefix in _ROOT_LIKE_PREFIXES:
+        for candidate in (prefix + root, prefix + root[:-1]):  # (Sastrawi may have kept the "-i" as the root's)
+            written = (candidate, "meng" + candidate[1:], "peng" + candidate[1:])  # ("k" gives way: "mengetuai")
+            if len(candidate) > 4 and before.endswith(written) and dictionary.contains(candidate):
+                return candidate
+    return None
 
 
 _INFIXES = ("el", "em", "er", "in")  # (Sastrawi's rules 37 to 40 take them out)
