@@ -124,6 +124,15 @@ def test_a_word_in_a_common_spelling_other_than_the_standard_has_the_standard_ro
     assert {stem(w) for w in ("mengerti", "pengertian", "dimengerti", "berarti", "arti")} == {"arti"}
 
 
+def test_a_pronoun_or_particle_after_a_root_ending_in_i_leaves_the_root_as_it_is():
+    """Given "dimulainya", Sastrawi took the "i" of "mulai" for the suffix
+    "-i", leaving "mula"; "dibelinya" was "bel", not "beli" (buy)."""
+    assert {stem(w) for w in ("dimulainya", "dimulailah", "dimulai", "mulai")} == {"mulai"}
+    assert {stem(w) for w in ("dibelinya", "membelinya", "pembelinya", "membeli")} == {"beli"}
+    assert stem("tercapainya") == stem("tercapai") == "capai" and stem("pemakainya") == stem("pemakai") == "pakai"
+    assert stem("masalah") == "masalah" and stem("pelaku") == "laku"  # (words that end so themselves)
+
+
 def test_a_root_that_begins_like_ke_or_ku_keeps_those_letters_before_i():
     """Sastrawi took the "ke" of "ketua" and the "ku" of "kurang" for
     prefixes: "diketuai" (chaired) was "tuai" (harvest), "dikurangi"
@@ -163,6 +172,7 @@ def test_a_rare_root_no_longer_splits_a_common_family():
     assert [stem(w) for w in ("perokok", "perusak", "perancang", "peragaan", "terampas", "beruntun")] == [
         "rokok", "rusak", "rancang", "raga", "rampas", "runtun"]
     assert stem("berada") == "ada" and stem("perubahan") == "ubah"  # (where the "r" is the prefix's)
+    assert stem("menyelimuti") == stem("diselimuti") == "selimut" and stem("menaungi") == stem("naungan")
 
 
 def test_a_root_that_begins_like_ber_keeps_it():

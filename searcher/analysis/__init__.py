@@ -122,16 +122,18 @@ EXTRA_ROOTS = ("tandatangan",)
 # the prefix's when it is the root's: "beragam" was "agam", "keragaman"
 # "ragam"; "perokok" (a smoker) "okok", "rokok"; "perusak" "usak";
 # "beruntun" "untun"; "perancang" "ancang"; "peragaan" "aga";
-# "perambahan" "ambah"; "terampas" "ampas"; "beratus" "atus".  Taken out
+# "perambahan" "ambah"; "terampas" "ampas"; "beratus" "atus"; and
+# "menyelimuti" was "limut" (not "selimut"), "menaungi" "taung".  Taken out
 # of the dictionary, they leave the common root to be found; a word that
 # is one of them is still itself ("asa" is "asa", "per" "per"), though
 # its own rare derived words lose it ("meronta").  In the shared data,
-# 2,024 occurrences of 91 forms, each but those few now with its
+# 2,039 occurrences of 91 forms, each but those few now with its
 # family's root.
 SHADOWING_ROOTS = (
     "meni", "unjung", "awat", "tang", "pakat", "lang", "asa", "upa", "ronta", "lidi", "asai", "delap", "dap", "nali",
     "nal", "gari", "gar", "bas", "rap", "kes", "per", "kam", "pek", "tel", "mes", "mesan", "pes", "ria", "luk", "tip",
-    "nipis", "tum", "ban", "agam", "okok", "usak", "untun", "ancang", "aga", "ambah", "ampas", "atus",
+    "nipis", "tum", "ban", "agam", "okok", "usak", "untun", "ancang", "aga", "ambah", "ampas", "atus", "limut",
+    "taung",
 )
 
 # Names of places that Sastrawi cuts as if they were derived words, to a
@@ -732,6 +734,11 @@ def _mended_root(form: str) -> str:
       "belah", not "bahan"; "menjelajahi" "jelajah", not "jajah".
       Infixes made few words and make no new ones: where prefixes and
       suffixes explain a word, they are the likelier reading.
+    - The root's final "i" when a pronoun or particle follows: given
+      "dimulainya", Sastrawi took the "i" of "mulai" for the suffix
+      "-i" and found "mula"; "dibelinya" was "bel", not "beli" (buy);
+      "tercapainya" "capa", not "capai".  The root is that of the word
+      without the ending, when it is Sastrawi's with that "i".
     - Nothing off the start of a root that begins like a prefix ("ke-",
       "ku-") in a word closed by "-i", when the root and those letters
       make a word the dictionary holds: "diketuai" (chaired) is "ketua",
@@ -754,6 +761,9 @@ def _mended_root(form: str) -> str:
     if form.startswith(_NO_I_PREFIXES) and stemmer.dictionary.contains(root + "i"):
         if _before(form, root + "i") in _NO_I_PREFIXES:
             return root + "i"
+    kept = _root_before_an_ending(form, root)
+    if kept:
+        return kept
     before = _before(form, "kan")  # (the word without "-kan" and what follows it)
     if before is None:
         return root
@@ -767,6 +777,20 @@ def _mended_root(form: str) -> str:
         if dictionary.contains(root + "k"):
             return root + "k"
     return root
+
+
+def _root_before_an_ending(form: str, root: str) -> str | None:
+    """The root of ``form`` without its pronoun or particle, when Sastrawi,
+    given the ending, took the final "i" of that root for the suffix "-i"
+    (see ``_mended_root``), or None."""
+    for ending in _ENDINGS[1:]:
+        if form.endswith("i" + ending) and len(form) - len(ending) >= 4:
+            without = _mended_root(form[: -len(ending)])
+            # (Its first letter may differ: a nasal's, "pemakainya".)
+            if without.endswith("i") and without[1:-1] == root[1:]:
+                return without
+            return None
+    return None
 
 
 # Prefixes whose letters begin roots too ("ketua", "kepala", "kurang").
