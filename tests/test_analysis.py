@@ -56,6 +56,9 @@ def test_a_noun_of_ke_pe_or_per_and_an_keeps_the_k_of_its_root():
     assert {stem(w) for w in ("kerusakan", "kerusakannya", "perusakan", "merusak", "rusak")} == {"rusak"}
     assert stem("pergerakan") == stem("penggerakan") == stem("bergerak") == "gerak"
     assert stem("perpajakan") == "pajak" and stem("keunikan") == "unik"
+    # Where Sastrawi found a word holding the prefix: "keburu" (in a hurry), "perban" (a bandage).
+    assert stem("keburukan") == stem("memburuk") == "buruk" and stem("perbankan") == stem("bank") == "bank"
+    assert stem("keretakan") == "retak" and stem("penjarakan") == "penjara"
     assert stem("melarikan") == stem("larikan") == "lari"  # a verb's -kan: as Sastrawi cuts it
 
 

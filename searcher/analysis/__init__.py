@@ -703,9 +703,12 @@ def _mended_root(form: str) -> str:
     - "-kan" off a noun of ke-/pe-/per- and "-an": "kerusakan" is "rusak"
       (damage), not "rusa" (deer); "pergerakan" "gerak", not "gera";
       "perpajakan" "pajak".  Such a confix never closes with "-kan", so
-      when the root with the "k" back is a word too, it is the root.  (A
-      bare "-kan" stays as Sastrawi cuts it: "larikan" is "lari", though
-      "larik" is a word.)
+      when the root with the "k" back is a word too, it is the root.  So
+      too when Sastrawi found a word that holds the prefix itself:
+      "keburukan" is "buruk", not "keburu" (in a hurry); "keretakan"
+      "retak", not "kereta" (a train); "perbankan" "bank", not "perban"
+      (a bandage).  (A bare "-kan" stays as Sastrawi cuts it: "larikan"
+      is "lari", though "larik" is a word.)
     - "ber-" off a root that begins so: "berikan" is "beri" (give), not
       "ikan" (fish); "bersihkan" "bersih", not "sih".  When the word
       without its "-kan" is a word itself (and the word is none), that is
@@ -776,6 +779,11 @@ def _mended_root(form: str) -> str:
     if at > 0 and form[:at] in _AN_CONFIX_PREFIXES and at + len(root) == len(before):
         if dictionary.contains(root + "k"):
             return root + "k"
+    if before == root:  # (the confix's prefix inside the root Sastrawi found: "keburukan" is "keburu" + "-kan")
+        for prefix in ("ke", "per"):  # (not "pen-": "penjarakan" is "penjara" + "-kan")
+            inner = root[len(prefix) :] + "k"
+            if root.startswith(prefix) and len(inner) >= 4 and dictionary.contains(inner):
+                return inner
     return root
 
 
