@@ -58,8 +58,11 @@ from searcher.records import record
 # "mati"), and the "r" after "be-", "pe-", "te-" is the root's in a few
 # more words ("beragam": "ragam"; see SHADOWING_ROOTS), the names of some
 # places are no longer cut ("Bekasi"; see PLACE_NAMES), nor the "ke" and
-# "ku" of a root before "-i" ("dikurangi": "kurang"), and a few more
-# spellings are standard ("pengertian": "arti").
+# "ku" of a root before "-i" ("dikurangi": "kurang"), a root keeps its
+# final "i" before a pronoun ("dibelinya": "beli"), a noun of "per-" and
+# "-an" its root though Sastrawi found a word holding the prefix
+# ("perbankan": "bank", not "perban"), and a few more spellings are
+# standard ("pengertian": "arti").
 RULES_VERSION = 5
 # For that message: words each version cut otherwise than the one before.
 RULES_CHANGES = {
@@ -737,17 +740,16 @@ def _mended_root(form: str) -> str:
       "belah", not "bahan"; "menjelajahi" "jelajah", not "jajah".
       Infixes made few words and make no new ones: where prefixes and
       suffixes explain a word, they are the likelier reading.
+    - Nothing off the start of a root that begins like a prefix ("ke-",
+      "ku-") in a word closed by "-i", when the root and those letters
+      make a word the dictionary holds: "diketuai" (chaired) is "ketua",
+      not "tuai" (harvest); "dikepalai" "kepala", not "palai";
+      "dikurangi" "kurang", not "rang".
     - The root's final "i" when a pronoun or particle follows: given
       "dimulainya", Sastrawi took the "i" of "mulai" for the suffix
       "-i" and found "mula"; "dibelinya" was "bel", not "beli" (buy);
       "tercapainya" "capa", not "capai".  The root is that of the word
-      without the ending, when it is Sastrawi's with that "i".
-    - Nothing off the start of a root that begins like a prefix ("ke-",
-      "ku-") in a word closed by "-i", when the root and those letters
-      make a word the dictionary holds: "diketuai" (chaired) is "ketua",
-      not "tuai" (harvest);
-      "dikepalai" "kepala", not "palai"; "dikurangi" "kurang", not
-      "rang"."""
+      without the ending, when it is Sastrawi's with that "i"."""
     stemmer = _sastrawi()
     root = stemmer.stem_word(form) or form
     if root == form and not stemmer.dictionary.contains(form):
@@ -758,9 +760,9 @@ def _mended_root(form: str) -> str:
         without_infix = _root_without_infix(form, root, stemmer.dictionary)
         if without_infix:
             return without_infix
-    whole = _root_taken_for_a_prefix(form, root, stemmer.dictionary)
-    if whole:
-        return whole
+    own_letters = _root_taken_for_a_prefix(form, root, stemmer.dictionary)
+    if own_letters:
+        return own_letters
     if form.startswith(_NO_I_PREFIXES) and stemmer.dictionary.contains(root + "i"):
         if _before(form, root + "i") in _NO_I_PREFIXES:
             return root + "i"
