@@ -176,6 +176,10 @@ def test_a_rare_root_no_longer_splits_a_common_family():
         "rokok", "rusak", "rancang", "raga", "rampas", "runtun"]
     assert stem("berada") == "ada" and stem("perubahan") == "ubah"  # (where the "r" is the prefix's)
     assert stem("menyelimuti") == stem("diselimuti") == "selimut" and stem("menaungi") == stem("naungan")
+    # A nasal's "m" that stands for a root's "p", or is the root's own.
+    assert stem("memasuki") == stem("masuk") and stem("pasukan") == "pasuk"  # (entering, troops)
+    assert [stem(w) for w in ("pemadam", "memuaskan", "pemungutan", "memangkas", "memikat")] == [
+        "padam", "puas", "pungut", "pangkas", "pikat"]
 
 
 def test_a_root_that_begins_like_ber_keeps_it():

@@ -126,17 +126,22 @@ EXTRA_ROOTS = ("tandatangan",)
 # "ragam"; "perokok" (a smoker) "okok", "rokok"; "perusak" "usak";
 # "beruntun" "untun"; "perancang" "ancang"; "peragaan" "aga";
 # "perambahan" "ambah"; "terampas" "ampas"; "beratus" "atus"; and
-# "menyelimuti" was "limut" (not "selimut"), "menaungi" "taung".  Taken out
+# "menyelimuti" was "limut" (not "selimut"), "menaungi" "taung"; and
+# those that take a nasal's "m" for the root's where it stands for "p",
+# or the other way: "memasuki" was "pasuk" (as in "pasukan", troops), not
+# "masuk"; "pemadam" "madam", not "padam"; "memuaskan" "muas";
+# "pemungutan" "mungut"; "memangkas" "mangkas"; "memikat" "mikat";
+# "pemintalan" "mintal".  Taken out
 # of the dictionary, they leave the common root to be found; a word that
 # is one of them is still itself ("asa" is "asa", "per" "per"), though
 # its own rare derived words lose it ("meronta").  In the shared data,
-# 2,039 occurrences of 91 forms, each but those few now with its
+# 2,274 occurrences of 107 forms, each but those few now with its
 # family's root.
 SHADOWING_ROOTS = (
     "meni", "unjung", "awat", "tang", "pakat", "lang", "asa", "upa", "ronta", "lidi", "asai", "delap", "dap", "nali",
     "nal", "gari", "gar", "bas", "rap", "kes", "per", "kam", "pek", "tel", "mes", "mesan", "pes", "ria", "luk", "tip",
     "nipis", "tum", "ban", "agam", "okok", "usak", "untun", "ancang", "aga", "ambah", "ampas", "atus", "limut",
-    "taung",
+    "taung", "pasuk", "muas", "mungut", "madam", "mangkas", "mikat", "mintal",
 )
 
 # Names of places that Sastrawi cuts as if they were derived words, to a
