@@ -180,6 +180,7 @@ def test_a_rare_root_no_longer_splits_a_common_family():
     assert stem("memasuki") == stem("masuk") and stem("pasukan") == "pasuk"  # (entering, troops)
     assert [stem(w) for w in ("pemadam", "memuaskan", "pemungutan", "memangkas", "memikat")] == [
         "padam", "puas", "pungut", "pangkas", "pikat"]
+    assert stem("mengeringkan") == stem("kering") and stem("menguras") == "kuras"
 
 
 def test_a_root_that_begins_like_ber_keeps_it():

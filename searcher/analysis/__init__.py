@@ -127,21 +127,22 @@ EXTRA_ROOTS = ("tandatangan",)
 # "beruntun" "untun"; "perancang" "ancang"; "peragaan" "aga";
 # "perambahan" "ambah"; "terampas" "ampas"; "beratus" "atus"; and
 # "menyelimuti" was "limut" (not "selimut"), "menaungi" "taung"; and
-# those that take a nasal's "m" for the root's where it stands for "p",
-# or the other way: "memasuki" was "pasuk" (as in "pasukan", troops), not
-# "masuk"; "pemadam" "madam", not "padam"; "memuaskan" "muas";
-# "pemungutan" "mungut"; "memangkas" "mangkas"; "memikat" "mikat";
-# "pemintalan" "mintal".  Taken out
-# of the dictionary, they leave the common root to be found; a word that
-# is one of them is still itself ("asa" is "asa", "per" "per"), though
-# its own rare derived words lose it ("meronta").  In the shared data,
-# 2,274 occurrences of 107 forms, each but those few now with its
-# family's root.
+# those that read the nasal after "me-" or "pe-" wrongly, an "m" that
+# stands for "p" or is the root's own: "memasuki" was "pasuk" (as in
+# "pasukan", troops), not "masuk"; "pemadam" "madam", not "padam";
+# "memuaskan" "muas"; "pemungutan" "mungut"; "memangkas" "mangkas";
+# "memikat" "mikat"; "pemintalan" "mintal"; or an "ng" that stands for
+# "k": "mengeringkan" "ering", not "kering" (dry); "menguras" "uras".
+# Taken out of the dictionary, they leave the common root to be found; a
+# word that is one of them is still itself ("asa" is "asa", "per"
+# "per"), though its own rare derived words lose it ("meronta").  In the
+# shared data, 2,307 occurrences of 113 forms, each but those few now
+# with its family's root.
 SHADOWING_ROOTS = (
     "meni", "unjung", "awat", "tang", "pakat", "lang", "asa", "upa", "ronta", "lidi", "asai", "delap", "dap", "nali",
     "nal", "gari", "gar", "bas", "rap", "kes", "per", "kam", "pek", "tel", "mes", "mesan", "pes", "ria", "luk", "tip",
     "nipis", "tum", "ban", "agam", "okok", "usak", "untun", "ancang", "aga", "ambah", "ampas", "atus", "limut",
-    "taung", "pasuk", "muas", "mungut", "madam", "mangkas", "mikat", "mintal",
+    "taung", "pasuk", "muas", "mungut", "madam", "mangkas", "mikat", "mintal", "ering", "uras",
 )
 
 # Names of places that Sastrawi cuts as if they were derived words, to a
