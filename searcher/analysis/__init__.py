@@ -439,9 +439,7 @@ def closed_compound(form: str) -> tuple[str, ...] | None:
     parts = _compounds.get(form)
     if parts is None and form not in _whole:
         parts = _open_compound(form) or _split_by_rule(form)
-        if len(_whole) >= _DECIDED_SIZE:
-            _whole.clear()
-            _compounds.clear()
+        _make_room_for_decisions(1)
         if parts:
             _compounds[form] = parts
         else:
@@ -464,11 +462,17 @@ def _closed_compounds(forms: list[str]) -> set[str]:
     if cores:
         maybe.update(form for form in undecided if any(core in form for core in cores))
     whole = undecided - maybe
-    if len(_whole) + len(whole) >= _DECIDED_SIZE:
-        _whole.clear()
-        _compounds.clear()
+    _make_room_for_decisions(len(whole))
     _whole.update(whole)
     return {form for form in maybe if closed_compound(form)}
+
+
+def _make_room_for_decisions(count: int) -> None:
+    """Empty what is decided of closed compounds when ``count`` more forms
+    found whole would bring them to _DECIDED_SIZE."""
+    if len(_whole) + count >= _DECIDED_SIZE:
+        _whole.clear()
+        _compounds.clear()
 
 
 def _open_compound(form: str) -> tuple[str, str] | None:
@@ -822,8 +826,9 @@ def _root_taken_for_a_prefix(form: str, root: str, dictionary) -> str | None:
     if before is None:
         return None
     for prefix in _ROOT_LIKE_PREFIXES:
+        nasal = _NASAL[prefix[0]]  # (after "me-" and "pe-", the "k" gives way to it: "mengetuai")
         for candidate in (prefix + root, prefix + root[:-1]):  # (Sastrawi may have kept the "-i" as the root's)
-            written = (candidate, "meng" + candidate[1:], "peng" + candidate[1:])  # ("k" gives way: "mengetuai")
+            written = (candidate, f"me{nasal}{candidate[1:]}", f"pe{nasal}{candidate[1:]}")
             if len(candidate) > 4 and before.endswith(written) and dictionary.contains(candidate):
                 return candidate
     return None

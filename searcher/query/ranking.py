@@ -172,7 +172,7 @@ class PlainWordScorer:
         ]
         excluded_docs: set[int] = set()
         for word in excluded:
-            for field, text, _ in queries.word_terms(word):
+            for field, text, _ in queries.word_terms(word, typed=False):  # (the form's are among the root's)
                 excluded_docs.update(self.documents(field, text))
         return (plain or PlainWordMatches)(terms, excluded_docs, self.k1_plus_1, any_word, allowed=allowed)
 

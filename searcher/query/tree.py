@@ -417,7 +417,7 @@ def _fields(node_field: str | None) -> tuple[str, ...]:
     return (node_field,) if node_field else SEARCH_FIELDS
 
 
-def word_terms(word: Word) -> list[tuple[str, str, float]]:
+def word_terms(word: Word, typed: bool = True) -> list[tuple[str, str, float]]:
     """The (field, term, boost) a word matches: its root, in the body and
     the title, or in the field it names; and, where it differs, the form
     typed, at EXACT_BOOST.  A paragraph holds that form's term only where
@@ -426,11 +426,13 @@ def word_terms(word: Word) -> list[tuple[str, str, float]]:
     name someone first when Sastrawi cuts the name to a common word
     ("Terawan" is "awan", a cloud; "Diego" "ego"): the form is rare where
     the root is not.  On the questions of bench/relevance.py (train) it
-    changes nothing; at twice the boost, both fall."""
+    changes nothing; at twice the boost, both fall.  ``typed=False``
+    leaves the form out, for a word whose matches alone are wanted (a
+    -word's)."""
     root = stem(word.form)
     fields = _fields(word.field)
     terms = [(f, root, _FIELD_BOOST.get(f, 1.0)) for f in fields]
-    if root != word.form:
+    if typed and root != word.form:
         terms += [(f, word.form, _FIELD_BOOST.get(f, 1.0) * EXACT_BOOST) for f in fields]
     return terms
 
